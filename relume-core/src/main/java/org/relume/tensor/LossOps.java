@@ -1,0 +1,175 @@
+package org.relume.tensor;
+
+import org.relume.tensor.kernel.PointwiseFunctions;
+
+/**
+ * Loss functions on the tape, each the mean over the batch, on feature-major predictions
+ * ([outputs, batch]).
+ * <ul>
+ *   <li>MSE: mean over all elements of (y - t)^2 (PyTorch's MSELoss, Keras' mse for one output);</li>
+ *   <li>binary cross-entropy on logits z with targets t in [0, 1]:
+ *       mean of max(z, 0) - z t + log(1 + e^-|z|), stable for any z; dz = (sigmoid(z) - t) / n;</li>
+ *   <li>softmax cross-entropy on logits [classes, batch] with integer labels:
+ *       mean of -log softmax(z)[label]; dz = (softmax(z) - onehot) / batch.</li>
+ * </ul>
+ */
+public final class LossOps {
+    private LossOps() {}
+
+    /** Mean squared error between {@code prediction} and {@code target} (same shape). */
+    public static Var mse(Tape tape, Var prediction, Tensor target) {
+        Tensor p = prediction.value();
+        Shapes.requireSameShape("mse loss (prediction vs target)", p, target);
+        int n = p.numel();
+        float[] pd = p.data();
+        float[] td = target.data();
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double d = (double) pd[i] - td[i];
+            s += d * d;
+        }
+        boolean grad = tape.needsGrad(prediction);
+        Var out = tape.allocScalar(grad);
+        out.value().data()[0] = n == 0 ? 0f : (float) (s / n);
+        if (grad) {
+            tape.record(MSE, out, prediction, null, null).aux = target;
+        }
+        return out;
+    }
+
+    /** Binary cross-entropy of {@code logits} against 0/1 (or soft) {@code target}, same shape. */
+    public static Var bceWithLogits(Tape tape, Var logits, Tensor target) {
+        Tensor z = logits.value();
+        Shapes.requireSameShape("binary cross-entropy (logits vs target)", z, target);
+        int n = z.numel();
+        float[] zd = z.data();
+        float[] td = target.data();
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            double zi = zd[i];
+            s += Math.max(zi, 0) - zi * td[i] + Math.log1p(Math.exp(-Math.abs(zi)));
+        }
+        boolean grad = tape.needsGrad(logits);
+        Var out = tape.allocScalar(grad);
+        out.value().data()[0] = n == 0 ? 0f : (float) (s / n);
+        if (grad) {
+            tape.record(BCE, out, logits, null, null).aux = target;
+        }
+        return out;
+    }
+
+    /**
+     * Softmax cross-entropy of {@code logits} [classes, batch] against {@code labels} (one per
+     * column, each in [0, classes)).
+     */
+    public static Var softmaxCrossEntropy(Tape tape, Var logits, int[] labels) {
+        Tensor z = logits.value();
+        Shapes.requireRank("softmax cross-entropy", "logits", z, 2);
+        int classes = z.rows();
+        int batch = z.cols();
+        if (labels.length < batch) {
+            throw new ShapeException("softmax cross-entropy: " + batch + " columns of logits but only "
+                    + labels.length + " labels");
+        }
+        boolean grad = tape.needsGrad(logits);
+        Var out = tape.allocScalar(grad);
+        Node node = grad ? tape.record(SOFTMAX_CE, out, logits, null, null) : null;
+        Tensor prob = node != null ? node.scratch(classes, batch) : Tensor.zeros(classes, batch);
+        float[] zd = z.data();
+        float[] pd = prob.data();
+        double total = 0;
+        for (int j = 0; j < batch; j++) {
+            int label = labels[j];
+            if (label < 0 || label >= classes) {
+                throw new IllegalArgumentException("softmax cross-entropy: label " + label + " of sample " + j
+                        + " is outside [0, " + classes + ")");
+            }
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, zd[c * batch + j]);
+            }
+            double sum = 0;
+            for (int c = 0; c < classes; c++) {
+                double e = Math.exp(zd[c * batch + j] - max);
+                pd[c * batch + j] = (float) e;
+                sum += e;
+            }
+            for (int c = 0; c < classes; c++) {
+                pd[c * batch + j] = (float) (pd[c * batch + j] / sum);
+            }
+            total += -(zd[label * batch + j] - max - Math.log(sum));
+        }
+        out.value().data()[0] = batch == 0 ? 0f : (float) (total / batch);
+        if (node != null) {
+            node.aux = labels;
+        }
+        return out;
+    }
+
+    private static final Op MSE = new Op() {
+        @Override public String name() { return "mse"; }
+
+        @Override public void backward(Node n) {
+            if (!n.in0.requiresGrad()) {
+                return;
+            }
+            Tensor p = n.in0.value();
+            float[] td = ((Tensor) n.aux).data();
+            int len = p.numel();
+            float scale = 2f * n.out.grad().data()[0] / len;
+            boolean acc = n.in0.beginGradWrite();
+            float[] pd = p.data();
+            float[] g = n.in0.grad().data();
+            for (int i = 0; i < len; i++) {
+                float v = scale * (pd[i] - td[i]);
+                g[i] = acc ? g[i] + v : v;
+            }
+        }
+    };
+
+    private static final Op BCE = new Op() {
+        @Override public String name() { return "bce_with_logits"; }
+
+        @Override public void backward(Node n) {
+            if (!n.in0.requiresGrad()) {
+                return;
+            }
+            Tensor z = n.in0.value();
+            float[] td = ((Tensor) n.aux).data();
+            int len = z.numel();
+            float scale = n.out.grad().data()[0] / len;
+            boolean acc = n.in0.beginGradWrite();
+            float[] zd = z.data();
+            float[] g = n.in0.grad().data();
+            for (int i = 0; i < len; i++) {
+                float v = scale * ((float) PointwiseFunctions.sigmoid(zd[i]) - td[i]);
+                g[i] = acc ? g[i] + v : v;
+            }
+        }
+    };
+
+    private static final Op SOFTMAX_CE = new Op() {
+        @Override public String name() { return "softmax_cross_entropy"; }
+
+        @Override public void backward(Node n) {
+            if (!n.in0.requiresGrad()) {
+                return;
+            }
+            int[] labels = (int[]) n.aux;
+            Tensor prob = n.scratch;
+            int classes = prob.rows();
+            int batch = prob.cols();
+            float scale = n.out.grad().data()[0] / batch;
+            boolean acc = n.in0.beginGradWrite();
+            float[] pd = prob.data();
+            float[] g = n.in0.grad().data();
+            for (int c = 0; c < classes; c++) {
+                for (int j = 0; j < batch; j++) {
+                    int i = c * batch + j;
+                    float v = scale * (pd[i] - (labels[j] == c ? 1f : 0f));
+                    g[i] = acc ? g[i] + v : v;
+                }
+            }
+        }
+    };
+}

@@ -1,0 +1,92 @@
+package org.relume.tensor.kernel;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+
+/**
+ * A small pool of daemon threads for kernels that split their output over cores.
+ *
+ * <p>The calling thread always does one share itself, so a split into {@code parts} uses
+ * {@code parts - 1} pool threads. A thread may forbid splitting for everything it runs (a sweep
+ * worker that already owns a core), which keeps nested parallelism from oversubscribing.
+ */
+public final class Parallelism {
+    private Parallelism() {}
+
+    private static final ThreadLocal<Boolean> SINGLE = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    private static final class Pool {
+        static final ExecutorService EXECUTOR = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "relume-kernel");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The number of threads a kernel on this thread may use now. */
+    public static int threadsAvailable() {
+        return SINGLE.get() ? 1 : Math.max(1, EngineParameters.maxThreads);
+    }
+
+    /** Runs {@code body} with kernel splitting disabled on the current thread. */
+    public static void runSingleThreaded(Runnable body) {
+        boolean before = SINGLE.get();
+        SINGLE.set(Boolean.TRUE);
+        try {
+            body.run();
+        } finally {
+            SINGLE.set(before);
+        }
+    }
+
+    /**
+     * Calls {@code part.accept(i)} for i in [0, parts), part 0 on the calling thread and the others
+     * on pool threads, and returns when all have finished. The first failure is rethrown.
+     */
+    public static void forEachPart(int parts, IntConsumer part) {
+        if (parts <= 1) {
+            part.accept(0);
+            return;
+        }
+        CountDownLatch done = new CountDownLatch(parts - 1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        for (int i = 1; i < parts; i++) {
+            final int index = i;
+            Pool.EXECUTOR.execute(() -> {
+                try {
+                    // Pool threads never split again: the caller already divided the work.
+                    SINGLE.set(Boolean.TRUE);
+                    part.accept(index);
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        try {
+            part.accept(0);
+        } catch (Throwable t) {
+            failure.compareAndSet(null, t);
+        }
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for kernel threads", e);
+        }
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        if (t != null) {
+            throw new IllegalStateException(t);
+        }
+    }
+}

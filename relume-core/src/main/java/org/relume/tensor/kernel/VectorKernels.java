@@ -1,0 +1,127 @@
+package org.relume.tensor.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Elementwise and reduction kernels on float arrays, vectorized, allocation-free.
+ * Every method states which arrays it modifies; lengths are the caller's responsibility.
+ */
+public final class VectorKernels {
+    private VectorKernels() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    /** y[i] += x[i]. x: not modified; y: modified. */
+    public static void addInPlace(float[] y, float[] x, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, y, i).add(FloatVector.fromArray(S, x, i)).intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            y[i] += x[i];
+        }
+    }
+
+    /** y[i] = alpha * x[i] (+ y[i] when accumulating). x: not modified; y: modified. */
+    public static void scale(float alpha, float[] x, float[] y, int n, boolean accumulate) {
+        int i = 0;
+        FloatVector va = FloatVector.broadcast(S, alpha);
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i).mul(va);
+            if (accumulate) {
+                v = v.add(FloatVector.fromArray(S, y, i));
+            }
+            v.intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            float v = alpha * x[i];
+            y[i] = accumulate ? y[i] + v : v;
+        }
+    }
+
+    /** Sum of x[off .. off+n), accumulated in vector lanes then reduced. x: not modified. */
+    public static float sum(float[] x, int off, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc = acc.add(FloatVector.fromArray(S, x, off + i));
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s += x[off + i];
+        }
+        return s;
+    }
+
+    /** Dot product of x[xo ..) and y[yo ..) over n elements. Not modified. */
+    public static float dot(float[] x, int xo, float[] y, int yo, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            acc = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc);
+        }
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            s = Math.fma(x[xo + i], y[yo + i], s);
+        }
+        return s;
+    }
+
+    /**
+     * out[r] (+)= sum of row r of the rows x cols matrix x (row-major). A feature-major dense
+     * layer's bias gradient. x: not modified; out: modified.
+     */
+    public static void rowSums(float[] x, int rows, int cols, float[] out, boolean accumulate) {
+        for (int r = 0; r < rows; r++) {
+            float s = sum(x, r * cols, cols);
+            out[r] = accumulate ? out[r] + s : s;
+        }
+    }
+
+    /**
+     * y[r, c] = x[r, c] + bias[r] for a rows x cols row-major matrix: a feature-major layer's
+     * bias broadcast over the batch. x, bias: not modified; y: modified (may alias x).
+     */
+    public static void addRowBias(float[] x, float[] bias, int rows, int cols, float[] y) {
+        for (int r = 0; r < rows; r++) {
+            int off = r * cols;
+            FloatVector vb = FloatVector.broadcast(S, bias[r]);
+            int i = 0;
+            for (int bound = S.loopBound(cols); i < bound; i += L) {
+                FloatVector.fromArray(S, x, off + i).add(vb).intoArray(y, off + i);
+            }
+            for (; i < cols; i++) {
+                y[off + i] = x[off + i] + bias[r];
+            }
+        }
+    }
+
+    /** z[i] = x[i] * y[i] (+ z[i] when accumulating). x, y: not modified; z: modified. */
+    public static void multiply(float[] x, float[] y, float[] z, int n, boolean accumulate) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, i).mul(FloatVector.fromArray(S, y, i));
+            if (accumulate) {
+                v = v.add(FloatVector.fromArray(S, z, i));
+            }
+            v.intoArray(z, i);
+        }
+        for (; i < n; i++) {
+            float v = x[i] * y[i];
+            z[i] = accumulate ? z[i] + v : v;
+        }
+    }
+
+    /** True if every x[i], i in [0, n), is finite. */
+    public static boolean allFinite(float[] x, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(x[i])) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
