@@ -122,6 +122,15 @@ public final class Tape {
         return n;
     }
 
+    /** Names of the ops recorded since the last reset, in order (for tests and debugging). */
+    public List<String> recordedOps() {
+        List<String> names = new ArrayList<>(nodeCount);
+        for (int i = 0; i < nodeCount; i++) {
+            names.add(nodes.get(i).op.name());
+        }
+        return names;
+    }
+
     /** Number of nodes recorded since the last reset. */
     public int size() {
         return nodeCount;

@@ -1,0 +1,23 @@
+package org.relume.nn;
+
+import org.relume.tensor.Var;
+
+/**
+ * One layer's preactivation g = W h + b during a forward pass, handed to whoever asked (a
+ * regularizer such as jumpstart, a diagnostic). Valid until the tape is reset.
+ *
+ * <p>Layout, shared by dense and (later) convolutional layers: element (unit u, sample n, spatial
+ * position s) is at {@code value.data()[(u * samples + n) * spatial + s]}. A dense layer has
+ * spatial = 1 ([units, batch], feature-major); a convolution's unit is a channel and its spatial
+ * positions are H x W ([C, N, H*W]).
+ *
+ * @param layer  index of the layer in its network (0-based)
+ * @param output true for the network's last layer
+ */
+public record Preactivation(int layer, Var value, int units, int samples, int spatial, boolean output) {
+
+    /** The offset of element (unit, sample, position). */
+    public int index(int unit, int sample, int position) {
+        return (unit * samples + sample) * spatial + position;
+    }
+}

@@ -1,0 +1,110 @@
+package org.relume.optim;
+
+import java.util.List;
+import org.relume.tensor.Var;
+
+/**
+ * Adam (Kingma &amp; Ba 2015) in PyTorch's form (torch.optim.Adam): with t the step count,
+ * g = grad + wd * w, m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2,
+ * w = w - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
+ *
+ * <p>Keras, used by the jumpstart paper, adds its epsilon (default 1e-7) to sqrt(v) before the
+ * bias correction; the difference only matters while sqrt(v) is comparable to eps.
+ */
+public final class Adam implements Optimizer {
+    public static final double DEFAULT_BETA1 = 0.9;
+    public static final double DEFAULT_BETA2 = 0.999;
+    public static final double DEFAULT_EPSILON = 1e-8;
+
+    private double lr;
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
+    private final double weightDecay;
+    private final ParameterStates states = new ParameterStates(2);
+    private long t;
+
+    public Adam(double lr, double beta1, double beta2, double epsilon, double weightDecay) {
+        if (!(lr >= 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0) || !(weightDecay >= 0)) {
+            throw new IllegalArgumentException("adam needs lr >= 0, betas in [0, 1), eps > 0, weight decay >= 0; got lr="
+                    + lr + ", betas=(" + beta1 + ", " + beta2 + "), eps=" + epsilon + ", weight decay=" + weightDecay);
+        }
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.beta2 = beta2;
+        this.epsilon = epsilon;
+        this.weightDecay = weightDecay;
+    }
+
+    public Adam(double lr) {
+        this(lr, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON, 0);
+    }
+
+    @Override
+    public void step(List<Var> params) {
+        float[][][] st = states.align(params);
+        t++;
+        double c1 = 1 - Math.pow(beta1, t);
+        double c2 = 1 - Math.pow(beta2, t);
+        float stepSize = (float) (lr / c1);
+        float invSqrtC2 = (float) (1 / Math.sqrt(c2));
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float ob1 = (float) (1 - beta1);
+        float ob2 = (float) (1 - beta2);
+        float eps = (float) epsilon;
+        float wd = (float) weightDecay;
+        for (int p = 0; p < params.size(); p++) {
+            Var v = params.get(p);
+            if (!v.hasGrad()) {
+                continue;
+            }
+            float[] w = v.value().data();
+            float[] g = v.grad().data();
+            float[] m = st[p][0];
+            float[] s = st[p][1];
+            int n = v.value().numel();
+            for (int i = 0; i < n; i++) {
+                float gi = g[i] + wd * w[i];
+                float mi = b1 * m[i] + ob1 * gi;
+                float si = b2 * s[i] + ob2 * gi * gi;
+                m[i] = mi;
+                s[i] = si;
+                w[i] -= stepSize * mi / ((float) Math.sqrt(si) * invSqrtC2 + eps);
+            }
+        }
+    }
+
+    /** Number of steps taken since construction or the last reset. */
+    public long steps() {
+        return t;
+    }
+
+    @Override public double learningRate() { return lr; }
+
+    @Override public void setLearningRate(double lr) { this.lr = lr; }
+
+    @Override
+    public void reset() {
+        states.clear();
+        t = 0;
+    }
+
+    @Override
+    public void forget(Var param) {
+        states.remove(param);
+    }
+
+    @Override
+    public Adam copy() {
+        return new Adam(lr, beta1, beta2, epsilon, weightDecay);
+    }
+
+    @Override
+    public String describe() {
+        return "adam(lr=" + lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + epsilon
+                + ", weight_decay=" + weightDecay + ")";
+    }
+
+    @Override public String toString() { return describe(); }
+}

@@ -1,0 +1,38 @@
+package org.relume.optim;
+
+import java.util.List;
+import org.relume.tensor.Var;
+
+/**
+ * Updates parameters from their gradients.
+ *
+ * <p>Call order (Tribuo's habit of documenting it): construct with a configuration, then
+ * {@link #step} once per batch after the backward pass, {@link #setLearningRate} between epochs as
+ * a schedule dictates, and {@link #reset} to forget all state (e.g. at the switch between two
+ * training stages). {@link #copy()} returns the same configuration with fresh state.
+ *
+ * <p>State (momentum, Adam's moments) is kept per parameter Var, so a network that gains or
+ * replaces parameters keeps the state of the others. A parameter with no gradient this step
+ * ({@link Var#hasGrad()} false) is left untouched, as in PyTorch.
+ */
+public interface Optimizer {
+
+    /** Applies one update to each parameter in {@code params} that has a gradient. */
+    void step(List<Var> params);
+
+    double learningRate();
+
+    void setLearningRate(double lr);
+
+    /** Forgets every parameter's state (and the step count). */
+    void reset();
+
+    /** Forgets the state of one parameter (it restarts fresh at its next step). */
+    void forget(Var param);
+
+    /** The same configuration, fresh state. */
+    Optimizer copy();
+
+    /** A one-line description of the configuration, e.g. {@code adam(lr=0.01, ...)}. */
+    String describe();
+}

@@ -1,0 +1,146 @@
+package org.relume.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.relume.loss.Loss;
+import org.relume.optim.Adam;
+import org.relume.optim.LearningRateSchedule;
+import org.relume.optim.Optimizer;
+
+/**
+ * The settings of a training run. Every default is written here, once:
+ * 1000 epochs, full batch, no shuffling, Adam(lr = 0.001), constant schedule, the task's natural
+ * loss, validation every epoch that is logged, logging every 100 epochs (and the last), seed 0.
+ */
+public final class TrainConfig {
+    int epochs = 1000;
+    int batchSize = 0;
+    boolean shuffle = false;
+    Optimizer optimizer = new Adam(1e-3);
+    LearningRateSchedule schedule = LearningRateSchedule.constant();
+    Loss loss;
+    int logEvery = 100;
+    long seed = 0;
+    final List<Regularizer> regularizers = new ArrayList<>();
+    final List<TrainingListener> listeners = new ArrayList<>();
+
+    public static TrainConfig defaults() {
+        return new TrainConfig();
+    }
+
+    public TrainConfig epochs(int epochs) {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("epochs must be >= 0, got " + epochs);
+        }
+        this.epochs = epochs;
+        return this;
+    }
+
+    /** 0 = full batch. */
+    public TrainConfig batchSize(int batchSize) {
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("batch size must be >= 0 (0 = full batch), got " + batchSize);
+        }
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    public TrainConfig shuffle(boolean shuffle) {
+        this.shuffle = shuffle;
+        return this;
+    }
+
+    public TrainConfig optimizer(Optimizer optimizer) {
+        this.optimizer = Objects.requireNonNull(optimizer);
+        return this;
+    }
+
+    public TrainConfig schedule(LearningRateSchedule schedule) {
+        this.schedule = Objects.requireNonNull(schedule);
+        return this;
+    }
+
+    /** The loss; null (the default) picks {@link Loss#forTask} from the training data. */
+    public TrainConfig loss(Loss loss) {
+        this.loss = loss;
+        return this;
+    }
+
+    /** Evaluate on train and validation sets and record a history row every N epochs (and after the last). */
+    public TrainConfig logEvery(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("log interval must be positive, got " + n);
+        }
+        this.logEvery = n;
+        return this;
+    }
+
+    /** Seeds the batch order (the network's initial weights have their own seed, in its builder). */
+    public TrainConfig seed(long seed) {
+        this.seed = seed;
+        return this;
+    }
+
+    public TrainConfig regularizer(Regularizer r) {
+        regularizers.add(Objects.requireNonNull(r));
+        return this;
+    }
+
+    public TrainConfig listener(TrainingListener l) {
+        listeners.add(Objects.requireNonNull(l));
+        return this;
+    }
+
+    public int epochs() {
+        return epochs;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public boolean shuffle() {
+        return shuffle;
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    public LearningRateSchedule schedule() {
+        return schedule;
+    }
+
+    public Loss loss() {
+        return loss;
+    }
+
+    public int logEvery() {
+        return logEvery;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public List<Regularizer> regularizers() {
+        return List.copyOf(regularizers);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("TrainConfig(epochs=").append(epochs)
+                .append(", batch_size=").append(batchSize == 0 ? "full" : Integer.toString(batchSize))
+                .append(", shuffle=").append(shuffle)
+                .append(", optimizer=").append(optimizer.describe())
+                .append(", schedule=").append(schedule.describe())
+                .append(", loss=").append(loss == null ? "auto" : loss.id())
+                .append(", log_every=").append(logEvery)
+                .append(", seed=").append(seed);
+        for (Regularizer r : regularizers) {
+            sb.append(", ").append(r.describe());
+        }
+        return sb.append(')').toString();
+    }
+}

@@ -1,0 +1,23 @@
+package org.relume.train;
+
+import java.util.Map;
+
+/**
+ * Observes (and, for techniques such as growth, may act on) a training run. All methods have empty
+ * defaults. Called on the training thread.
+ */
+public interface TrainingListener {
+
+    default void onStart(TrainingState state) {}
+
+    /** After every epoch, with the epoch's mean training loss (task loss + penalties). */
+    default void onEpochEnd(TrainingState state, double epochLoss) {}
+
+    /**
+     * On logged epochs, with the row about to be recorded; a listener may add columns (e.g. unit
+     * diagnostics) to {@code row}.
+     */
+    default void onLog(TrainingState state, Map<String, Double> row) {}
+
+    default void onEnd(TrainingState state) {}
+}

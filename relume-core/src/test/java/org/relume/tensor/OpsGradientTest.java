@@ -1,0 +1,237 @@
+package org.relume.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.relume.tensor.kernel.PointwiseFunction;
+import org.relume.tensor.kernel.PointwiseFunctions;
+
+/**
+ * Finite-difference checks (double precision reference) of every primitive on the tape. The
+ * final test asserts that every Op declared by the op families took part in some check.
+ */
+class OpsGradientTest {
+    private static final Class<?>[] OP_FAMILIES = {
+        LinearOps.class, PointwiseOps.class, ArithmeticOps.class, ReductionOps.class, LossOps.class
+    };
+
+    private final SplittableRandom r = new SplittableRandom(20260101L);
+
+    @Test
+    void matmulWithWeightedSum() {
+        int m = 3;
+        int k = 4;
+        int n = 5;
+        double[] w = GradientCheck.weights(r, m * n);
+        Tensor wt = GradientCheck.toTensor(w, m, n);
+        GradientCheck.check("matmul", GradientCheck.randomInputs(r, 0, new int[] {m, k}, new int[] {k, n}),
+                new boolean[] {true, true},
+                (tape, in) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape, LinearOps.matmul(tape, in[0], in[1]),
+                        Var.constant(wt))),
+                x -> {
+                    double s = 0;
+                    for (int i = 0; i < m; i++) {
+                        for (int j = 0; j < n; j++) {
+                            double c = 0;
+                            for (int p = 0; p < k; p++) {
+                                c += x[0][i * k + p] * x[1][p * n + j];
+                            }
+                            s += c * w[i * n + j];
+                        }
+                    }
+                    return s;
+                });
+    }
+
+    @Test
+    void affineWithAndWithoutBias() {
+        for (int batch : new int[] {1, 7, 85}) {
+            int out = 3;
+            int in = 4;
+            double[] w = GradientCheck.weights(r, out * batch);
+            Tensor wt = GradientCheck.toTensor(w, out, batch);
+            GradientCheck.check("affine batch " + batch,
+                    GradientCheck.randomInputs(r, 0, new int[] {out, in}, new int[] {in, batch}, new int[] {out}),
+                    new boolean[] {true, true, true},
+                    (tape, v) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape,
+                            LinearOps.affine(tape, v[0], v[1], v[2]), Var.constant(wt))),
+                    x -> affineReference(x[0], x[1], x[2], out, in, batch, w));
+            GradientCheck.check("affine without bias",
+                    GradientCheck.randomInputs(r, 0, new int[] {out, in}, new int[] {in, batch}),
+                    new boolean[] {true, true},
+                    (tape, v) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape,
+                            LinearOps.affine(tape, v[0], v[1], null), Var.constant(wt))),
+                    x -> affineReference(x[0], x[1], null, out, in, batch, w));
+        }
+    }
+
+    private static double affineReference(double[] wt, double[] x, double[] b, int out, int in, int batch, double[] w) {
+        double s = 0;
+        for (int o = 0; o < out; o++) {
+            for (int j = 0; j < batch; j++) {
+                double z = b == null ? 0 : b[o];
+                for (int p = 0; p < in; p++) {
+                    z += wt[o * in + p] * x[p * batch + j];
+                }
+                s += z * w[o * batch + j];
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void everyActivation() {
+        PointwiseFunction[] fs = {
+            PointwiseFunctions.relu(0f), PointwiseFunctions.relu(1f), PointwiseFunctions.leakyRelu(0.1f),
+            PointwiseFunctions.SIGMOID, PointwiseFunctions.TANH, PointwiseFunctions.SOFTPLUS,
+            PointwiseFunctions.SOFTSIGN, PointwiseFunctions.elu(1f), PointwiseFunctions.SWISH,
+            PointwiseFunctions.IDENTITY
+        };
+        int n = 37;
+        for (PointwiseFunction f : fs) {
+            double[] w = GradientCheck.weights(r, n);
+            Tensor wt = GradientCheck.toTensor(w, 1, n);
+            GradientCheck.check("pointwise " + f, GradientCheck.randomInputs(r, 0.05, new int[] {1, n}),
+                    new boolean[] {true},
+                    (tape, v) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape, PointwiseOps.apply(tape, v[0], f),
+                            Var.constant(wt))),
+                    x -> {
+                        double s = 0;
+                        for (int i = 0; i < n; i++) {
+                            s += f.value(x[0][i]) * w[i];
+                        }
+                        return s;
+                    });
+        }
+    }
+
+    @Test
+    void arithmeticAndSharedInputs() {
+        int n = 11;
+        double[] w = GradientCheck.weights(r, n);
+        Tensor wt = GradientCheck.toTensor(w, n);
+        GradientCheck.check("add/sub/scale", GradientCheck.randomInputs(r, 0, new int[] {n}, new int[] {n}),
+                new boolean[] {true, true},
+                (tape, v) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape,
+                        ArithmeticOps.sub(tape, ArithmeticOps.add(tape, v[0], ArithmeticOps.scale(tape, v[1], 2.5f)),
+                                ArithmeticOps.mul(tape, v[0], v[1])), Var.constant(wt))),
+                x -> {
+                    double s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += (x[0][i] + 2.5 * x[1][i] - x[0][i] * x[1][i]) * w[i];
+                    }
+                    return s;
+                });
+        // x used three times: gradients from all uses must add up.
+        GradientCheck.check("shared input", GradientCheck.randomInputs(r, 0, new int[] {n}), new boolean[] {true},
+                (tape, v) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape, ArithmeticOps.add(tape, v[0], v[0]), v[0])),
+                x -> {
+                    double s = 0;
+                    for (int i = 0; i < n; i++) {
+                        s += 2 * x[0][i] * x[0][i];
+                    }
+                    return s;
+                });
+    }
+
+    @Test
+    void reductions() {
+        GradientCheck.check("mean", GradientCheck.randomInputs(r, 0, new int[] {4, 6}), new boolean[] {true},
+                (tape, v) -> ReductionOps.mean(tape, v[0]),
+                x -> {
+                    double s = 0;
+                    for (double e : x[0]) {
+                        s += e;
+                    }
+                    return s / x[0].length;
+                });
+        GradientCheck.check("sum of squares", GradientCheck.randomInputs(r, 0, new int[] {4, 6}), new boolean[] {true},
+                (tape, v) -> ReductionOps.sumOfSquares(tape, v[0]),
+                x -> {
+                    double s = 0;
+                    for (double e : x[0]) {
+                        s += e * e;
+                    }
+                    return s;
+                });
+    }
+
+    @Test
+    void losses() {
+        int outs = 2;
+        int batch = 9;
+        Tensor target = GradientCheck.randomInputs(r, 0, new int[] {outs, batch})[0];
+        GradientCheck.check("mse", GradientCheck.randomInputs(r, 0, new int[] {outs, batch}), new boolean[] {true},
+                (tape, v) -> LossOps.mse(tape, v[0], target),
+                x -> {
+                    double s = 0;
+                    for (int i = 0; i < x[0].length; i++) {
+                        double d = x[0][i] - target.data()[i];
+                        s += d * d;
+                    }
+                    return s / x[0].length;
+                });
+        Tensor labels01 = Tensor.zeros(1, batch);
+        for (int j = 0; j < batch; j++) {
+            labels01.data()[j] = r.nextBoolean() ? 1f : 0f;
+        }
+        Tensor logits = GradientCheck.randomInputs(r, 0, new int[] {1, batch})[0];
+        for (int j = 0; j < batch; j++) {
+            logits.data()[j] *= 6; // exercise both tails of the stable formula
+        }
+        GradientCheck.check("bce with logits", new Tensor[] {logits}, new boolean[] {true},
+                (tape, v) -> LossOps.bceWithLogits(tape, v[0], labels01),
+                x -> {
+                    double s = 0;
+                    for (int j = 0; j < batch; j++) {
+                        double p = 1 / (1 + Math.exp(-x[0][j]));
+                        double t = labels01.data()[j];
+                        s += -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
+                    }
+                    return s / batch;
+                });
+        int classes = 4;
+        int[] labels = new int[batch];
+        for (int j = 0; j < batch; j++) {
+            labels[j] = r.nextInt(classes);
+        }
+        GradientCheck.check("softmax cross-entropy", GradientCheck.randomInputs(r, 0, new int[] {classes, batch}),
+                new boolean[] {true},
+                (tape, v) -> LossOps.softmaxCrossEntropy(tape, v[0], labels),
+                x -> {
+                    double s = 0;
+                    for (int j = 0; j < batch; j++) {
+                        double sum = 0;
+                        for (int c = 0; c < classes; c++) {
+                            sum += Math.exp(x[0][c * batch + j]);
+                        }
+                        s += -(x[0][labels[j] * batch + j] - Math.log(sum));
+                    }
+                    return s / batch;
+                });
+    }
+
+    @AfterAll
+    static void everyDeclaredOpWasChecked() throws IllegalAccessException {
+        Set<String> declared = new TreeSet<>();
+        for (Class<?> family : OP_FAMILIES) {
+            for (Field f : family.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) && Op.class.isAssignableFrom(f.getType())) {
+                    f.setAccessible(true);
+                    declared.add(((Op) f.get(null)).name());
+                }
+            }
+        }
+        assertTrue(declared.size() >= 10, "found only " + declared);
+        Set<String> missing = new TreeSet<>(declared);
+        missing.removeAll(GradientCheck.CHECKED_OPS);
+        assertEquals(Set.of(), missing, "ops without a finite-difference check");
+    }
+}

@@ -1,0 +1,167 @@
+package org.relume.tensor.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Every GEMM path (small axpy form, small dot form, naive A^T B^T, blocked, parallel) against a double reference. */
+class GemmTest {
+    private final long savedBlocked = EngineParameters.gemmBlockedThreshold;
+    private final long savedParallel = EngineParameters.gemmParallelThreshold;
+    private final int savedThreads = EngineParameters.maxThreads;
+
+    @AfterEach
+    void restore() {
+        EngineParameters.gemmBlockedThreshold = savedBlocked;
+        EngineParameters.gemmParallelThreshold = savedParallel;
+        EngineParameters.maxThreads = savedThreads;
+    }
+
+    @Test
+    void handComputedCase() {
+        // [1 2; 3 4] [5 6; 7 8] = [19 22; 43 50]
+        float[] a = {1, 2, 3, 4};
+        float[] b = {5, 6, 7, 8};
+        float[] c = new float[4];
+        Gemm.multiply(false, false, 2, 2, 2, a, 0, 2, b, 0, 2, false, c, 0, 2);
+        assertArrayEquals(new float[] {19, 22, 43, 50}, c);
+        // A^T B = [1 3; 2 4][5 6; 7 8] = [26 30; 38 44]
+        Gemm.multiply(true, false, 2, 2, 2, a, 0, 2, b, 0, 2, false, c, 0, 2);
+        assertArrayEquals(new float[] {26, 30, 38, 44}, c);
+        // A B^T = [1 2; 3 4][5 7; 6 8] = [17 23; 39 53], accumulated onto the previous C
+        Gemm.multiply(false, true, 2, 2, 2, a, 0, 2, b, 0, 2, true, c, 0, 2);
+        assertArrayEquals(new float[] {26 + 17, 30 + 23, 38 + 39, 44 + 53}, c);
+    }
+
+    @Test
+    void smallKernelsMatchReferenceOnRandomShapes() {
+        EngineParameters.gemmBlockedThreshold = Long.MAX_VALUE;
+        checkRandomShapes(new SplittableRandom(1), 60, 40);
+    }
+
+    @Test
+    void blockedKernelMatchesReferenceOnRandomShapes() {
+        EngineParameters.gemmBlockedThreshold = 0;
+        EngineParameters.gemmParallelThreshold = Long.MAX_VALUE;
+        checkRandomShapes(new SplittableRandom(2), 40, 70);
+    }
+
+    @Test
+    void blockedKernelCrossesBlockBoundaries() {
+        EngineParameters.gemmBlockedThreshold = 0;
+        EngineParameters.gemmParallelThreshold = Long.MAX_VALUE;
+        SplittableRandom r = new SplittableRandom(3);
+        // Larger than one Kc / Mc block in every direction, with ragged edges.
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                check(r, ta, tb, 131, 77, 300, true);
+                check(r, ta, tb, 250, 35, 513, false);
+            }
+        }
+    }
+
+    @Test
+    void parallelSplitGivesBitIdenticalResults() {
+        EngineParameters.gemmBlockedThreshold = 0;
+        SplittableRandom r = new SplittableRandom(4);
+        int m = 97;
+        int n = 301;
+        int k = 129;
+        float[] a = random(r, m * k);
+        float[] b = random(r, k * n);
+        float[] single = new float[m * n];
+        float[] multi = new float[m * n];
+        EngineParameters.gemmParallelThreshold = Long.MAX_VALUE;
+        Gemm.multiply(false, false, m, n, k, a, 0, k, b, 0, n, false, single, 0, n);
+        EngineParameters.gemmParallelThreshold = 0;
+        EngineParameters.maxThreads = 2;
+        Gemm.multiply(false, false, m, n, k, a, 0, k, b, 0, n, false, multi, 0, n);
+        assertArrayEquals(single, multi, "results must not depend on the thread count");
+        // Split by rows when there are too few columns.
+        float[] b2 = random(r, k * 5);
+        float[] s2 = new float[m * 5];
+        float[] m2 = new float[m * 5];
+        EngineParameters.gemmParallelThreshold = Long.MAX_VALUE;
+        Gemm.multiply(false, false, m, 5, k, a, 0, k, b2, 0, 5, false, s2, 0, 5);
+        EngineParameters.gemmParallelThreshold = 0;
+        Gemm.multiply(false, false, m, 5, k, a, 0, k, b2, 0, 5, false, m2, 0, 5);
+        assertArrayEquals(s2, m2);
+    }
+
+    @Test
+    void zeroSizesAreHandled() {
+        float[] c = {7f, 7f};
+        // k = 0 sets C to zero (or leaves it when accumulating).
+        Gemm.multiply(false, false, 1, 2, 0, new float[0], 0, 1, new float[0], 0, 2, true, c, 0, 2);
+        assertArrayEquals(new float[] {7f, 7f}, c);
+        Gemm.multiply(false, false, 1, 2, 0, new float[0], 0, 1, new float[0], 0, 2, false, c, 0, 2);
+        assertArrayEquals(new float[] {0f, 0f}, c);
+        // m = 0 or n = 0 touches nothing.
+        Gemm.multiply(false, false, 0, 2, 3, new float[0], 0, 3, new float[6], 0, 2, false, new float[0], 0, 2);
+        Gemm.multiply(false, false, 2, 0, 3, new float[6], 0, 3, new float[0], 0, 1, false, new float[0], 0, 1);
+    }
+
+    @Test
+    void operandsThatDoNotFitTheirArraysAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiply(false, false, 2, 2, 3, new float[5], 0, 3, new float[6], 0, 2, false, new float[4], 0, 2));
+        assertTrue(e.getMessage().contains("matrix A"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Gemm.multiply(false, false, 2, 2, 3, new float[6], 0, 2, new float[6], 0, 2, false, new float[4], 0, 2));
+        assertTrue(e.getMessage().contains("leading dimension"), e.getMessage());
+    }
+
+    private void checkRandomShapes(SplittableRandom r, int cases, int maxDim) {
+        int checked = 0;
+        for (int t = 0; t < cases; t++) {
+            int m = 1 + r.nextInt(maxDim);
+            int n = 1 + r.nextInt(maxDim);
+            int k = 1 + r.nextInt(maxDim);
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    check(r, ta, tb, m, n, k, r.nextBoolean());
+                    checked++;
+                }
+            }
+        }
+        assertEquals(cases * 4, checked);
+    }
+
+    /** Compares against the double-accumulating naive product, with padded leading dimensions and offsets. */
+    private static void check(SplittableRandom r, boolean ta, boolean tb, int m, int n, int k, boolean accumulate) {
+        int aRows = ta ? k : m;
+        int aCols = ta ? m : k;
+        int bRows = tb ? n : k;
+        int bCols = tb ? k : n;
+        int lda = aCols + r.nextInt(3);
+        int ldb = bCols + r.nextInt(3);
+        int ldc = n + r.nextInt(3);
+        int aOff = r.nextInt(4);
+        int bOff = r.nextInt(4);
+        int cOff = r.nextInt(4);
+        float[] a = random(r, aOff + aRows * lda);
+        float[] b = random(r, bOff + bRows * ldb);
+        float[] c = random(r, cOff + m * ldc);
+        float[] expected = c.clone();
+        Gemm.naive(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, expected, cOff, ldc);
+        Gemm.multiply(ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+        for (int i = 0; i < c.length; i++) {
+            float tol = 1e-5f * (k + 2);
+            assertEquals(expected[i], c[i], tol, () -> "mismatch for transA=" + ta + " transB=" + tb + " m=" + m
+                    + " n=" + n + " k=" + k + " accumulate=" + accumulate);
+        }
+    }
+
+    private static float[] random(SplittableRandom r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (2 * r.nextDouble() - 1);
+        }
+        return x;
+    }
+}
