@@ -1,0 +1,57 @@
+package org.relume.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.relume.io.ModelFiles;
+import org.relume.io.ModelMetadata;
+import org.relume.nn.Activations;
+import org.relume.nn.Layer;
+import org.relume.nn.Network;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code relume info}: what a saved model is, after validating both of its files. */
+@Command(name = "info",
+        header = "Describe a saved model: layers, parameters, task, input standardization and provenance.",
+        description = {"Loads and validates DIR/model.json and DIR/model.safetensors.", "",
+            "Example:", "  relume info --model runs/moons", ""},
+        mixinStandardHelpOptions = true)
+final class InfoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (written by train --out).")
+    Path model;
+
+    @Override
+    public Integer call() throws IOException {
+        ModelFiles.SavedModel saved = ModelFiles.load(model);
+        Network net = saved.network();
+        ModelMetadata m = saved.metadata();
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "model        %s%n", model);
+        o.printf(Locale.ROOT, "architecture %s (%d layers, %d hidden), %d parameters%n", net.architecture(),
+                net.layerCount(), net.hiddenLayerCount(), net.parameterCount());
+        o.printf(Locale.ROOT, "task         %s%s, loss %s%n", m.task().id(),
+                m.task().isClassification() ? " (" + m.classes() + " classes)" : "", m.loss());
+        o.printf(Locale.ROOT, "inputs       %d%s%n", net.inputSize(),
+                m.featureNames().isEmpty() ? "" : " " + m.featureNames());
+        o.printf(Locale.ROOT, "standardize  %s%n", m.standardizesInputs() ? "yes (training mean and std stored)" : "no");
+        for (int i = 0; i < net.layerCount(); i++) {
+            Layer l = net.layer(i);
+            o.printf(Locale.ROOT, "layer %-3d    %s %d -> %d, %s%n", i, l.type(), l.inputSize(), l.outputSize(),
+                    Activations.describe(l.activation()));
+        }
+        for (Map.Entry<String, Object> e : m.provenance().entrySet()) {
+            o.printf(Locale.ROOT, "%-12s %s%n", e.getKey(), e.getValue());
+        }
+        o.flush();
+        return Relume.OK;
+    }
+}

@@ -1,0 +1,314 @@
+package org.relume.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.relume.data.DataSources;
+import org.relume.data.Dataset;
+import org.relume.data.Standardizer;
+import org.relume.data.Task;
+import org.relume.io.AtomicFiles;
+import org.relume.io.Json;
+import org.relume.io.ModelFiles;
+import org.relume.io.ModelMetadata;
+import org.relume.loss.Loss;
+import org.relume.nn.Activations;
+import org.relume.nn.Initializer;
+import org.relume.nn.Mlp;
+import org.relume.nn.Network;
+import org.relume.optim.Adam;
+import org.relume.optim.LearningRateSchedule;
+import org.relume.optim.Optimizer;
+import org.relume.optim.Sgd;
+import org.relume.tensor.kernel.PointwiseFunction;
+import org.relume.train.TrainConfig;
+import org.relume.train.TrainResult;
+import org.relume.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code relume train}: one network on one data set, with a summary and (with --out) its files. */
+@Command(name = "train",
+        header = "Train a multilayer perceptron on built-in, CSV or idx data.",
+        description = {
+            "Builds an MLP (inputs, DEPTH hidden layers of WIDTH units, outputs), trains it and prints a summary.",
+            "With --out DIR it writes DIR/model.safetensors, DIR/model.json, DIR/metrics.csv and DIR/summary.json;",
+            "nothing is written when training fails.",
+            "",
+            "Data (--data):",
+            "  moons[:n=100,noise=0]             two interleaving half-circles (SPEC section 1), split 85/15",
+            "  curve:NAME[:n=500,lo=0,hi=1]     1-D regression: x3, x11, tanh3, sin, x2",
+            "  csv:PATH                          numeric CSV; --label names the label column (default: last)",
+            "  idx:DIR                           MNIST-layout idx files (raw or .gz); t10k is the validation set",
+            "",
+            "Examples:",
+            "  relume train --data moons --width 8 --depth 3 --epochs 2000 --seed 1 --out runs/moons",
+            "  relume train --data curve:x3 --width 16 --depth 2 --epochs 3000 --out runs/x3",
+            "  relume train --data csv:iris.csv --label species --optimizer sgd --lr 0.1 --momentum 0.9",
+            ""},
+        sortOptions = false,
+        mixinStandardHelpOptions = true)
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", defaultValue = "moons", paramLabel = "SPEC",
+            description = "Data: moons, curve:NAME, csv:PATH or idx:DIR (default: ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--label", paramLabel = "COL", description = "CSV label column, by header name or 0-based index (default: last column).")
+    String label;
+
+    @Option(names = "--task", paramLabel = "TASK", description = "Force the CSV task: classification or regression (default: inferred).")
+    String task;
+
+    @Option(names = "--val-split", defaultValue = "0.15", paramLabel = "F",
+            description = "Share of samples held out for validation (default: ${DEFAULT-VALUE}; idx data uses its t10k files).")
+    double valSplit;
+
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use at most N samples of each idx file (0 = all).")
+    int limit;
+
+    @Option(names = "--standardize", defaultValue = "auto", paramLabel = "auto|on|off",
+            description = "Standardize inputs with the training set's mean and std; auto = on for CSV, off otherwise (default: ${DEFAULT-VALUE}).")
+    String standardize;
+
+    @Option(names = "--width", defaultValue = "8", paramLabel = "W", description = "Units per hidden layer (default: ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--depth", defaultValue = "3", paramLabel = "L", description = "Number of hidden layers (default: ${DEFAULT-VALUE}).")
+    int depth;
+
+    @Option(names = "--widths", split = ",", paramLabel = "W1,W2,...", description = "Hidden widths layer by layer (overrides --width/--depth).")
+    int[] widths;
+
+    @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
+            description = "Hidden activation: relu, leaky_relu, sigmoid, tanh, softplus, softsign, elu, swish, identity (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = "--relu-grad-at-zero", defaultValue = "0", paramLabel = "0|1", description = "relu'(0) (default: ${DEFAULT-VALUE}).")
+    float reluGradAtZero;
+
+    @Option(names = "--init", defaultValue = "kaiming_uniform", paramLabel = "NAME",
+            description = "Initializer: glorot_uniform, glorot_normal, kaiming_uniform, kaiming_normal, torch_default, rai, raai (default: ${DEFAULT-VALUE}).")
+    String init;
+
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "sgd|adam", description = "Optimizer (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "RATE", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--momentum", defaultValue = "0", paramLabel = "MU", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
+    double momentum;
+
+    @Option(names = "--nesterov", description = "Use Nesterov momentum with SGD.")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "WD", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
+    double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "constant", paramLabel = "SPEC",
+            description = "Learning-rate schedule: constant or step:EVERY:GAMMA (default: ${DEFAULT-VALUE}).")
+    String schedule;
+
+    @Option(names = "--epochs", defaultValue = "1000", paramLabel = "N", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "0", paramLabel = "B",
+            description = "Mini-batch size; 0 = full batch up to 1024 samples, else 128 (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--no-shuffle", description = "Keep the sample order in every epoch (mini-batches are shuffled otherwise).")
+    boolean noShuffle;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+            description = "Seed for the data split, the initial weights and the batch order (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--validate-every", defaultValue = "100", paramLabel = "N",
+            description = "Evaluate and log a metrics row every N epochs, and after the last (default: ${DEFAULT-VALUE}).")
+    int validateEvery;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Write the model, metrics and summary here.")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        validateFlags();
+        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seed, valSplit, label, taskOverride(), limit));
+        Dataset train = loaded.split().train();
+        Dataset validation = loaded.split().validation();
+        Standardizer standardizer = null;
+        if (standardize.equals("on") || (standardize.equals("auto") && data.startsWith("csv:"))) {
+            standardizer = Standardizer.fit(train);
+            train = standardizer.apply(train);
+            validation = standardizer.apply(validation);
+        }
+
+        PointwiseFunction act = activationFunction();
+        Initializer initializer = Initializer.byName(init);
+        SplittableRandom seeds = new SplittableRandom(seed);
+        long initSeed = seeds.nextLong();
+        long batchSeed = seeds.nextLong();
+        int[] hidden = widths != null ? widths : filled(depth, width);
+        Network net = Mlp.builder().inputs(train.inputs()).hidden(hidden).outputs(train.outputs())
+                .activation(act).init(initializer).seed(initSeed).build();
+        int batch = batchSize > 0 ? batchSize : (train.size() <= 1024 ? 0 : 128);
+        Loss loss = Loss.forTask(train.task());
+        TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batch)
+                .shuffle(!noShuffle && batch != 0).optimizer(buildOptimizer())
+                .schedule(LearningRateSchedule.parse(schedule)).loss(loss)
+                .logEvery(validateEvery).seed(batchSeed);
+        ProgressReporter progress = ProgressReporter.forTerminal("train", quiet);
+        if (progress != null) {
+            cfg.listener(progress);
+        }
+
+        o.printf(Locale.ROOT, "data     %s: %s, %d train / %d validation samples, %d inputs%n", data,
+                train.task().id(), train.size(), validation.size(), train.inputs());
+        o.printf(Locale.ROOT, "network  %s, %s hidden, %s init, %d parameters%n", net.architecture(),
+                Activations.describe(act), initializer.id(), net.parameterCount());
+        o.printf(Locale.ROOT, "training %s, %s, %s, %d epochs, seed %d%n", cfg.optimizer().describe(),
+                batch == 0 ? "full batch" : "batch " + batch, loss.id(), epochs, seed);
+        o.flush();
+
+        TrainResult result;
+        try {
+            result = new Trainer(cfg).train(net, train, validation);
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+
+        Map<String, Object> summary = summary(result, train, validation, net, cfg, loaded.description());
+        printResult(o, result, train.task());
+        if (out != null) {
+            ModelMetadata meta = new ModelMetadata(train.task(), train.classes(), loss.id(),
+                    standardizer == null ? null : standardizer.mean(), standardizer == null ? null : standardizer.std(),
+                    loaded.featureNames(), provenance(cfg));
+            ModelFiles.save(out, result.network(), meta);
+            AtomicFiles.writeString(out.resolve("metrics.csv"), result.history().toCsv());
+            Json.write(out.resolve("summary.json"), summary);
+            o.printf("wrote    %s (model.safetensors, model.json, metrics.csv, summary.json)%n", out);
+        }
+        o.flush();
+        return Relume.OK;
+    }
+
+    private void validateFlags() {
+        if (width <= 0 || depth < 0) {
+            throw new IllegalArgumentException("--width must be positive and --depth >= 0, got width " + width + ", depth " + depth);
+        }
+        if (epochs < 0) {
+            throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
+        }
+        if (validateEvery <= 0) {
+            throw new IllegalArgumentException("--validate-every must be positive, got " + validateEvery);
+        }
+        if (!List.of("auto", "on", "off").contains(standardize)) {
+            throw new IllegalArgumentException("--standardize must be auto, on or off, got '" + standardize + "'");
+        }
+        if (!(lr > 0) || !Double.isFinite(lr)) {
+            throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
+        }
+    }
+
+    private Task taskOverride() {
+        if (task == null) {
+            return null;
+        }
+        return switch (task.toLowerCase(Locale.ROOT)) {
+            case "regression" -> Task.REGRESSION;
+            case "classification", "binary", "multiclass" -> Task.MULTICLASS;
+            default -> throw new IllegalArgumentException("--task must be classification or regression, got '" + task + "'");
+        };
+    }
+
+    private PointwiseFunction activationFunction() {
+        if (activation.equalsIgnoreCase("relu")) {
+            return Activations.byName("relu", Map.of("grad_at_zero", reluGradAtZero));
+        }
+        return Activations.byName(activation);
+    }
+
+    private Optimizer buildOptimizer() {
+        return switch (optimizer.toLowerCase(Locale.ROOT)) {
+            case "adam" -> new Adam(lr, Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON, weightDecay);
+            case "sgd" -> new Sgd(lr, momentum, nesterov, weightDecay);
+            default -> throw new IllegalArgumentException("--optimizer must be sgd or adam, got '" + optimizer + "'");
+        };
+    }
+
+    private static int[] filled(int n, int v) {
+        int[] a = new int[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    private Map<String, Object> provenance(TrainConfig cfg) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        p.put("data", data);
+        p.put("seed", seed);
+        p.put("config", cfg.toString());
+        p.put("created", Instant.now().toString());
+        p.put("java", System.getProperty("java.version"));
+        return p;
+    }
+
+    private Map<String, Object> summary(TrainResult r, Dataset train, Dataset validation, Network net,
+                                        TrainConfig cfg, String dataDescription) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        Task t = train.task();
+        if (t.isClassification()) {
+            s.put("train_accuracy", r.train().accuracy());
+            s.put("validation_accuracy", r.validation() == null ? null : r.validation().accuracy());
+            s.put("majority_rate", validation.size() > 0 ? validation.majorityRate() : train.majorityRate());
+        } else {
+            s.put("train_mse", r.train().mse());
+            s.put("validation_mse", r.validation() == null ? null : r.validation().mse());
+        }
+        s.put("final_loss", r.finalLoss());
+        s.put("epochs", r.epochs());
+        s.put("steps", r.steps());
+        s.put("seconds", r.seconds());
+        s.put("seed", seed);
+        s.put("task", t.id());
+        s.put("data", data);
+        s.put("data_description", dataDescription);
+        s.put("train_samples", train.size());
+        s.put("validation_samples", validation.size());
+        s.put("architecture", net.architecture());
+        s.put("parameters", net.parameterCount());
+        s.put("config", cfg.toString());
+        return s;
+    }
+
+    private static void printResult(PrintWriter o, TrainResult r, Task task) {
+        if (task.isClassification()) {
+            o.printf(Locale.ROOT, "result   train accuracy %.4f, validation accuracy %s, final loss %.4g, %.1f s%n",
+                    r.train().accuracy(), r.validation() == null ? "n/a" : String.format(Locale.ROOT, "%.4f", r.validation().accuracy()),
+                    r.finalLoss(), r.seconds());
+        } else {
+            o.printf(Locale.ROOT, "result   train MSE %.3g, validation MSE %s, final loss %.4g, %.1f s%n",
+                    r.train().mse(), r.validation() == null ? "n/a" : String.format(Locale.ROOT, "%.3g", r.validation().mse()),
+                    r.finalLoss(), r.seconds());
+        }
+    }
+}

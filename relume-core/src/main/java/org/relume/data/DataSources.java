@@ -1,0 +1,268 @@
+package org.relume.data;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * Turns a data spec string into a train/validation split, so that the command line, experiment
+ * configurations and results rows name data the same way:
+ * <pre>
+ *   moons                          the paper's 100 moons, split 85 / 15 in generated order
+ *   moons:n=200,noise=0.1          other sizes and noise; split round(n * (1 - validationFraction))
+ *   curve:NAME                     500 points on [0, 1] of x3, x11, tanh3, sin or x2; shuffled split
+ *   curve:NAME:n=200,lo=-1,hi=1    another grid
+ *   csv:PATH                       a numeric table (see {@link CsvReader}); shuffled split
+ *   idx:DIR                        an MNIST-layout directory; t10k is the validation set
+ * </pre>
+ * Moons are split in order because the generator already shuffled them (SPEC section 1); the other
+ * sets come in file or grid order and are shuffled with the request's seed before splitting.
+ */
+public final class DataSources {
+    /** What every error about a malformed spec lists. */
+    public static final String ACCEPTED_FORMS = "moons, moons:n=200,noise=0.1, curve:NAME, "
+            + "curve:NAME:n=500,lo=0,hi=1 (NAME one of " + String.join(", ", Curves.names())
+            + "), csv:PATH, idx:DIR";
+
+    private DataSources() {}
+
+    /**
+     * What to load.
+     *
+     * @param spec               one of the forms in the class comment
+     * @param seed               moons: noise and order; curve and csv: the shuffle before splitting
+     * @param validationFraction share of samples that validate, in [0, 1); ignored by idx:, whose
+     *                           validation set is the t10k files
+     * @param labelColumn        csv only: header name or 0-based index of the label; null: last
+     * @param taskOverride       csv: null to decide from the labels, else the task to use; other
+     *                           sources have a fixed task (moons binary, curve regression, idx
+     *                           multiclass), and naming a different one is an error
+     * @param limit              csv and idx: when > 0, keep only the first {@code limit} samples of
+     *                           each file; the generated sets take their size from the spec instead
+     */
+    public record Request(String spec, long seed, double validationFraction, String labelColumn, Task taskOverride,
+                          int limit) {
+        public Request {
+            Objects.requireNonNull(spec, "spec");
+            if (!(validationFraction >= 0 && validationFraction < 1)) {
+                throw new IllegalArgumentException("validation fraction must be in [0, 1), got " + validationFraction);
+            }
+            if (limit < 0) {
+                throw new IllegalArgumentException("limit must be >= 0 (0 = all samples), got " + limit);
+            }
+        }
+
+        /** The paper's defaults: validation fraction 0.15, label and task detected, no limit. */
+        public static Request of(String spec, long seed) {
+            return new Request(spec, seed, Moons.DEFAULT_VALIDATION_FRACTION, null, null, 0);
+        }
+    }
+
+    /**
+     * What was loaded.
+     *
+     * @param split        train and validation sets
+     * @param description  one line for logs and results, e.g.
+     *                     "moons (n=100, noise=0, seed=1): 85 train / 15 validation"
+     * @param featureNames one name per input feature
+     * @param classValues  for classification, the original value of class 0, 1, ... (the label
+     *                     itself for generated and idx data); empty for regression
+     */
+    public record Loaded(Dataset.Split split, String description, List<String> featureNames, double[] classValues) {
+        public Loaded {
+            featureNames = List.copyOf(featureNames);
+            classValues = classValues.clone();
+        }
+
+        @Override
+        public double[] classValues() {
+            return classValues.clone();
+        }
+    }
+
+    /**
+     * Loads the data a request names.
+     *
+     * @throws IllegalArgumentException for a malformed spec or a missing file or directory
+     * @throws DataFormatException      for a file whose content is malformed
+     */
+    public static Loaded load(Request r) {
+        String spec = r.spec().strip();
+        int colon = spec.indexOf(':');
+        String kind = (colon < 0 ? spec : spec.substring(0, colon)).toLowerCase(Locale.ROOT);
+        String rest = colon < 0 ? null : spec.substring(colon + 1);
+        return switch (kind) {
+            case "moons" -> moons(r, spec, rest);
+            case "curve" -> curve(r, spec, rest);
+            case "csv" -> csv(r, spec, rest);
+            case "idx" -> idx(r, spec, rest);
+            default -> throw badSpec(spec, "unknown data source '" + kind + "'");
+        };
+    }
+
+    private static Loaded moons(Request r, String spec, String params) {
+        requireNoCsvOptions(r, "moons");
+        requireTask(r, Task.BINARY, "moons");
+        Map<String, String> p = parameters(spec, params, List.of("n", "noise"));
+        int n = intParameter(spec, p, "n", Moons.DEFAULT_SAMPLES);
+        double noise = doubleParameter(spec, p, "noise", 0.0);
+        Dataset data = generated(spec, () -> Moons.generate(n, noise, r.seed()));
+        int train = (int) Math.round(n * (1 - r.validationFraction()));
+        Dataset.Split split = data.splitAt(train);
+        String description = "moons (n=" + n + ", noise=" + format(noise) + ", seed=" + r.seed() + "): "
+                + sizes(split);
+        return new Loaded(split, description, List.of("x", "y"), new double[] {0, 1});
+    }
+
+    private static Loaded curve(Request r, String spec, String rest) {
+        requireNoCsvOptions(r, "curve");
+        requireTask(r, Task.REGRESSION, "curve");
+        if (rest == null || rest.isBlank()) {
+            throw badSpec(spec, "curve needs a name");
+        }
+        int colon = rest.indexOf(':');
+        String name = (colon < 0 ? rest : rest.substring(0, colon)).strip();
+        if (!Curves.names().contains(name)) {
+            throw badSpec(spec, "unknown curve '" + name + "' (known: " + String.join(", ", Curves.names()) + ")");
+        }
+        Map<String, String> p = parameters(spec, colon < 0 ? null : rest.substring(colon + 1), List.of("n", "lo", "hi"));
+        int n = intParameter(spec, p, "n", Curves.DEFAULT_SAMPLES);
+        double lo = doubleParameter(spec, p, "lo", Curves.DEFAULT_LO);
+        double hi = doubleParameter(spec, p, "hi", Curves.DEFAULT_HI);
+        Dataset data = generated(spec, () -> Curves.generate(name, n, lo, hi));
+        Dataset.Split split = data.shuffledSplit(r.validationFraction(), r.seed());
+        String description = "curve " + name + " (n=" + n + " on [" + format(lo) + ", " + format(hi) + "], seed="
+                + r.seed() + "): " + sizes(split);
+        return new Loaded(split, description, List.of("x"), new double[0]);
+    }
+
+    private static Loaded csv(Request r, String spec, String path) {
+        if (path == null || path.isBlank()) {
+            throw badSpec(spec, "csv needs a file path");
+        }
+        CsvReader.Options options = new CsvReader.Options(r.labelColumn(), r.taskOverride(), null);
+        CsvReader.Result result = CsvReader.read(Path.of(path.strip()), options);
+        Dataset data = result.dataset();
+        if (r.limit() > 0 && data.size() > r.limit()) {
+            data = data.range(0, r.limit(), data.name());
+        }
+        Dataset.Split split = data.shuffledSplit(r.validationFraction(), r.seed());
+        String description = "csv " + path.strip() + " (" + data.task().id() + ", label '" + result.labelName() + "', "
+                + data.inputs() + " features" + (r.limit() > 0 ? ", limit " + r.limit() : "") + ", seed=" + r.seed()
+                + "): " + sizes(split);
+        return new Loaded(split, description, result.featureNames(), result.classValues());
+    }
+
+    private static Loaded idx(Request r, String spec, String path) {
+        if (path == null || path.isBlank()) {
+            throw badSpec(spec, "idx needs a directory");
+        }
+        requireNoCsvOptions(r, "idx");
+        requireTask(r, Task.MULTICLASS, "idx");
+        Dataset.Split split = IdxReader.loadMnistDirectory(Path.of(path.strip()), r.limit());
+        List<String> names = new ArrayList<>(split.train().inputs());
+        for (int i = 0; i < split.train().inputs(); i++) {
+            names.add("pixel" + i);
+        }
+        double[] classValues = new double[split.train().classes()];
+        for (int c = 0; c < classValues.length; c++) {
+            classValues[c] = c;
+        }
+        String description = "idx " + path.strip() + " (" + split.train().inputs() + " pixels, 10 classes"
+                + (r.limit() > 0 ? ", limit " + r.limit() : "") + "): " + sizes(split);
+        return new Loaded(split, description, names, classValues);
+    }
+
+    /** Parses "k=v,k=v"; null or blank gives no parameters. */
+    private static Map<String, String> parameters(String spec, String text, List<String> known) {
+        Map<String, String> p = new LinkedHashMap<>();
+        if (text == null || text.isBlank()) {
+            return p;
+        }
+        for (String item : text.split(",", -1)) {
+            int eq = item.indexOf('=');
+            if (eq < 0) {
+                throw badSpec(spec, "expected key=value, found '" + item.strip() + "'");
+            }
+            String key = item.substring(0, eq).strip();
+            String value = item.substring(eq + 1).strip();
+            if (!known.contains(key)) {
+                throw badSpec(spec, "unknown parameter '" + key + "' (this source accepts " + String.join(", ", known) + ")");
+            }
+            if (p.put(key, value) != null) {
+                throw badSpec(spec, "parameter '" + key + "' is given twice");
+            }
+        }
+        return p;
+    }
+
+    private static int intParameter(String spec, Map<String, String> p, String key, int fallback) {
+        String v = p.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw badSpec(spec, key + " must be a whole number, found '" + v + "'");
+        }
+    }
+
+    private static double doubleParameter(String spec, Map<String, String> p, String key, double fallback) {
+        String v = p.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the same message as a non-finite value
+        }
+        throw badSpec(spec, key + " must be a finite number, found '" + v + "'");
+    }
+
+    /** Runs a generator, prefixing its argument errors with the spec the user wrote. */
+    private static Dataset generated(String spec, Supplier<Dataset> generator) {
+        try {
+            return generator.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("data spec '" + spec + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireNoCsvOptions(Request r, String source) {
+        if (r.labelColumn() != null) {
+            throw new IllegalArgumentException("a label column ('" + r.labelColumn() + "') only applies to csv: data, not "
+                    + source);
+        }
+    }
+
+    private static void requireTask(Request r, Task task, String source) {
+        Task t = r.taskOverride();
+        if (t != null && t != task) {
+            throw new IllegalArgumentException("task " + t.id() + " was requested, but " + source + " data is always "
+                    + task.id());
+        }
+    }
+
+    private static IllegalArgumentException badSpec(String spec, String problem) {
+        return new IllegalArgumentException("bad data spec '" + spec + "': " + problem + "; accepted forms: "
+                + ACCEPTED_FORMS);
+    }
+
+    private static String sizes(Dataset.Split split) {
+        return split.train().size() + " train / " + split.validation().size() + " validation";
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+}

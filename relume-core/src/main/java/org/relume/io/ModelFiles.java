@@ -1,0 +1,357 @@
+package org.relume.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.relume.data.Task;
+import org.relume.nn.Activations;
+import org.relume.nn.Dense;
+import org.relume.nn.Layer;
+import org.relume.nn.Network;
+import org.relume.tensor.Tensor;
+import org.relume.tensor.kernel.PointwiseFunction;
+
+/**
+ * A saved model is a directory with two files:
+ * <ul>
+ *   <li>{@code model.safetensors}: every parameter under its network name ({@code layers.0.weight});</li>
+ *   <li>{@code model.json}: format and version, the layers (type, sizes, bias, activation and its
+ *       parameters), the task, loss, input standardization, feature names and provenance.</li>
+ * </ul>
+ * Both are written atomically. Loading validates the JSON field by field, then checks that the
+ * tensor file holds exactly the parameters the architecture needs, with the right shapes, before
+ * reading any tensor data.
+ */
+public final class ModelFiles {
+    private ModelFiles() {}
+
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String ARCHITECTURE = "model.json";
+    public static final String FORMAT = "relume-model";
+    public static final int VERSION = 1;
+
+    /** A loaded model: the network and what is known about it. */
+    public record SavedModel(Network network, ModelMetadata metadata) {}
+
+    public static void save(Path dir, Network network, ModelMetadata metadata) throws IOException {
+        Files.createDirectories(dir);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        network.namedParameters().forEach((name, v) -> tensors.put(name, v.value()));
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("architecture", network.architecture());
+        Safetensors.write(dir.resolve(WEIGHTS), tensors, meta);
+        Json.write(dir.resolve(ARCHITECTURE), describe(network, metadata));
+    }
+
+    /** The model.json content. */
+    public static Map<String, Object> describe(Network network, ModelMetadata m) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("inputs", network.inputSize());
+        root.put("outputs", network.outputSize());
+        root.put("architecture", network.architecture());
+        root.put("parameters", network.parameterCount());
+        List<Object> layers = new ArrayList<>();
+        for (Layer l : network.layers()) {
+            layers.add(l.config());
+        }
+        root.put("layers", layers);
+        root.put("task", m.task().id());
+        root.put("classes", m.classes());
+        root.put("loss", m.loss());
+        if (m.standardizesInputs()) {
+            Map<String, Object> norm = new LinkedHashMap<>();
+            norm.put("mean", toList(m.inputMean()));
+            norm.put("std", toList(m.inputStd()));
+            root.put("input_standardization", norm);
+        }
+        root.put("feature_names", m.featureNames());
+        root.put("provenance", m.provenance());
+        return root;
+    }
+
+    public static SavedModel load(Path dir) throws IOException {
+        Path json = dir.resolve(ARCHITECTURE);
+        Path weights = dir.resolve(WEIGHTS);
+        if (!Files.isDirectory(dir)) {
+            throw new ModelFormatException(dir, "not a model directory (expected a directory holding "
+                    + ARCHITECTURE + " and " + WEIGHTS + ")");
+        }
+        if (!Files.exists(json)) {
+            throw new ModelFormatException(json, "missing; a model directory holds " + ARCHITECTURE + " and " + WEIGHTS);
+        }
+        if (!Files.exists(weights)) {
+            throw new ModelFormatException(weights, "missing; a model directory holds " + ARCHITECTURE + " and " + WEIGHTS);
+        }
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(new String(Files.readAllBytes(json), StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new ModelFormatException(json, "not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new ModelFormatException(json, "expected a JSON object");
+        }
+        Fields f = new Fields(json, root);
+        String format = f.text("format");
+        if (!FORMAT.equals(format)) {
+            throw new ModelFormatException(json, "field 'format' is '" + format + "', expected '" + FORMAT + "'");
+        }
+        int version = f.positiveInt("version");
+        if (version > VERSION) {
+            throw new ModelFormatException(json, "model format version " + version
+                    + " is newer than this Relume reads (" + VERSION + ")");
+        }
+        JsonNode layersNode = root.get("layers");
+        if (layersNode == null || !layersNode.isArray() || layersNode.isEmpty()) {
+            throw new ModelFormatException(json, "field 'layers' must be a non-empty array");
+        }
+        Map<String, int[]> expectedShapes = new LinkedHashMap<>();
+        List<DenseSpec> layerArgs = new ArrayList<>();
+        for (int i = 0; i < layersNode.size(); i++) {
+            Fields lf = new Fields(json, layersNode.get(i), "layers[" + i + "].");
+            String type = lf.text("type");
+            if (!"dense".equals(type)) {
+                throw new ModelFormatException(json, "layers[" + i + "].type is '" + type + "'; this version reads: dense");
+            }
+            int in = lf.positiveInt("in");
+            int out = lf.positiveInt("out");
+            boolean bias = lf.bool("bias");
+            PointwiseFunction act = lf.activation();
+            expectedShapes.put("layers." + i + ".weight", new int[] {out, in});
+            if (bias) {
+                expectedShapes.put("layers." + i + ".bias", new int[] {out});
+            }
+            layerArgs.add(new DenseSpec(in, out, bias, act));
+        }
+        for (int i = 1; i < layerArgs.size(); i++) {
+            if (layerArgs.get(i).in() != layerArgs.get(i - 1).out()) {
+                throw new ModelFormatException(json, "layers[" + i + "].in is " + layerArgs.get(i).in()
+                        + " but layers[" + (i - 1) + "].out is " + layerArgs.get(i - 1).out());
+            }
+        }
+        Task task = f.task();
+        int classes = f.nonNegativeInt("classes");
+        String loss = f.text("loss");
+        float[] mean = null;
+        float[] std = null;
+        JsonNode norm = root.get("input_standardization");
+        int inputs = layerArgs.get(0).in();
+        if (norm != null && !norm.isNull()) {
+            Fields nf = new Fields(json, norm, "input_standardization.");
+            mean = nf.floats("mean", inputs);
+            std = nf.floats("std", inputs);
+            for (int i = 0; i < std.length; i++) {
+                if (!(std[i] > 0) || !Float.isFinite(std[i]) || !Float.isFinite(mean[i])) {
+                    throw new ModelFormatException(json, "input_standardization: std[" + i + "] must be finite and positive, mean finite");
+                }
+            }
+        }
+        List<String> featureNames = f.strings("feature_names");
+        Map<String, Object> provenance = new LinkedHashMap<>();
+        JsonNode prov = root.get("provenance");
+        if (prov != null && prov.isObject()) {
+            provenance = Json.MAPPER.convertValue(prov, LinkedHashMap.class);
+        }
+
+        // Check the tensor file's header against the architecture before reading any data.
+        Safetensors.Header header = Safetensors.readHeader(weights);
+        Map<String, int[]> found = new LinkedHashMap<>();
+        for (Safetensors.TensorInfo t : header.tensors()) {
+            found.put(t.name(), t.shape());
+        }
+        for (Map.Entry<String, int[]> e : expectedShapes.entrySet()) {
+            int[] s = found.get(e.getKey());
+            if (s == null) {
+                throw new ModelFormatException(weights, "missing tensor '" + e.getKey() + "' required by "
+                        + ARCHITECTURE + " (expected shape " + Arrays.toString(e.getValue()) + ")");
+            }
+            if (!Arrays.equals(s, e.getValue())) {
+                throw new ModelFormatException(weights, "tensor '" + e.getKey() + "' has shape " + Arrays.toString(s)
+                        + " but " + ARCHITECTURE + " needs " + Arrays.toString(e.getValue()));
+            }
+        }
+        for (String name : found.keySet()) {
+            if (!expectedShapes.containsKey(name)) {
+                throw new ModelFormatException(weights, "unexpected tensor '" + name + "' not described by " + ARCHITECTURE);
+            }
+        }
+        Map<String, Tensor> tensors = Safetensors.read(weights).tensors();
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i < layerArgs.size(); i++) {
+            DenseSpec a = layerArgs.get(i);
+            Tensor w = tensors.get("layers." + i + ".weight");
+            Tensor b = a.bias() ? tensors.get("layers." + i + ".bias") : null;
+            checkFinite(weights, "layers." + i + ".weight", w);
+            if (b != null) {
+                checkFinite(weights, "layers." + i + ".bias", b);
+            }
+            layers.add(new Dense(w, b, a.activation()));
+        }
+        Network network = new Network(layers);
+        int outputs = network.outputSize();
+        if (root.has("outputs") && f.positiveInt("outputs") != outputs) {
+            throw new ModelFormatException(json, "field 'outputs' is " + f.positiveInt("outputs")
+                    + " but the layers produce " + outputs);
+        }
+        return new SavedModel(network, new ModelMetadata(task, classes, loss, mean, std, featureNames, provenance));
+    }
+
+    private record DenseSpec(int in, int out, boolean bias, PointwiseFunction activation) {}
+
+    private static void checkFinite(Path file, String name, Tensor t) {
+        if (!t.allFinite()) {
+            throw new ModelFormatException(file, "tensor '" + name + "' contains NaN or infinite values");
+        }
+    }
+
+    private static List<Double> toList(float[] x) {
+        List<Double> l = new ArrayList<>(x.length);
+        for (float v : x) {
+            l.add((double) v);
+        }
+        return l;
+    }
+
+    /** Typed access to JSON fields with messages naming the file and the field. */
+    private static final class Fields {
+        private final Path file;
+        private final JsonNode node;
+        private final String prefix;
+
+        Fields(Path file, JsonNode node) {
+            this(file, node, "");
+        }
+
+        Fields(Path file, JsonNode node, String prefix) {
+            if (node == null || !node.isObject()) {
+                throw new ModelFormatException(file, "field '" + (prefix.isEmpty() ? "(root)" : prefix.substring(0, prefix.length() - 1))
+                        + "' must be a JSON object");
+            }
+            this.file = file;
+            this.node = node;
+            this.prefix = prefix;
+        }
+
+        private JsonNode required(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                throw new ModelFormatException(file, "missing field '" + prefix + name + "'");
+            }
+            return v;
+        }
+
+        String text(String name) {
+            JsonNode v = required(name);
+            if (!v.isTextual()) {
+                throw new ModelFormatException(file, "field '" + prefix + name + "' must be a string, got " + v);
+            }
+            return v.asText();
+        }
+
+        int positiveInt(String name) {
+            int v = nonNegativeInt(name);
+            if (v == 0) {
+                throw new ModelFormatException(file, "field '" + prefix + name + "' must be positive, got 0");
+            }
+            return v;
+        }
+
+        int nonNegativeInt(String name) {
+            JsonNode v = required(name);
+            if (!v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) {
+                throw new ModelFormatException(file, "field '" + prefix + name + "' must be a non-negative integer, got " + v);
+            }
+            return v.asInt();
+        }
+
+        boolean bool(String name) {
+            JsonNode v = required(name);
+            if (!v.isBoolean()) {
+                throw new ModelFormatException(file, "field '" + prefix + name + "' must be true or false, got " + v);
+            }
+            return v.asBoolean();
+        }
+
+        Task task() {
+            String t = text("task");
+            try {
+                return Task.valueOf(t.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(file, "field '" + prefix + "task' is '" + t + "'; expected binary, multiclass or regression");
+            }
+        }
+
+        PointwiseFunction activation() {
+            String name = text("activation");
+            Map<String, Double> params = new LinkedHashMap<>();
+            JsonNode p = node.get("activation_params");
+            if (p != null && !p.isNull()) {
+                if (!p.isObject()) {
+                    throw new ModelFormatException(file, "field '" + prefix + "activation_params' must be an object");
+                }
+                Iterator<Map.Entry<String, JsonNode>> it = p.fields();
+                while (it.hasNext()) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    if (!e.getValue().isNumber()) {
+                        throw new ModelFormatException(file, "field '" + prefix + "activation_params." + e.getKey() + "' must be a number");
+                    }
+                    params.put(e.getKey(), e.getValue().asDouble());
+                }
+            }
+            try {
+                return Activations.byName(name, params);
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(file, "field '" + prefix + "activation': " + e.getMessage());
+            }
+        }
+
+        float[] floats(String name, int expectedLength) {
+            JsonNode v = required(name);
+            if (!v.isArray() || v.size() != expectedLength) {
+                throw new ModelFormatException(file, "field '" + prefix + name + "' must be an array of "
+                        + expectedLength + " numbers");
+            }
+            float[] out = new float[expectedLength];
+            for (int i = 0; i < expectedLength; i++) {
+                if (!v.get(i).isNumber()) {
+                    throw new ModelFormatException(file, "field '" + prefix + name + "[" + i + "]' must be a number");
+                }
+                out[i] = (float) v.get(i).asDouble();
+            }
+            return out;
+        }
+
+        List<String> strings(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || v.isNull()) {
+                return List.of();
+            }
+            if (!v.isArray()) {
+                throw new ModelFormatException(file, "field '" + prefix + name + "' must be an array of strings");
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : v) {
+                out.add(e.asText());
+            }
+            return out;
+        }
+    }
+
+    /** Distinguishes "no model here" from other I/O errors for callers that want to. */
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve(ARCHITECTURE)) && Files.isRegularFile(dir.resolve(WEIGHTS));
+    }
+}

@@ -1,0 +1,150 @@
+package org.relume.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.relume.data.Task;
+import org.relume.nn.Activations;
+import org.relume.nn.Initializer;
+import org.relume.nn.Mlp;
+import org.relume.nn.Network;
+import org.relume.tensor.Tensor;
+
+class ModelFilesTest {
+    @TempDir
+    Path dir;
+
+    private static Tensor randomInputs(int n, int d, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[n * d];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (4 * r.nextDouble() - 2);
+        }
+        return Tensor.wrap(x, n, d);
+    }
+
+    private static ModelMetadata meta(Task task) {
+        return new ModelMetadata(task, task == Task.REGRESSION ? 0 : 2, "bce", new float[] {0.5f, -1f, 2f},
+                new float[] {1f, 2f, 0.25f}, List.of("a", "b", "c"), Map.of("seed", 7, "data", "test"));
+    }
+
+    @Test
+    void saveThenLoadGivesIdenticalPredictionsForEveryActivation() throws IOException {
+        int k = 0;
+        for (String act : Activations.NAMES) {
+            Map<String, Float> params = act.equals("leaky_relu") ? Map.of("negative_slope", 0.2f)
+                    : act.equals("relu") ? Map.of("grad_at_zero", 1f) : Map.of();
+            Network net = Mlp.builder().inputs(3).hidden(5, 4).outputs(2).activation(Activations.byName(act, params))
+                    .init(Initializer.TORCH_DEFAULT).seed(k).build();
+            Path d = dir.resolve("m" + k++);
+            ModelFiles.save(d, net, meta(Task.BINARY));
+            ModelFiles.SavedModel loaded = ModelFiles.load(d);
+            Tensor x = randomInputs(50, 3, 1);
+            assertTrue(net.predict(x).identical(loaded.network().predict(x)), "predictions differ for " + act);
+            assertEquals(net.architecture(), loaded.network().architecture());
+            assertEquals(Activations.describe(net.layer(0).activation()),
+                    Activations.describe(loaded.network().layer(0).activation()));
+        }
+    }
+
+    @Test
+    void metadataRoundTrips() throws IOException {
+        Network net = Mlp.of(3, 4, 2, 1, Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
+        ModelFiles.save(dir, net, meta(Task.BINARY));
+        ModelMetadata m = ModelFiles.load(dir).metadata();
+        assertEquals(Task.BINARY, m.task());
+        assertEquals(2, m.classes());
+        assertArrayEquals(new float[] {0.5f, -1f, 2f}, m.inputMean());
+        assertArrayEquals(new float[] {1f, 2f, 0.25f}, m.inputStd());
+        assertEquals(List.of("a", "b", "c"), m.featureNames());
+        assertEquals(7, ((Number) m.provenance().get("seed")).intValue());
+    }
+
+    /** Saves a valid model, lets {@code edit} change model.json, and expects a clear refusal. */
+    private void expectRejected(String fragment, java.util.function.Consumer<Map<String, Object>> edit) throws IOException {
+        Network net = Mlp.of(3, 4, 2, 1, Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
+        Path d = Files.createTempDirectory(dir, "bad");
+        ModelFiles.save(d, net, meta(Task.BINARY));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = Json.MAPPER.readValue(Files.readString(d.resolve(ModelFiles.ARCHITECTURE)), LinkedHashMap.class);
+        edit.accept(json);
+        Files.writeString(d.resolve(ModelFiles.ARCHITECTURE), Json.toJson(json));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(d));
+        assertTrue(e.getMessage().contains(fragment), "message '" + e.getMessage() + "' lacks '" + fragment + "'");
+        assertTrue(e.getMessage().contains("model."), "message names the file: " + e.getMessage());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> layer(Map<String, Object> json, int i) {
+        return (Map<String, Object>) ((List<Object>) json.get("layers")).get(i);
+    }
+
+    @Test
+    void malformedArchitecturesAreRejectedWithTheField() throws IOException {
+        expectRejected("format", j -> j.put("format", "keras"));
+        expectRejected("newer", j -> j.put("version", 99));
+        expectRejected("missing field 'layers[1].out'", j -> layer(j, 1).remove("out"));
+        expectRejected("layers[0].in", j -> layer(j, 0).put("in", "three"));
+        expectRejected("layers[1].in is 7", j -> layer(j, 1).put("in", 7));
+        expectRejected("unknown activation", j -> layer(j, 0).put("activation", "gelu"));
+        expectRejected("layers[0].type", j -> layer(j, 0).put("type", "conv2d"));
+        expectRejected("task", j -> j.put("task", "ranking"));
+        expectRejected("input_standardization", j -> ((Map<String, Object>) j.get("input_standardization")).put("std", List.of(1, 0, 1)));
+        // The tensor file no longer matches what the JSON describes.
+        expectRejected("has shape [4, 3] but model.json needs [5, 3]", j -> {
+            layer(j, 0).put("out", 5);
+            layer(j, 1).put("in", 5);
+        });
+    }
+
+    @Test
+    void missingFilesCorruptTensorsAndNaNsAreRejected() throws IOException {
+        Network net = Mlp.of(3, 4, 2, 1, Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
+        ModelFiles.save(dir, net, meta(Task.BINARY));
+        Path weights = dir.resolve(ModelFiles.WEIGHTS);
+        byte[] original = Files.readAllBytes(weights);
+        Files.write(weights, java.util.Arrays.copyOf(original, original.length - 10));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(e.getMessage().contains(ModelFiles.WEIGHTS), e.getMessage());
+
+        Network bad = net.copy();
+        bad.parameter("layers.1.bias").value().data()[2] = Float.NaN;
+        ModelFiles.save(dir, bad, meta(Task.BINARY));
+        e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(e.getMessage().contains("layers.1.bias") && e.getMessage().contains("NaN"), e.getMessage());
+
+        Files.delete(weights);
+        e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+        e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir.resolve("nowhere")));
+        assertTrue(e.getMessage().contains("not a model directory"), e.getMessage());
+    }
+
+    @Test
+    void extraOrMissingTensorsAreRejected() throws IOException {
+        Network net = Mlp.of(3, 4, 2, 1, Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
+        ModelFiles.save(dir, net, meta(Task.BINARY));
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        net.namedParameters().forEach((k, v) -> tensors.put(k, v.value()));
+        tensors.put("layers.9.weight", Tensor.zeros(1, 1));
+        Safetensors.write(dir.resolve(ModelFiles.WEIGHTS), tensors, Map.of());
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(e.getMessage().contains("unexpected tensor 'layers.9.weight'"), e.getMessage());
+        tensors.remove("layers.9.weight");
+        tensors.remove("layers.2.bias");
+        Safetensors.write(dir.resolve(ModelFiles.WEIGHTS), tensors, Map.of());
+        e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(e.getMessage().contains("missing tensor 'layers.2.bias'"), e.getMessage());
+    }
+}
