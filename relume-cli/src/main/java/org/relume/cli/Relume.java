@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
         versionProvider = Relume.Version.class,
         header = "Train thin, deep, parameter-efficient ReLU networks and see inside them.",
         description = {"", "Run 'relume COMMAND --help' for a command's options and examples.", ""},
-        subcommands = {TrainCommand.class, PredictCommand.class, InfoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, InfoCommand.class, SweepCommand.class,
+            ReproduceCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the work failed (e.g. training diverged, I/O error)",
             "2:bad input (flags, data or model files)"})

@@ -9,26 +9,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.relume.data.DataSources;
 import org.relume.data.Dataset;
 import org.relume.data.Standardizer;
 import org.relume.data.Task;
+import org.relume.geometry.DiagnosticsListener;
+import org.relume.geometry.UnitPointStates;
 import org.relume.io.AtomicFiles;
 import org.relume.io.Json;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
+import org.relume.jumpstart.Aggregation;
+import org.relume.jumpstart.Jumpstart;
 import org.relume.loss.Loss;
 import org.relume.nn.Activations;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
 import org.relume.optim.Adam;
+import org.relume.plot.Figures;
 import org.relume.optim.LearningRateSchedule;
 import org.relume.optim.Optimizer;
 import org.relume.optim.Sgd;
 import org.relume.tensor.kernel.PointwiseFunction;
+import org.relume.train.RunSeeds;
 import org.relume.train.TrainConfig;
 import org.relume.train.TrainResult;
 import org.relume.train.Trainer;
@@ -140,8 +145,25 @@ final class TrainCommand implements Callable<Integer> {
             description = "Evaluate and log a metrics row every N epochs, and after the last (default: ${DEFAULT-VALUE}).")
     int validateEvery;
 
+    @Option(names = "--jumpstart", paramLabel = "AGG",
+            description = "Add the jumpstart penalty, aggregated by mean, l1, l2, l2sq-balanced or balanced.")
+    String jumpstart;
+
+    @Option(names = "--lambda", defaultValue = "1e-4", paramLabel = "X", description = "Jumpstart weight lambda (default: ${DEFAULT-VALUE}).")
+    double lambda;
+
+    @Option(names = "--jumpstart-output-layer", description = "Penalize the output layer's preactivations too.")
+    boolean jumpstartOutputLayer;
+
+    @Option(names = "--diagnostics-every", defaultValue = "0", paramLabel = "N",
+            description = "Log dead/linear units and points on the training set every N epochs into metrics.csv (0 = off).")
+    int diagnosticsEvery;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Write the model, metrics and summary here.")
     Path out;
+
+    @Option(names = "--plot", description = "With --out, also draw the training curves (curves.png, curves.svg).")
+    boolean plot;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
@@ -162,9 +184,9 @@ final class TrainCommand implements Callable<Integer> {
 
         PointwiseFunction act = activationFunction();
         Initializer initializer = Initializer.byName(init);
-        SplittableRandom seeds = new SplittableRandom(seed);
-        long initSeed = seeds.nextLong();
-        long batchSeed = seeds.nextLong();
+        RunSeeds seeds = RunSeeds.of(seed);
+        long initSeed = seeds.init();
+        long batchSeed = seeds.batches();
         int[] hidden = widths != null ? widths : filled(depth, width);
         Network net = Mlp.builder().inputs(train.inputs()).hidden(hidden).outputs(train.outputs())
                 .activation(act).init(initializer).seed(initSeed).build();
@@ -174,6 +196,12 @@ final class TrainCommand implements Callable<Integer> {
                 .shuffle(!noShuffle && batch != 0).optimizer(buildOptimizer())
                 .schedule(LearningRateSchedule.parse(schedule)).loss(loss)
                 .logEvery(validateEvery).seed(batchSeed);
+        if (jumpstart != null) {
+            cfg.regularizer(new Jumpstart(Aggregation.byName(jumpstart), lambda, jumpstartOutputLayer));
+        }
+        if (diagnosticsEvery > 0) {
+            cfg.listener(new DiagnosticsListener(diagnosticsEvery));
+        }
         ProgressReporter progress = ProgressReporter.forTerminal("train", quiet);
         if (progress != null) {
             cfg.listener(progress);
@@ -183,8 +211,9 @@ final class TrainCommand implements Callable<Integer> {
                 train.task().id(), train.size(), validation.size(), train.inputs());
         o.printf(Locale.ROOT, "network  %s, %s hidden, %s init, %d parameters%n", net.architecture(),
                 Activations.describe(act), initializer.id(), net.parameterCount());
-        o.printf(Locale.ROOT, "training %s, %s, %s, %d epochs, seed %d%n", cfg.optimizer().describe(),
-                batch == 0 ? "full batch" : "batch " + batch, loss.id(), epochs, seed);
+        o.printf(Locale.ROOT, "training %s, %s, %s%s, %d epochs, seed %d%n", cfg.optimizer().describe(),
+                batch == 0 ? "full batch" : "batch " + batch, loss.id(),
+                cfg.regularizers().isEmpty() ? "" : " + " + cfg.regularizers().get(0).describe(), epochs, seed);
         o.flush();
 
         TrainResult result;
@@ -197,7 +226,10 @@ final class TrainCommand implements Callable<Integer> {
         }
 
         Map<String, Object> summary = summary(result, train, validation, net, cfg, loaded.description());
+        UnitPointStates.Report states = UnitPointStates.analyze(result.network(), train.features());
+        summary.put("unit_point_states", states.describe());
         printResult(o, result, train.task());
+        o.printf(Locale.ROOT, "states   %s (training set)%n", states.summary());
         if (out != null) {
             ModelMetadata meta = new ModelMetadata(train.task(), train.classes(), loss.id(),
                     standardizer == null ? null : standardizer.mean(), standardizer == null ? null : standardizer.std(),
@@ -205,7 +237,12 @@ final class TrainCommand implements Callable<Integer> {
             ModelFiles.save(out, result.network(), meta);
             AtomicFiles.writeString(out.resolve("metrics.csv"), result.history().toCsv());
             Json.write(out.resolve("summary.json"), summary);
-            o.printf("wrote    %s (model.safetensors, model.json, metrics.csv, summary.json)%n", out);
+            if (plot) {
+                Figures.trainingCurves(result.history(), data + " " + net.architecture(),
+                        out.resolve("curves.png"), out.resolve("curves.svg"));
+            }
+            o.printf("wrote    %s (model.safetensors, model.json, metrics.csv, summary.json%s)%n", out,
+                    plot ? ", curves.png, curves.svg" : "");
         }
         o.flush();
         return Relume.OK;
@@ -223,6 +260,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!List.of("auto", "on", "off").contains(standardize)) {
             throw new IllegalArgumentException("--standardize must be auto, on or off, got '" + standardize + "'");
+        }
+        if (diagnosticsEvery < 0) {
+            throw new IllegalArgumentException("--diagnostics-every must be >= 0, got " + diagnosticsEvery);
         }
         if (!(lr > 0) || !Double.isFinite(lr)) {
             throw new IllegalArgumentException("--lr must be a positive number, got " + lr);

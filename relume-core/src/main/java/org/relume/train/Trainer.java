@@ -125,7 +125,7 @@ public final class Trainer {
                 l.onEpochEnd(state, epochLoss);
             }
             boolean last = epoch == config.epochs - 1;
-            if ((epoch + 1) % config.logEvery == 0 || last) {
+            if ((epoch + 1) % config.logEvery == 0 || last || anyWantsLog(epoch)) {
                 Map<String, Double> row = new LinkedHashMap<>();
                 row.put("epoch", (double) (epoch + 1));
                 row.put("loss", epochLoss);
@@ -155,6 +155,15 @@ public final class Trainer {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new TrainResult(trained, history, trainEval, valEval, epochLoss, config.epochs, state.steps, seconds);
+    }
+
+    private boolean anyWantsLog(int epoch) {
+        for (TrainingListener l : config.listeners) {
+            if (l.wantsLog(epoch)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void addEvaluation(Map<String, Double> row, String prefix, Evaluation e, Task task) {

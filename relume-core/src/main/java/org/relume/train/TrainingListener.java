@@ -13,6 +13,11 @@ public interface TrainingListener {
     /** After every epoch, with the epoch's mean training loss (task loss + penalties). */
     default void onEpochEnd(TrainingState state, double epochLoss) {}
 
+    /** True if this listener wants a history row after the given (0-based) epoch, besides the regular ones. */
+    default boolean wantsLog(int epoch) {
+        return false;
+    }
+
     /**
      * On logged epochs, with the row about to be recorded; a listener may add columns (e.g. unit
      * diagnostics) to {@code row}.

@@ -1,0 +1,77 @@
+package org.relume.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.relume.experiment.Reproduction;
+import org.relume.experiment.Reproductions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code relume reproduce NAME [--quick] --out DIR}: a paper's headline experiment with a report. */
+@Command(name = "reproduce",
+        header = "Reproduce a paper's headline experiment: DIR/results.csv and DIR/report.md beside the paper's numbers.",
+        description = {
+            "Runs the full profile (the paper's setup) or, with --quick, a subset that finishes in minutes.",
+            "Interrupted runs resume from DIR/results.csv where the experiment supports it.",
+            "Use --list to see the available experiments.",
+            "",
+            "Example:",
+            "  relume reproduce jumpstart-moons --quick --out runs/jumpstart-quick",
+            ""},
+        mixinStandardHelpOptions = true)
+final class ReproduceCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "The experiment, e.g. jumpstart-moons.")
+    String name;
+
+    @Option(names = "--list", description = "List the experiments and exit.")
+    boolean list;
+
+    @Option(names = "--quick", description = "The quick profile.")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        if (list || name == null) {
+            for (Reproduction r : Reproductions.all()) {
+                o.printf("%-26s %s%n", r.name(), r.title());
+            }
+            o.flush();
+            if (name == null && !list) {
+                throw new IllegalArgumentException("name an experiment (see the list above), e.g. relume reproduce jumpstart-moons --quick --out DIR");
+            }
+            return Relume.OK;
+        }
+        if (out == null) {
+            throw new IllegalArgumentException("--out DIR is required");
+        }
+        Reproduction r = Reproductions.byName(name);
+        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (workers <= 0) {
+            throw new IllegalArgumentException("--threads must be positive, got " + workers);
+        }
+        o.println(r.title());
+        o.flush();
+        r.run(new Reproduction.Context(quick, out, workers, new CellProgress(quiet), o));
+        o.printf("wrote    %s (results.csv, report.md)%n", out);
+        o.flush();
+        return Relume.OK;
+    }
+}

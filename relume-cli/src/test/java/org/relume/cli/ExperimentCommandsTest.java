@@ -1,0 +1,72 @@
+package org.relume.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.relume.io.Json;
+
+/** End-to-end runs of demo, sweep, reproduce and train's jumpstart/diagnostics/plot options on tiny settings. */
+class ExperimentCommandsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void demoPrintsBothMethods() {
+        CliRun r = CliRun.of("demo", "--epochs", "300", "--depth", "10");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("baseline") && r.out().contains("jumpstart") && r.out().contains("dead units"), r.out());
+    }
+
+    @Test
+    void sweepWritesResultsAndHeatmapsAndResumes() throws IOException {
+        Path out = tmp.resolve("sweep");
+        String[] args = {"sweep", "--widths", "2,3", "--depths", "2,3", "--seeds", "1", "--epochs", "40",
+            "--out", out.toString()};
+        CliRun r = CliRun.of(args);
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(9, Files.readAllLines(out.resolve("results.csv")).size());
+        assertTrue(Files.exists(out.resolve("heatmap.png")) && Files.exists(out.resolve("heatmap.svg")));
+        assertTrue(r.out().contains("8 new cells (0 resumed)"), r.out());
+        CliRun again = CliRun.of(args);
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.out().contains("0 new cells (8 resumed)"), again.out());
+        assertEquals(9, Files.readAllLines(out.resolve("results.csv")).size());
+    }
+
+    @Test
+    void reproduceListsAndRejectsUnknownNames() {
+        CliRun list = CliRun.of("reproduce", "--list");
+        assertEquals(0, list.exitCode(), list.toString());
+        assertTrue(list.out().contains("jumpstart-moons"), list.out());
+        CliRun unknown = CliRun.of("reproduce", "nope", "--out", tmp.toString());
+        assertEquals(2, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.err().contains("unknown reproduction 'nope'"), unknown.err());
+        CliRun noOut = CliRun.of("reproduce", "jumpstart-moons");
+        assertEquals(2, noOut.exitCode(), noOut.toString());
+    }
+
+    @Test
+    void trainWithJumpstartLogsPenaltyDiagnosticsAndCurves() throws IOException {
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.of("train", "--data", "moons", "--width", "3", "--depth", "8", "--epochs", "400",
+                "--init", "glorot_uniform", "--jumpstart", "l1", "--lambda", "1e-4", "--diagnostics-every", "100",
+                "--validate-every", "200", "--plot", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        String[] lines = Files.readString(out.resolve("metrics.csv")).strip().split("\n");
+        assertTrue(lines[0].contains("jumpstart") && lines[0].contains("dead_units") && lines[0].contains("dead_points"), lines[0]);
+        assertEquals(5, lines.length, "rows at epochs 100, 200, 300, 400: " + String.join("\n", lines));
+        JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
+        assertTrue(s.get("unit_point_states").has("dead_units"), s.toString());
+        assertTrue(Files.exists(out.resolve("curves.png")) && Files.exists(out.resolve("curves.svg")));
+        assertTrue(r.out().contains("jumpstart(l1"), r.out());
+        CliRun bad = CliRun.of("train", "--jumpstart", "l3", "--epochs", "1");
+        assertEquals(2, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("unknown jumpstart aggregation"), bad.err());
+    }
+}

@@ -1,0 +1,159 @@
+package org.relume.experiment;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.relume.data.DataSources;
+import org.relume.data.Dataset;
+import org.relume.geometry.UnitPointStates;
+import org.relume.jumpstart.Aggregation;
+import org.relume.jumpstart.Jumpstart;
+import org.relume.nn.Activations;
+import org.relume.nn.Initializer;
+import org.relume.nn.Mlp;
+import org.relume.nn.Network;
+import org.relume.optim.Adam;
+import org.relume.train.RunSeeds;
+import org.relume.train.TrainConfig;
+import org.relume.train.TrainResult;
+import org.relume.train.Trainer;
+
+/**
+ * One cell of the jumpstart paper's depth x width experiment (SPEC section 1, Experiment A): a
+ * ReLU MLP of the given width and depth trained on a data set with or without the jumpstart
+ * penalty, then its accuracies, final loss and unit/point states.
+ */
+public final class DepthWidthExperiment {
+    private DepthWidthExperiment() {}
+
+    public static final String BASELINE = "baseline";
+    public static final String JUMPSTART = "jumpstart";
+
+    /**
+     * Settings shared by every cell. {@link #paper()} is the paper's: moons, Adam lr 0.01, full
+     * batch, no shuffling, Glorot uniform weights and zero biases, 5000 epochs, jumpstart l1 with
+     * lambda 1e-4 on the hidden layers.
+     */
+    public record Settings(String data, int epochs, double lr, Initializer init, int batchSize,
+                           Aggregation aggregation, double lambda) {
+        public static Settings paper() {
+            return new Settings("moons", 5000, 0.01, Initializer.GLOROT_UNIFORM, 0, Aggregation.L1, 1e-4);
+        }
+
+        public Settings withEpochs(int e) {
+            return new Settings(data, e, lr, init, batchSize, aggregation, lambda);
+        }
+
+        public Settings withLambda(double l) {
+            return new Settings(data, epochs, lr, init, batchSize, aggregation, l);
+        }
+
+        public Settings withData(String d) {
+            return new Settings(d, epochs, lr, init, batchSize, aggregation, lambda);
+        }
+
+        public Settings withAggregation(Aggregation a) {
+            return new Settings(data, epochs, lr, init, batchSize, a, lambda);
+        }
+
+        public String describe() {
+            return String.format(Locale.ROOT, "data %s, Adam lr %s, %s, %s init (zero biases), %d epochs, "
+                    + "jumpstart %s lambda %s", data, lr, batchSize == 0 ? "full batch" : "batch " + batchSize,
+                    init.id(), epochs, aggregation.id(), lambda);
+        }
+    }
+
+    /** A cell of the grid. */
+    public record Cell(String method, int width, int depth, long seed) {
+        public Cell {
+            if (!method.equals(BASELINE) && !method.equals(JUMPSTART)) {
+                throw new IllegalArgumentException("method must be baseline or jumpstart, got '" + method + "'");
+            }
+            if (width <= 0 || depth <= 0) {
+                throw new IllegalArgumentException("width and depth must be positive, got " + width + " x " + depth);
+            }
+        }
+
+        public String key() {
+            return method + "/" + width + "/" + depth + "/" + seed;
+        }
+    }
+
+    /** What a cell produced; {@code error} is null on success. */
+    public record Outcome(Cell cell, double trainAccuracy, double validationAccuracy, double finalLoss,
+                          int deadUnits, int deadPoints, int deadLayers, double seconds, String error) {
+
+        public boolean failed() {
+            return error != null;
+        }
+
+        /** The row of results.csv. */
+        public Map<String, Object> row() {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("method", cell.method());
+            r.put("width", cell.width());
+            r.put("depth", cell.depth());
+            r.put("seed", cell.seed());
+            if (error == null) {
+                r.put("train_accuracy", trainAccuracy);
+                r.put("validation_accuracy", validationAccuracy);
+                r.put("final_loss", finalLoss);
+                r.put("dead_units", deadUnits);
+                r.put("dead_points", deadPoints);
+                r.put("dead_layers", deadLayers);
+            }
+            r.put("seconds", seconds);
+            r.put("status", error == null ? "ok" : "failed");
+            r.put("error", error == null ? "" : error);
+            return r;
+        }
+
+        public static Outcome fromRow(Map<String, String> r) {
+            Cell c = new Cell(r.get("method"), Integer.parseInt(r.get("width")), Integer.parseInt(r.get("depth")),
+                    Long.parseLong(r.get("seed")));
+            if ("failed".equals(r.get("status"))) {
+                return new Outcome(c, Double.NaN, Double.NaN, Double.NaN, -1, -1, -1,
+                        parse(r.get("seconds")), r.get("error"));
+            }
+            return new Outcome(c, parse(r.get("train_accuracy")), parse(r.get("validation_accuracy")),
+                    parse(r.get("final_loss")), (int) parse(r.get("dead_units")), (int) parse(r.get("dead_points")),
+                    (int) parse(r.get("dead_layers")), parse(r.get("seconds")), null);
+        }
+
+        private static double parse(String s) {
+            return s == null || s.isEmpty() ? Double.NaN : Double.parseDouble(s);
+        }
+    }
+
+    public static final java.util.List<String> COLUMNS = java.util.List.of("method", "width", "depth", "seed",
+            "train_accuracy", "validation_accuracy", "final_loss", "dead_units", "dead_points", "dead_layers",
+            "seconds", "status", "error");
+
+    /** Runs one cell on the calling thread; failures (divergence, bad settings) become an Outcome with an error. */
+    public static Outcome run(Cell cell, Settings s) {
+        long start = System.nanoTime();
+        try {
+            RunSeeds seeds = RunSeeds.of(cell.seed());
+            Dataset.Split split = DataSources.load(DataSources.Request.of(s.data(), seeds.data())).split();
+            int[] widths = new int[cell.depth()];
+            Arrays.fill(widths, cell.width());
+            Network net = Mlp.builder().inputs(split.train().inputs()).hidden(widths).outputs(split.train().outputs())
+                    .activation(Activations.relu()).init(s.init()).seed(seeds.init()).build();
+            TrainConfig cfg = TrainConfig.defaults().epochs(s.epochs()).batchSize(s.batchSize()).shuffle(s.batchSize() != 0)
+                    .optimizer(new Adam(s.lr())).logEvery(Math.max(1, s.epochs())).seed(seeds.batches());
+            if (cell.method().equals(JUMPSTART)) {
+                cfg.regularizer(new Jumpstart(s.aggregation(), s.lambda(), false));
+            }
+            TrainResult r = new Trainer(cfg).train(net, split.train(), split.validation());
+            UnitPointStates.Report states = UnitPointStates.analyze(r.network(), split.train().features());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Outcome(cell, r.train().accuracy(), r.validation() == null ? Double.NaN : r.validation().accuracy(),
+                    r.finalLoss(), states.deadUnits(), states.deadPointsAnyLayer(), states.deadLayers(), seconds, null);
+        } catch (RuntimeException e) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new Outcome(cell, Double.NaN, Double.NaN, Double.NaN, -1, -1, -1, seconds, msg);
+        }
+    }
+}

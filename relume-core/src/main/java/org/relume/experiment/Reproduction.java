@@ -1,0 +1,43 @@
+package org.relume.experiment;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+
+/**
+ * A paper's headline experiment as a named, parameterized command:
+ * {@code relume reproduce NAME [--quick] --out DIR} writes {@code DIR/results.csv} and
+ * {@code DIR/report.md} (ours beside the paper's numbers, with seeds, settings and wall time), plus
+ * figures where the paper has them. The quick profile finishes in minutes and is what tests run.
+ */
+public interface Reproduction {
+
+    /** The name on the command line, e.g. {@code jumpstart-moons}. */
+    String name();
+
+    /** One line: which paper and which experiment. */
+    String title();
+
+    /** Runs the quick or full profile, writing into {@code out}; progress and notes go to {@code log}. */
+    void run(Context context) throws IOException;
+
+    /** What a run gets: profile, output directory, worker threads, a progress sink and a log. */
+    record Context(boolean quick, Path out, int threads, Progress progress, PrintWriter log) {}
+
+    /** Progress over the units of work (cells, models, ...); the CLI shows it as a bar. */
+    interface Progress {
+        void start(String task, int total);
+
+        void step(int done, String message);
+
+        void end();
+
+        Progress NONE = new Progress() {
+            @Override public void start(String task, int total) {}
+
+            @Override public void step(int done, String message) {}
+
+            @Override public void end() {}
+        };
+    }
+}

@@ -1,0 +1,33 @@
+package org.relume.experiment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The registry of reproductions, by name. */
+public final class Reproductions {
+    private Reproductions() {}
+
+    private static final Map<String, Reproduction> ALL = new LinkedHashMap<>();
+
+    static {
+        register(new JumpstartMoonsReproduction());
+    }
+
+    private static void register(Reproduction r) {
+        ALL.put(r.name(), r);
+    }
+
+    public static List<Reproduction> all() {
+        return List.copyOf(ALL.values());
+    }
+
+    public static Reproduction byName(String name) {
+        Reproduction r = ALL.get(name);
+        if (r == null) {
+            throw new IllegalArgumentException("unknown reproduction '" + name + "'; available: "
+                    + String.join(", ", ALL.keySet()));
+        }
+        return r;
+    }
+}

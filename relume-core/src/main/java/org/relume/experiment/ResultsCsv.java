@@ -1,0 +1,109 @@
+package org.relume.experiment;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.relume.io.AtomicFiles;
+
+/**
+ * A results table that grows one complete row at a time, so that an interrupted run can resume.
+ *
+ * <p>Opening an existing file keeps every complete row whose header matches and drops a torn last
+ * line (a crash mid-write), rewriting the file atomically; new rows are appended and flushed as
+ * they arrive. Values never contain the separator: text fields have commas and newlines replaced.
+ */
+public final class ResultsCsv implements AutoCloseable {
+    private final Path file;
+    private final List<String> header;
+    private final List<Map<String, String>> existing;
+    private Writer out;
+
+    private ResultsCsv(Path file, List<String> header, List<Map<String, String>> existing) {
+        this.file = file;
+        this.header = List.copyOf(header);
+        this.existing = existing;
+    }
+
+    /** Opens {@code file} for appending rows with {@code header}, keeping the complete rows already there. */
+    public static ResultsCsv open(Path file, List<String> header) throws IOException {
+        List<Map<String, String>> rows = new ArrayList<>();
+        if (Files.exists(file)) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String[] lines = text.split("\n", -1);
+            if (!lines[0].isEmpty() && !lines[0].equals(String.join(",", header))) {
+                throw new IllegalArgumentException(file + " has the columns '" + lines[0] + "', expected '"
+                        + String.join(",", header) + "'; use another --out directory or remove the file");
+            }
+            // The last element is the text after the final newline: empty, or a torn row.
+            for (int i = 1; i < lines.length - 1; i++) {
+                String[] f = lines[i].split(",", -1);
+                if (f.length == header.size()) {
+                    Map<String, String> row = new LinkedHashMap<>();
+                    for (int c = 0; c < f.length; c++) {
+                        row.put(header.get(c), f[c]);
+                    }
+                    rows.add(row);
+                }
+            }
+        }
+        ResultsCsv csv = new ResultsCsv(file, header, rows);
+        StringBuilder sb = new StringBuilder(String.join(",", header)).append('\n');
+        for (Map<String, String> r : rows) {
+            sb.append(csv.line(r));
+        }
+        AtomicFiles.writeString(file, sb.toString());
+        csv.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        return csv;
+    }
+
+    /** The complete rows that were in the file when it was opened. */
+    public List<Map<String, String>> existingRows() {
+        return List.copyOf(existing);
+    }
+
+    /** Appends one row (missing columns blank) and flushes it. */
+    public synchronized void append(Map<String, ?> row) throws IOException {
+        out.write(line(row));
+        out.flush();
+    }
+
+    private String line(Map<String, ?> row) {
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < header.size(); c++) {
+            if (c > 0) {
+                sb.append(',');
+            }
+            Object v = row.get(header.get(c));
+            if (v != null) {
+                sb.append(clean(v));
+            }
+        }
+        return sb.append('\n').toString();
+    }
+
+    private static String clean(Object v) {
+        if (v instanceof Double d) {
+            return org.relume.train.TrainingHistory.format(d);
+        }
+        return v.toString().replace(',', ';').replace('\n', ' ').replace('\r', ' ');
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (out != null) {
+            out.close();
+            out = null;
+        }
+    }
+}

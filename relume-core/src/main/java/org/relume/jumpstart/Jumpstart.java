@@ -1,0 +1,332 @@
+package org.relume.jumpstart;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.relume.nn.Network;
+import org.relume.nn.Preactivation;
+import org.relume.tensor.Node;
+import org.relume.tensor.Op;
+import org.relume.tensor.Tape;
+import org.relume.tensor.Var;
+import org.relume.train.Regularizer;
+
+/**
+ * Jumpstart regularization (Riera, Rey, Serra, Puertas, Serra, "Training thin and deep neural
+ * networks: jumpstart regularization"; SPEC section 1, eqs. 3-12). With margin 1, for every
+ * penalized layer and the current batch:
+ * <pre>
+ *   unit j:   xi+_j  = max(0, 1 - max_x g_j(x))     xi-_j  = max(0, 1 + min_x g_j(x))
+ *   point x:  psi+_x = max(0, 1 - max_j g_j(x))     psi-_x = max(0, 1 + min_j g_j(x))
+ *   penalty = lambda * P(all deficits)              (P: see {@link Aggregation})
+ * </pre>
+ * The negative deficits are those of constraints (4) and (6), min g &lt;= -1, as in both reference
+ * implementations; the paper's printed eqs. (10) and (12) carry a sign typo (max(0, -1 - min g)).
+ *
+ * <p>Subgradients go to the arg-max / arg-min element only (the first one on ties). A unit of a
+ * convolutional layer is a channel whose max/min runs over batch x height x width, a point a sample
+ * whose max/min runs over channels x height x width: the {@link Preactivation} layout covers both.
+ * Hidden layers are penalized; the output layer only when asked.
+ */
+public final class Jumpstart implements Regularizer {
+    private final Aggregation aggregation;
+    private final float lambda;
+    private final boolean includeOutput;
+    private final List<LayerDeficits> layers = new ArrayList<>();
+    private final List<Var> inputs = new ArrayList<>();
+    private int active;
+    private double lastAggregate;
+
+    public Jumpstart(Aggregation aggregation, double lambda, boolean includeOutput) {
+        if (!(lambda >= 0) || !Double.isFinite(lambda)) {
+            throw new IllegalArgumentException("jumpstart lambda must be a finite number >= 0, got " + lambda);
+        }
+        this.aggregation = aggregation;
+        this.lambda = (float) lambda;
+        this.includeOutput = includeOutput;
+    }
+
+    public Aggregation aggregation() {
+        return aggregation;
+    }
+
+    public double lambda() {
+        return lambda;
+    }
+
+    @Override
+    public String name() {
+        return "jumpstart";
+    }
+
+    @Override
+    public boolean needsPreactivations() {
+        return true;
+    }
+
+    @Override
+    public String describe() {
+        return "jumpstart(" + aggregation.id() + ", lambda=" + lambda + (includeOutput ? ", output layer included" : "") + ")";
+    }
+
+    /** The unweighted aggregate P of the last {@link #penalty} call. */
+    public double lastAggregate() {
+        return lastAggregate;
+    }
+
+    /** The deficits of the i-th penalized layer in the last {@link #penalty} call. */
+    public LayerDeficits layer(int i) {
+        if (i < 0 || i >= active) {
+            throw new IndexOutOfBoundsException("penalized layer " + i + " of " + active);
+        }
+        return layers.get(i);
+    }
+
+    /** Number of layers penalized in the last call. */
+    public int penalizedLayers() {
+        return active;
+    }
+
+    @Override
+    public Var penalty(Tape tape, List<Preactivation> preactivations, Network network) {
+        active = 0;
+        inputs.clear();
+        boolean grad = false;
+        for (Preactivation p : preactivations) {
+            if (p.output() && !includeOutput) {
+                continue;
+            }
+            if (active == layers.size()) {
+                layers.add(new LayerDeficits());
+            }
+            layers.get(active++).compute(p);
+            inputs.add(p.value());
+            grad |= tape.needsGrad(p.value());
+        }
+        double aggregate = aggregate();
+        lastAggregate = aggregate;
+        Var out = tape.allocScalar(grad);
+        out.value().data()[0] = (float) (lambda * aggregate);
+        if (grad) {
+            tape.record(BACKWARD, out, null, null, null).aux = this;
+        }
+        return out;
+    }
+
+    private double aggregate() {
+        double sum = 0;
+        double sumSq = 0;
+        long count = 0;
+        double unitSum = 0;
+        double pointSum = 0;
+        double unitSq = 0;
+        double pointSq = 0;
+        long units = 0;
+        long points = 0;
+        for (int l = 0; l < active; l++) {
+            LayerDeficits d = layers.get(l);
+            for (int j = 0; j < d.units; j++) {
+                double a = d.unitPos[j];
+                double b = d.unitNeg[j];
+                sum += a + b;
+                sumSq += a * a + b * b;
+                double u = 0.5 * (a + b);
+                unitSum += u;
+                unitSq += u * u;
+            }
+            for (int x = 0; x < d.points; x++) {
+                double a = d.pointPos[x];
+                double b = d.pointNeg[x];
+                sum += a + b;
+                sumSq += a * a + b * b;
+                double p = 0.5 * (a + b);
+                pointSum += p;
+                pointSq += p * p;
+            }
+            count += 2L * (d.units + d.points);
+            units += d.units;
+            points += d.points;
+        }
+        return switch (aggregation) {
+            case MEAN -> count == 0 ? 0 : sum / count;
+            case L1 -> sum;
+            case L2 -> Math.sqrt(sumSq);
+            case L2SQ_BALANCED -> unitSq + pointSq;
+            case BALANCED -> (units == 0 ? 0 : unitSum / units) + (points == 0 ? 0 : pointSum / points);
+        };
+    }
+
+    /** dP/dD for each deficit kind, given the totals; applied element by element in backward. */
+    private void backward(float upstream) {
+        long count = 0;
+        long units = 0;
+        long points = 0;
+        for (int l = 0; l < active; l++) {
+            LayerDeficits d = layers.get(l);
+            count += 2L * (d.units + d.points);
+            units += d.units;
+            points += d.points;
+        }
+        double scale = (double) upstream * lambda;
+        double norm = lastAggregate;
+        for (int l = 0; l < active; l++) {
+            LayerDeficits d = layers.get(l);
+            Var g = inputs.get(l);
+            if (!g.requiresGrad()) {
+                continue;
+            }
+            boolean acc = g.beginGradWrite();
+            float[] dg = g.grad().data();
+            if (!acc) {
+                Arrays.fill(dg, 0, g.value().numel(), 0f);
+            }
+            for (int j = 0; j < d.units; j++) {
+                double u = 0.5 * (d.unitPos[j] + d.unitNeg[j]);
+                if (d.unitPos[j] > 0) {
+                    dg[d.unitArgMax[j]] -= (float) (scale * weight(d.unitPos[j], u, count, units, norm));
+                }
+                if (d.unitNeg[j] > 0) {
+                    dg[d.unitArgMin[j]] += (float) (scale * weight(d.unitNeg[j], u, count, units, norm));
+                }
+            }
+            for (int x = 0; x < d.points; x++) {
+                double p = 0.5 * (d.pointPos[x] + d.pointNeg[x]);
+                if (d.pointPos[x] > 0) {
+                    dg[d.pointArgMax[x]] -= (float) (scale * weight(d.pointPos[x], p, count, points, norm));
+                }
+                if (d.pointNeg[x] > 0) {
+                    dg[d.pointArgMin[x]] += (float) (scale * weight(d.pointNeg[x], p, count, points, norm));
+                }
+            }
+        }
+    }
+
+    /**
+     * dP/d(deficit) for one deficit of value {@code v} whose balanced term is {@code half};
+     * {@code group} is the number of unit (or point) terms for the balanced mean.
+     */
+    private double weight(double v, double half, long count, long group, double norm) {
+        return switch (aggregation) {
+            case MEAN -> 1.0 / count;
+            case L1 -> 1.0;
+            case L2 -> norm == 0 ? 0 : v / norm;
+            case L2SQ_BALANCED -> half; // d(half^2)/d(v) = 2 * half * 0.5
+            case BALANCED -> 0.5 / group;
+        };
+    }
+
+    private static final Op BACKWARD = new Op() {
+        @Override public String name() { return "jumpstart"; }
+
+        @Override public void backward(Node n) {
+            ((Jumpstart) n.aux).backward(n.out.grad().data()[0]);
+        }
+    };
+
+    /**
+     * One layer's deficits for the current batch, with the flat index (into the preactivation
+     * tensor) of the arg-max and arg-min element behind each. Arrays are reused across steps.
+     */
+    public static final class LayerDeficits {
+        int units;
+        int points;
+        float[] unitPos = new float[0];
+        float[] unitNeg = new float[0];
+        int[] unitArgMax = new int[0];
+        int[] unitArgMin = new int[0];
+        float[] pointPos = new float[0];
+        float[] pointNeg = new float[0];
+        int[] pointArgMax = new int[0];
+        int[] pointArgMin = new int[0];
+        private float[] pointMax = new float[0];
+        private float[] pointMin = new float[0];
+
+        void compute(Preactivation p) {
+            units = p.units();
+            points = p.samples();
+            int spatial = p.spatial();
+            if (unitPos.length < units) {
+                unitPos = new float[units];
+                unitNeg = new float[units];
+                unitArgMax = new int[units];
+                unitArgMin = new int[units];
+            }
+            if (pointPos.length < points) {
+                pointPos = new float[points];
+                pointNeg = new float[points];
+                pointArgMax = new int[points];
+                pointArgMin = new int[points];
+                pointMax = new float[points];
+                pointMin = new float[points];
+            }
+            float[] g = p.value().value().data();
+            Arrays.fill(pointMax, 0, points, Float.NEGATIVE_INFINITY);
+            Arrays.fill(pointMin, 0, points, Float.POSITIVE_INFINITY);
+            for (int u = 0; u < units; u++) {
+                float max = Float.NEGATIVE_INFINITY;
+                float min = Float.POSITIVE_INFINITY;
+                int argMax = -1;
+                int argMin = -1;
+                for (int s = 0; s < points; s++) {
+                    int base = (u * points + s) * spatial;
+                    for (int q = 0; q < spatial; q++) {
+                        int i = base + q;
+                        float v = g[i];
+                        if (v > max) {
+                            max = v;
+                            argMax = i;
+                        }
+                        if (v < min) {
+                            min = v;
+                            argMin = i;
+                        }
+                        if (v > pointMax[s]) {
+                            pointMax[s] = v;
+                            pointArgMax[s] = i;
+                        }
+                        if (v < pointMin[s]) {
+                            pointMin[s] = v;
+                            pointArgMin[s] = i;
+                        }
+                    }
+                }
+                unitPos[u] = Math.max(0f, 1f - max);
+                unitNeg[u] = Math.max(0f, 1f + min);
+                unitArgMax[u] = argMax;
+                unitArgMin[u] = argMin;
+            }
+            for (int s = 0; s < points; s++) {
+                pointPos[s] = Math.max(0f, 1f - pointMax[s]);
+                pointNeg[s] = Math.max(0f, 1f + pointMin[s]);
+            }
+        }
+
+        public int units() {
+            return units;
+        }
+
+        public int points() {
+            return points;
+        }
+
+        /** xi+ of unit j. */
+        public float unitPositive(int j) {
+            return unitPos[j];
+        }
+
+        /** xi- of unit j. */
+        public float unitNegative(int j) {
+            return unitNeg[j];
+        }
+
+        /** psi+ of point x. */
+        public float pointPositive(int x) {
+            return pointPos[x];
+        }
+
+        /** psi- of point x. */
+        public float pointNegative(int x) {
+            return pointNeg[x];
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package org.relume.experiment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.relume.experiment.DepthWidthExperiment.Cell;
+import org.relume.experiment.DepthWidthExperiment.Outcome;
+import org.relume.experiment.DepthWidthExperiment.Settings;
+
+class SweepTest {
+    @TempDir
+    Path tmp;
+
+    private static final Settings SHORT = Settings.paper().withEpochs(30);
+
+    @Test
+    void runsEveryCellWritesRowsAndResumes() throws IOException {
+        Path csv = tmp.resolve("results.csv");
+        List<Cell> first = Sweep.grid(List.of("baseline", "jumpstart"), List.of(2, 3), List.of(2), List.of(1L));
+        Sweep.Result r1 = new Sweep(SHORT, 2).run(first, csv, null);
+        assertEquals(4, r1.ran());
+        assertEquals(5, Files.readAllLines(csv).size(), "header + 4 rows");
+        // A larger grid containing the first: only the new cells run, the old rows are reused.
+        List<Cell> second = Sweep.grid(List.of("baseline", "jumpstart"), List.of(2, 3), List.of(2, 3), List.of(1L));
+        List<Integer> calls = new ArrayList<>();
+        Sweep.Result r2 = new Sweep(SHORT, 2).run(second, csv, (o, done, total) -> {
+            synchronized (calls) {
+                calls.add(done);
+            }
+        });
+        assertEquals(4, r2.ran());
+        assertEquals(4, r2.resumed());
+        assertEquals(8, r2.outcomes().size());
+        assertEquals(4, calls.size());
+        assertEquals(9, Files.readAllLines(csv).size());
+        // Resumed outcomes equal the first run's (read back from the file).
+        Outcome a = r1.outcomes().get(0);
+        Outcome b = r2.outcomes().stream().filter(o -> o.cell().equals(a.cell())).findFirst().orElseThrow();
+        assertEquals(a.validationAccuracy(), b.validationAccuracy());
+        assertEquals(a.deadUnits(), b.deadUnits());
+    }
+
+    @Test
+    void parallelAndSerialSweepsGiveTheSameResults() throws IOException {
+        List<Cell> cells = Sweep.grid(List.of("baseline", "jumpstart"), List.of(3), List.of(3, 4), List.of(1L, 2L));
+        Sweep.Result serial = new Sweep(SHORT, 1).run(cells, tmp.resolve("a.csv"), null);
+        Sweep.Result parallel = new Sweep(SHORT, 2).run(cells, tmp.resolve("b.csv"), null);
+        for (int i = 0; i < cells.size(); i++) {
+            assertEquals(serial.outcomes().get(i).finalLoss(), parallel.outcomes().get(i).finalLoss(), cells.get(i).key());
+        }
+    }
+
+    @Test
+    void aFailedCellIsRecordedAndTheSweepGoesOn() throws IOException {
+        Path csv = tmp.resolve("results.csv");
+        Settings bad = SHORT.withData("csv:" + tmp.resolve("missing.csv"));
+        Sweep.Result r = new Sweep(bad, 2).run(Sweep.grid(List.of("baseline"), List.of(2), List.of(1, 2), List.of(1L)), csv, null);
+        assertEquals(2, r.outcomes().size());
+        assertTrue(r.outcomes().stream().allMatch(Outcome::failed));
+        String text = Files.readString(csv);
+        assertTrue(text.contains("failed") && text.contains("missing.csv"), text);
+    }
+
+    @Test
+    void aTornLastLineIsDroppedAndAForeignHeaderRefused() throws IOException {
+        Path csv = tmp.resolve("results.csv");
+        new Sweep(SHORT, 1).run(Sweep.grid(List.of("baseline"), List.of(2), List.of(1), List.of(1L)), csv, null);
+        Files.writeString(csv, Files.readString(csv) + "jumpstart,2,1,1,0.5,0.");
+        try (ResultsCsv r = ResultsCsv.open(csv, DepthWidthExperiment.COLUMNS)) {
+            assertEquals(1, r.existingRows().size());
+        }
+        assertFalse(Files.readString(csv).contains("0.5,0."), "torn row removed");
+        Files.writeString(csv, "a,b\n1,2\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ResultsCsv.open(csv, DepthWidthExperiment.COLUMNS));
+        assertTrue(e.getMessage().contains("another --out"), e.getMessage());
+    }
+
+    @Test
+    void analysisFindsTrainableDepths() {
+        List<Outcome> o = new ArrayList<>();
+        double[][] acc = {{1.0, 0.4, 0.4}, {1.0, 1.0, 0.93}};
+        int[] depths = {5, 10, 20};
+        String[] methods = {"baseline", "jumpstart"};
+        for (int m = 0; m < 2; m++) {
+            for (int d = 0; d < 3; d++) {
+                o.add(new Outcome(new Cell(methods[m], 3, depths[d], 1), 1, acc[m][d], 0.1, 0, 0, 0, 1, null));
+            }
+        }
+        o.add(new Outcome(new Cell("baseline", 3, 30, 1), 1, 1.0, 0.1, 0, 0, 0, 1, null));
+        DepthWidthAnalysis a = new DepthWidthAnalysis(o);
+        assertEquals(30, a.trainableDepth("baseline", 3));
+        assertEquals(5, a.contiguousTrainableDepth("baseline", 3));
+        assertEquals(20, a.trainableDepth("jumpstart", 3));
+        assertEquals(20, a.contiguousTrainableDepth("jumpstart", 3));
+        assertTrue(Double.isNaN(a.accuracy("jumpstart", 3, 30)));
+        assertTrue(a.accuracyTable("baseline").contains("| 10 | 0.40 |"), a.accuracyTable("baseline"));
+        Map<String, Object> row = o.get(0).row();
+        assertEquals("ok", row.get("status"));
+    }
+}
