@@ -55,8 +55,8 @@ final class DemoCommand implements Callable<Integer> {
         Outcome[] outcomes = new Outcome[2];
         try {
             List<Future<Outcome>> f = List.of(
-                    pool.submit(() -> single(cells.get(0), settings)),
-                    pool.submit(() -> single(cells.get(1), settings)));
+                    pool.submit(() -> Parallelism.callSingleThreaded(() -> DepthWidthExperiment.run(cells.get(0), settings))),
+                    pool.submit(() -> Parallelism.callSingleThreaded(() -> DepthWidthExperiment.run(cells.get(1), settings))));
             outcomes[0] = f.get(0).get();
             outcomes[1] = f.get(1).get();
         } finally {
@@ -85,11 +85,5 @@ final class DemoCommand implements Callable<Integer> {
         o.println("See 'relume reproduce jumpstart-moons --quick --out DIR' for the grid of widths and depths.");
         o.flush();
         return Relume.OK;
-    }
-
-    private static Outcome single(Cell c, Settings s) {
-        Outcome[] out = new Outcome[1];
-        Parallelism.runSingleThreaded(() -> out[0] = DepthWidthExperiment.run(c, s));
-        return out[0];
     }
 }

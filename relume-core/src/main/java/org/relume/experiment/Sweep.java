@@ -100,17 +100,16 @@ public final class Sweep {
                 List<Future<Outcome>> futures = new ArrayList<>();
                 for (Cell c : todo) {
                     futures.add(pool.submit(() -> {
-                        Outcome[] holder = new Outcome[1];
-                        Parallelism.runSingleThreaded(() -> holder[0] = DepthWidthExperiment.run(c, settings));
+                        Outcome outcome = Parallelism.callSingleThreaded(() -> DepthWidthExperiment.run(c, settings));
                         try {
-                            csv.append(holder[0].row());
+                            csv.append(outcome.row());
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
                         if (listener != null) {
-                            listener.cellDone(holder[0], done.incrementAndGet(), cells.size());
+                            listener.cellDone(outcome, done.incrementAndGet(), cells.size());
                         }
-                        return holder[0];
+                        return outcome;
                     }));
                 }
                 for (Future<Outcome> f : futures) {

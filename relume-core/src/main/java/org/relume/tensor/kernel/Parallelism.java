@@ -33,10 +33,18 @@ public final class Parallelism {
 
     /** Runs {@code body} with kernel splitting disabled on the current thread. */
     public static void runSingleThreaded(Runnable body) {
+        callSingleThreaded(() -> {
+            body.run();
+            return null;
+        });
+    }
+
+    /** Computes {@code body} with kernel splitting disabled on the current thread and returns its value. */
+    public static <T> T callSingleThreaded(java.util.function.Supplier<T> body) {
         boolean before = SINGLE.get();
         SINGLE.set(Boolean.TRUE);
         try {
-            body.run();
+            return body.get();
         } finally {
             SINGLE.set(before);
         }
