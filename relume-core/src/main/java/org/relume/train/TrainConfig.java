@@ -24,6 +24,7 @@ public final class TrainConfig {
     long seed = 0;
     final List<Regularizer> regularizers = new ArrayList<>();
     final List<TrainingListener> listeners = new ArrayList<>();
+    Parametrization parametrization;
 
     public static TrainConfig defaults() {
         return new TrainConfig();
@@ -87,6 +88,16 @@ public final class TrainConfig {
         return this;
     }
 
+    /** Train free parameters mapped to the network's weights instead of the weights themselves. */
+    public TrainConfig parametrization(Parametrization p) {
+        this.parametrization = p;
+        return this;
+    }
+
+    public Parametrization parametrization() {
+        return parametrization;
+    }
+
     public TrainConfig listener(TrainingListener l) {
         listeners.add(Objects.requireNonNull(l));
         return this;
@@ -140,6 +151,9 @@ public final class TrainConfig {
                 .append(", seed=").append(seed);
         for (Regularizer r : regularizers) {
             sb.append(", ").append(r.describe());
+        }
+        if (parametrization != null) {
+            sb.append(", parametrization=").append(parametrization.describe());
         }
         return sb.append(')').toString();
     }

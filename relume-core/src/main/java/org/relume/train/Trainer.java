@@ -74,7 +74,12 @@ public final class Trainer {
         for (TrainingListener l : config.listeners) {
             l.onStart(state);
         }
+        Parametrization parametrization = config.parametrization;
+        if (parametrization != null) {
+            parametrization.build(state.network());
+        }
         List<Var> params = state.network().parameters();
+        List<Var> stepped = parametrization != null ? parametrization.parameters() : params;
         Var input = null;
         double epochLoss = Double.NaN;
         for (int epoch = 0; epoch < config.epochs; epoch++) {
@@ -89,6 +94,7 @@ public final class Trainer {
             for (int b = 0; b < batches; b++) {
                 if (state.networkReplaced) {
                     params = state.network().parameters();
+                    stepped = parametrization != null ? parametrization.parameters() : params;
                     state.networkReplaced = false;
                 }
                 Batch batch = batcher.batch(b);
@@ -114,7 +120,13 @@ public final class Trainer {
                     p.zeroGrad();
                 }
                 tape.backward(total);
-                optimizer.step(params);
+                if (parametrization != null) {
+                    parametrization.pullBack(net);
+                    optimizer.step(stepped);
+                    parametrization.build(net);
+                } else {
+                    optimizer.step(params);
+                }
                 state.steps++;
                 lossSum += (double) value * batch.size();
                 taskSum += (double) taskLoss.value().item() * batch.size();
