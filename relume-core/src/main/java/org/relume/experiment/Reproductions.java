@@ -12,6 +12,7 @@ public final class Reproductions {
 
     static {
         register(new JumpstartMoonsReproduction());
+        register(new CompositionalReproduction());
     }
 
     private static void register(Reproduction r) {

@@ -77,6 +77,29 @@ public final class Figures {
         return chart;
     }
 
+    /** One named line. */
+    public record Series(String name, double[] x, double[] y) {}
+
+    /** One panel of lines; {@code logY} draws the y axis logarithmically (values must be positive). */
+    public record LinePanel(String title, String xTitle, String yTitle, List<Series> series, boolean logY) {}
+
+    /** Line panels side by side, as PNG and SVG (either may be null). */
+    public static void lines(List<LinePanel> panels, Path png, Path svg) throws IOException {
+        List<Chart<?, ?>> charts = new ArrayList<>();
+        for (LinePanel p : panels) {
+            XYChart c = new XYChartBuilder().width(520).height(420).title(p.title()).xAxisTitle(p.xTitle())
+                    .yAxisTitle(p.yTitle()).build();
+            c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+            c.getStyler().setMarkerSize(0);
+            c.getStyler().setYAxisLogarithmic(p.logY());
+            for (Series s : p.series()) {
+                c.addSeries(s.name(), s.x(), s.y()).setMarker(SeriesMarkers.NONE);
+            }
+            charts.add(c);
+        }
+        write(charts, 520, 420, png, svg);
+    }
+
     /**
      * Training curves of one run from its history: losses (task, total, validation) and the
      * task metric (accuracy or MSE) against the epoch, in two panels.

@@ -1,0 +1,89 @@
+package org.relume.experiment;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.relume.data.Curves;
+import org.relume.nn.Network;
+import org.relume.plot.Figures;
+import org.relume.tensor.Tape;
+import org.relume.tensor.Tensor;
+import org.relume.tensor.Var;
+
+/**
+ * Figures of one compositional model: the target beside the fit (and the absolute error on a log
+ * scale), and every hidden layer's four unit outputs over [0, 1] (the composed triangle waves,
+ * the paper's Figures 3, 5 and 6).
+ */
+public final class CompositionalFigures {
+    private CompositionalFigures() {}
+
+    private static final int POINTS = 2001;
+
+    public static void fit(Network net, String target, Path png, Path svg) throws IOException {
+        double[] x = grid();
+        double[] y = outputs(net, x);
+        double[] t = new double[x.length];
+        double[] err = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            t[i] = Curves.value(target, x[i]);
+            err[i] = Math.max(1e-12, Math.abs(y[i] - t[i]));
+        }
+        Figures.lines(List.of(
+                new Figures.LinePanel("target " + target + " and fit", "x", "y",
+                        List.of(new Figures.Series("target", x, t), new Figures.Series("network", x, y)), false),
+                new Figures.LinePanel("absolute error", "x", "|fit - target|",
+                        List.of(new Figures.Series("error", x, err)), true)), png, svg);
+    }
+
+    /** One panel per hidden layer with its units' outputs (after the ReLU) over [0, 1]. */
+    public static void waves(Network net, Path png, Path svg) throws IOException {
+        double[] x = grid();
+        float[] xs = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xs[i] = (float) x[i];
+        }
+        Tape tape = new Tape();
+        tape.setGradEnabled(false);
+        List<Figures.LinePanel> panels = new ArrayList<>();
+        String[] names = {"Sum", "A", "B", "C"};
+        net.forward(tape, Var.constant(Tensor.of(xs, 1, x.length)), p -> {
+            if (p.output()) {
+                return;
+            }
+            List<Figures.Series> series = new ArrayList<>();
+            float[] g = p.value().value().data();
+            for (int u = 0; u < p.units(); u++) {
+                double[] h = new double[x.length];
+                for (int s = 0; s < x.length; s++) {
+                    h[s] = Math.max(0, g[p.index(u, s, 0)]);
+                }
+                series.add(new Figures.Series(p.units() == 4 ? names[u] : "unit " + u, x, h));
+            }
+            panels.add(new Figures.LinePanel("hidden layer " + p.layer(), "x", "output", series, false));
+        });
+        Figures.lines(panels, png, svg);
+    }
+
+    private static double[] grid() {
+        double[] x = new double[POINTS];
+        for (int i = 0; i < POINTS; i++) {
+            x[i] = (double) i / (POINTS - 1);
+        }
+        return x;
+    }
+
+    private static double[] outputs(Network net, double[] x) {
+        float[] xs = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            xs[i] = (float) x[i];
+        }
+        Tensor y = net.predict(Tensor.of(xs, x.length, 1));
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = y.data()[i];
+        }
+        return out;
+    }
+}
