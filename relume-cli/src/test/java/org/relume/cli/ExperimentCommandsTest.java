@@ -52,6 +52,13 @@ class ExperimentCommandsTest {
     }
 
     @Test
+    void benchNeedsAnOutputDirectory() {
+        CliRun r = CliRun.of("bench", "--quick");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("--out"), r.err());
+    }
+
+    @Test
     void trainWithJumpstartLogsPenaltyDiagnosticsAndCurves() throws IOException {
         Path out = tmp.resolve("run");
         CliRun r = CliRun.of("train", "--data", "moons", "--width", "3", "--depth", "8", "--epochs", "400",

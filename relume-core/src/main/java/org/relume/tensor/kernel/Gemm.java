@@ -113,9 +113,14 @@ public final class Gemm {
     }
 
     /**
-     * op(B) = B, so rows of B and C are contiguous: vectorize along n. Four rows of C share every
-     * load of B. This is the forward of a feature-major dense layer (W x) and, with transA, the
-     * backward to its input (W^T dY).
+     * op(B) = B, so rows of B and C are contiguous: vectorize along n. A block of four rows of C
+     * and two vectors of columns keeps eight independent accumulators (enough to hide the FMA
+     * latency) and shares every load of B between four rows. The last n % L columns come from one
+     * more vector over the window [n - L, n), whose lanes for already-computed columns are dropped
+     * (masked vector loads are not intrinsified on JDK 17 and would allocate); only when n &lt; L
+     * do columns run scalar.
+     * This is the forward of a feature-major dense layer (W x) and, with transA, the backward to its
+     * input (W^T dY).
      */
     private static void smallAxpyForm(boolean transA, int m, int n, int k,
                                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -123,117 +128,223 @@ public final class Gemm {
         // Stride between A(i, p) and A(i, p+1), and between A(i, p) and A(i+1, p).
         final int sp = transA ? lda : 1;
         final int si = transA ? 1 : lda;
+        final int nv2 = n - n % (2 * L);
         final int nv = n - n % L;
         int i = 0;
         for (; i + 4 <= m; i += 4) {
             final int a0 = aOff + i * si;
             final int c0 = cOff + i * ldc;
-            for (int j = 0; j < nv; j += L) {
-                FloatVector acc0, acc1, acc2, acc3;
-                if (accumulate) {
-                    acc0 = FloatVector.fromArray(S, c, c0 + j);
-                    acc1 = FloatVector.fromArray(S, c, c0 + ldc + j);
-                    acc2 = FloatVector.fromArray(S, c, c0 + 2 * ldc + j);
-                    acc3 = FloatVector.fromArray(S, c, c0 + 3 * ldc + j);
-                } else {
-                    acc0 = FloatVector.zero(S);
-                    acc1 = acc0;
-                    acc2 = acc0;
-                    acc3 = acc0;
-                }
-                int ia = a0;
-                int ib = bOff + j;
-                for (int p = 0; p < k; p++, ia += sp, ib += ldb) {
-                    FloatVector bv = FloatVector.fromArray(S, b, ib);
-                    acc0 = FloatVector.broadcast(S, a[ia]).fma(bv, acc0);
-                    acc1 = FloatVector.broadcast(S, a[ia + si]).fma(bv, acc1);
-                    acc2 = FloatVector.broadcast(S, a[ia + 2 * si]).fma(bv, acc2);
-                    acc3 = FloatVector.broadcast(S, a[ia + 3 * si]).fma(bv, acc3);
-                }
-                acc0.intoArray(c, c0 + j);
-                acc1.intoArray(c, c0 + ldc + j);
-                acc2.intoArray(c, c0 + 2 * ldc + j);
-                acc3.intoArray(c, c0 + 3 * ldc + j);
+            int j = 0;
+            for (; j < nv2; j += 2 * L) {
+                rows4x2(k, a, a0, sp, si, b, bOff + j, ldb, accumulate, c, c0 + j, ldc);
             }
-            for (int r = 0; r < 4; r++) {
-                scalarAxpyTail(nv, n, k, a, a0 + r * si, sp, b, bOff, ldb, accumulate, c, c0 + r * ldc);
+            for (; j < nv; j += L) {
+                rows4x1(k, a, a0, sp, si, b, bOff + j, ldb, accumulate, c, c0 + j, ldc);
+            }
+            if (nv < n) {
+                if (n >= L) {
+                    float[] w = tailScratch();
+                    rows4x1(k, a, a0, sp, si, b, bOff + n - L, ldb, false, w, 0, L);
+                    for (int r = 0; r < 4; r++) {
+                        copyTail(w, r * L + L - (n - nv), c, c0 + r * ldc + nv, n - nv, accumulate);
+                    }
+                } else {
+                    for (int r = 0; r < 4; r++) {
+                        scalarTail(nv, n, k, a, a0 + r * si, sp, b, bOff, ldb, accumulate, c, c0 + r * ldc);
+                    }
+                }
             }
         }
         for (; i < m; i++) {
             final int a0 = aOff + i * si;
             final int c0 = cOff + i * ldc;
             for (int j = 0; j < nv; j += L) {
-                FloatVector acc = accumulate ? FloatVector.fromArray(S, c, c0 + j) : FloatVector.zero(S);
-                int ia = a0;
-                int ib = bOff + j;
-                for (int p = 0; p < k; p++, ia += sp, ib += ldb) {
-                    acc = FloatVector.broadcast(S, a[ia]).fma(FloatVector.fromArray(S, b, ib), acc);
-                }
-                acc.intoArray(c, c0 + j);
+                row1(k, a, a0, sp, b, bOff + j, ldb, accumulate, c, c0 + j);
             }
-            scalarAxpyTail(nv, n, k, a, a0, sp, b, bOff, ldb, accumulate, c, c0);
+            if (nv < n) {
+                if (n >= L) {
+                    float[] w = tailScratch();
+                    row1(k, a, a0, sp, b, bOff + n - L, ldb, false, w, 0);
+                    copyTail(w, L - (n - nv), c, c0 + nv, n - nv, accumulate);
+                } else {
+                    scalarTail(nv, n, k, a, a0, sp, b, bOff, ldb, accumulate, c, c0);
+                }
+            }
         }
     }
 
-    private static void scalarAxpyTail(int from, int n, int k, float[] a, int a0, int sp,
-                                       float[] b, int bOff, int ldb, boolean accumulate,
-                                       float[] c, int c0) {
+    private static void rows4x2(int k, float[] a, int a0, int sp, int si, float[] b, int b0, int ldb,
+                                boolean accumulate, float[] c, int c0, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector x0 = z, x1 = z, y0 = z, y1 = z, u0 = z, u1 = z, w0 = z, w1 = z;
+        if (accumulate) {
+            x0 = FloatVector.fromArray(S, c, c0);
+            x1 = FloatVector.fromArray(S, c, c0 + L);
+            y0 = FloatVector.fromArray(S, c, c0 + ldc);
+            y1 = FloatVector.fromArray(S, c, c0 + ldc + L);
+            u0 = FloatVector.fromArray(S, c, c0 + 2 * ldc);
+            u1 = FloatVector.fromArray(S, c, c0 + 2 * ldc + L);
+            w0 = FloatVector.fromArray(S, c, c0 + 3 * ldc);
+            w1 = FloatVector.fromArray(S, c, c0 + 3 * ldc + L);
+        }
+        int ia = a0;
+        int ib = b0;
+        for (int p = 0; p < k; p++, ia += sp, ib += ldb) {
+            FloatVector b0v = FloatVector.fromArray(S, b, ib);
+            FloatVector b1v = FloatVector.fromArray(S, b, ib + L);
+            FloatVector av = FloatVector.broadcast(S, a[ia]);
+            x0 = av.fma(b0v, x0);
+            x1 = av.fma(b1v, x1);
+            av = FloatVector.broadcast(S, a[ia + si]);
+            y0 = av.fma(b0v, y0);
+            y1 = av.fma(b1v, y1);
+            av = FloatVector.broadcast(S, a[ia + 2 * si]);
+            u0 = av.fma(b0v, u0);
+            u1 = av.fma(b1v, u1);
+            av = FloatVector.broadcast(S, a[ia + 3 * si]);
+            w0 = av.fma(b0v, w0);
+            w1 = av.fma(b1v, w1);
+        }
+        x0.intoArray(c, c0);
+        x1.intoArray(c, c0 + L);
+        y0.intoArray(c, c0 + ldc);
+        y1.intoArray(c, c0 + ldc + L);
+        u0.intoArray(c, c0 + 2 * ldc);
+        u1.intoArray(c, c0 + 2 * ldc + L);
+        w0.intoArray(c, c0 + 3 * ldc);
+        w1.intoArray(c, c0 + 3 * ldc + L);
+    }
+
+    /** Four rows, one vector of columns. */
+    private static void rows4x1(int k, float[] a, int a0, int sp, int si, float[] b, int b0, int ldb,
+                                boolean accumulate, float[] c, int c0, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector x = z, y = z, u = z, w = z;
+        if (accumulate) {
+            x = FloatVector.fromArray(S, c, c0);
+            y = FloatVector.fromArray(S, c, c0 + ldc);
+            u = FloatVector.fromArray(S, c, c0 + 2 * ldc);
+            w = FloatVector.fromArray(S, c, c0 + 3 * ldc);
+        }
+        int ia = a0;
+        int ib = b0;
+        for (int p = 0; p < k; p++, ia += sp, ib += ldb) {
+            FloatVector bv = FloatVector.fromArray(S, b, ib);
+            x = FloatVector.broadcast(S, a[ia]).fma(bv, x);
+            y = FloatVector.broadcast(S, a[ia + si]).fma(bv, y);
+            u = FloatVector.broadcast(S, a[ia + 2 * si]).fma(bv, u);
+            w = FloatVector.broadcast(S, a[ia + 3 * si]).fma(bv, w);
+        }
+        x.intoArray(c, c0);
+        y.intoArray(c, c0 + ldc);
+        u.intoArray(c, c0 + 2 * ldc);
+        w.intoArray(c, c0 + 3 * ldc);
+    }
+
+    private static void row1(int k, float[] a, int a0, int sp, float[] b, int b0, int ldb,
+                             boolean accumulate, float[] c, int c0) {
+        FloatVector x = accumulate ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
+        int ia = a0;
+        int ib = b0;
+        for (int p = 0; p < k; p++, ia += sp, ib += ldb) {
+            x = FloatVector.broadcast(S, a[ia]).fma(FloatVector.fromArray(S, b, ib), x);
+        }
+        x.intoArray(c, c0);
+    }
+
+    private static final ThreadLocal<float[]> TAIL = ThreadLocal.withInitial(() -> new float[4 * L]);
+
+    private static float[] tailScratch() {
+        return TAIL.get();
+    }
+
+    /** c[at .. at+count) (+)= w[from .. from+count). */
+    private static void copyTail(float[] w, int from, float[] c, int at, int count, boolean accumulate) {
+        for (int q = 0; q < count; q++) {
+            c[at + q] = accumulate ? c[at + q] + w[from + q] : w[from + q];
+        }
+    }
+
+    private static void scalarTail(int from, int n, int k, float[] a, int a0, int sp,
+                                   float[] b, int bOff, int ldb, boolean accumulate, float[] c, int c0) {
         for (int j = from; j < n; j++) {
-            float s = accumulate ? c[c0 + j] : 0f;
+            float sum = accumulate ? c[c0 + j] : 0f;
             int ia = a0;
             int ib = bOff + j;
             for (int p = 0; p < k; p++, ia += sp, ib += ldb) {
-                s = Math.fma(a[ia], b[ib], s);
+                sum = Math.fma(a[ia], b[ib], sum);
             }
-            c[c0 + j] = s;
+            c[c0 + j] = sum;
         }
     }
 
     /**
-     * op(A) = A and op(B) = B^T: rows of A and B are contiguous along the summed index, so each
-     * output is a vectorized dot product. This is a dense layer's weight gradient dY X^T.
+     * op(A) = A and op(B) = B^T: a dense layer's weight gradient dY X^T, with the batch as the
+     * summed index. With a few output columns, each output is a vectorized dot product. With more,
+     * B^T is copied once into a lane-padded scratch buffer so the axpy kernel runs without the
+     * per-output horizontal reductions (the copy costs k * n moves against m * n * k FMAs).
      */
     private static void smallDotForm(int m, int n, int k, float[] a, int aOff, int lda,
                                      float[] b, int bOff, int ldb, boolean accumulate,
                                      float[] c, int cOff, int ldc) {
+        if (n >= L / 2) {
+            int npad = (n + L - 1) / L * L;
+            float[][] s = smallScratch(k * npad, m * npad);
+            float[] bt = s[0];
+            float[] ct = s[1];
+            for (int j = 0; j < n; j++) {
+                int src = bOff + j * ldb;
+                for (int p = 0; p < k; p++) {
+                    bt[p * npad + j] = b[src + p];
+                }
+            }
+            for (int p = 0; p < k; p++) {
+                java.util.Arrays.fill(bt, p * npad + n, (p + 1) * npad, 0f);
+            }
+            smallAxpyForm(false, m, npad, k, a, aOff, lda, bt, 0, npad, false, ct, 0, npad);
+            for (int i = 0; i < m; i++) {
+                int ci = cOff + i * ldc;
+                int ti = i * npad;
+                if (accumulate) {
+                    for (int j = 0; j < n; j++) {
+                        c[ci + j] += ct[ti + j];
+                    }
+                } else {
+                    System.arraycopy(ct, ti, c, ci, n);
+                }
+            }
+            return;
+        }
         final int kv = k - k % L;
         for (int i = 0; i < m; i++) {
             final int ar = aOff + i * lda;
-            int j = 0;
-            for (; j + 2 <= n; j += 2) {
-                final int br0 = bOff + j * ldb;
-                final int br1 = br0 + ldb;
-                FloatVector acc0 = FloatVector.zero(S);
-                FloatVector acc1 = acc0;
-                for (int p = 0; p < kv; p += L) {
-                    FloatVector av = FloatVector.fromArray(S, a, ar + p);
-                    acc0 = av.fma(FloatVector.fromArray(S, b, br0 + p), acc0);
-                    acc1 = av.fma(FloatVector.fromArray(S, b, br1 + p), acc1);
-                }
-                float s0 = acc0.reduceLanes(VectorOperators.ADD);
-                float s1 = acc1.reduceLanes(VectorOperators.ADD);
-                for (int p = kv; p < k; p++) {
-                    s0 = Math.fma(a[ar + p], b[br0 + p], s0);
-                    s1 = Math.fma(a[ar + p], b[br1 + p], s1);
-                }
-                int ci = cOff + i * ldc + j;
-                c[ci] = accumulate ? c[ci] + s0 : s0;
-                c[ci + 1] = accumulate ? c[ci + 1] + s1 : s1;
-            }
-            for (; j < n; j++) {
+            for (int j = 0; j < n; j++) {
                 final int br = bOff + j * ldb;
                 FloatVector acc = FloatVector.zero(S);
                 for (int p = 0; p < kv; p += L) {
                     acc = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, b, br + p), acc);
                 }
-                float s = acc.reduceLanes(VectorOperators.ADD);
+                float sum = acc.reduceLanes(VectorOperators.ADD);
                 for (int p = kv; p < k; p++) {
-                    s = Math.fma(a[ar + p], b[br + p], s);
+                    sum = Math.fma(a[ar + p], b[br + p], sum);
                 }
                 int ci = cOff + i * ldc + j;
-                c[ci] = accumulate ? c[ci] + s : s;
+                c[ci] = accumulate ? c[ci] + sum : sum;
             }
         }
+    }
+
+    private static final ThreadLocal<float[][]> SMALL_SCRATCH = new ThreadLocal<>();
+
+    /** Two scratch arrays of the calling thread, grown on demand and reused. */
+    private static float[][] smallScratch(int first, int second) {
+        float[][] s = SMALL_SCRATCH.get();
+        if (s == null || s[0].length < first || s[1].length < second) {
+            s = new float[][] {new float[Math.max(first, s == null ? 0 : s[0].length)],
+                new float[Math.max(second, s == null ? 0 : s[1].length)]};
+            SMALL_SCRATCH.set(s);
+        }
+        return s;
     }
 
     // ------------------------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+package org.relume.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a benchmark must say about where it ran: CPU model, cores, vector flags, JVM, system BLAS. */
+final class Machine {
+    private Machine() {}
+
+    static Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String model = "unknown CPU";
+        List<String> flags = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name") && model.equals("unknown CPU")) {
+                    model = line.substring(line.indexOf(':') + 1).strip();
+                }
+                if (line.startsWith("flags") && flags.isEmpty()) {
+                    for (String f : line.substring(line.indexOf(':') + 1).strip().split(" ")) {
+                        if (f.equals("fma") || f.equals("avx2") || f.equals("avx512f") || f.equals("avx512vl") || f.equals("avx")) {
+                            flags.add(f);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: leave the defaults
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        m.put("cpu", model);
+        m.put("cores", cores);
+        m.put("flags", flags);
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        m.put("java", System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
+        String blas = "unknown";
+        try {
+            blas = Files.readSymbolicLink(Path.of("/etc/alternatives/libblas.so.3-x86_64-linux-gnu")).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            // no Debian alternatives
+        }
+        m.put("blas", blas);
+        m.put("summary", model + ", " + cores + " cores, flags " + String.join(" ", flags) + ", " + m.get("os"));
+        return m;
+    }
+}
