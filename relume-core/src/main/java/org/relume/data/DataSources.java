@@ -27,7 +27,7 @@ public final class DataSources {
     /** What every error about a malformed spec lists. */
     public static final String ACCEPTED_FORMS = "moons, moons:n=200,noise=0.1, curve:NAME, "
             + "curve:NAME:n=500,lo=0,hi=1 (NAME one of " + String.join(", ", Curves.names())
-            + "), csv:PATH, idx:DIR";
+            + "), csv:PATH, idx:DIR, student-teacher[:n=1000], sine[:n=500], overlap-quadratic[:n=500,noise=0.15]";
 
     private DataSources() {}
 
@@ -101,6 +101,9 @@ public final class DataSources {
             case "curve" -> curve(r, spec, rest);
             case "csv" -> csv(r, spec, rest);
             case "idx" -> idx(r, spec, rest);
+            case "student-teacher" -> studentTeacher(r, spec, rest);
+            case "sine" -> twoDimensional(r, spec, rest, false);
+            case "overlap-quadratic" -> twoDimensional(r, spec, rest, true);
             default -> throw badSpec(spec, "unknown data source '" + kind + "'");
         };
     }
@@ -117,6 +120,33 @@ public final class DataSources {
         String description = "moons (n=" + n + ", noise=" + format(noise) + ", seed=" + r.seed() + "): "
                 + sizes(split);
         return new Loaded(split, description, List.of("x", "y"), new double[] {0, 1});
+    }
+
+    /** student-teacher[:n=1000]: GradMax's teacher 10 -> 10 -> 10 from the seed (GrowthData). */
+    private static Loaded studentTeacher(Request r, String spec, String params) {
+        requireNoCsvOptions(r, "student-teacher");
+        requireTask(r, Task.REGRESSION, "student-teacher");
+        Map<String, String> p = parameters(spec, params, List.of("n"));
+        int n = intParameter(spec, p, "n", 1000);
+        Dataset data = generated(spec, () -> GrowthData.studentTeacher(n, 10, 10, 10, r.seed()));
+        Dataset.Split split = data.shuffledSplit(r.validationFraction(), r.seed());
+        return new Loaded(split, "student-teacher (n=" + n + ", teacher 10-10-10 from seed " + r.seed() + "): " + sizes(split),
+                List.of(), new double[0]);
+    }
+
+    /** sine[:n=500] and overlap-quadratic[:n=500,noise=0.15]: the folding slides' 2-D sets (GrowthData). */
+    private static Loaded twoDimensional(Request r, String spec, String params, boolean quadratic) {
+        String kind = quadratic ? "overlap-quadratic" : "sine";
+        requireNoCsvOptions(r, kind);
+        requireTask(r, Task.MULTICLASS, kind);
+        Map<String, String> p = parameters(spec, params, quadratic ? List.of("n", "noise") : List.of("n"));
+        int n = intParameter(spec, p, "n", 500);
+        double noise = quadratic ? doubleParameter(spec, p, "noise", 0.15) : 0;
+        Dataset data = generated(spec, () -> quadratic ? GrowthData.overlapQuadratic(n, noise, r.seed())
+                : GrowthData.sine(n, r.seed()));
+        Dataset.Split split = data.shuffledSplit(r.validationFraction(), r.seed());
+        return new Loaded(split, kind + " (n=" + n + (quadratic ? ", noise=" + format(noise) : "") + ", seed=" + r.seed()
+                + "): " + sizes(split), List.of("x", "y"), new double[] {0, 1});
     }
 
     private static Loaded curve(Request r, String spec, String rest) {

@@ -50,6 +50,15 @@ public final class Dataset {
         return new Dataset(name, classes == 2 ? Task.BINARY : Task.MULTICLASS, features, null, labels, classes);
     }
 
+    /**
+     * A classification set that always has one network output per class, even with two classes
+     * (softmax over two logits, as in folding's 2-2-2 networks) instead of binary's single logit.
+     */
+    public static Dataset multiclass(String name, Tensor features, int[] labels, int classes) {
+        Dataset d = classification(name, features, labels, classes);
+        return new Dataset(name, Task.MULTICLASS, d.features, null, d.labels, classes);
+    }
+
     /** A regression set: targets [n, targetColumns]. */
     public static Dataset regression(String name, Tensor features, Tensor targets) {
         features.requireRank(2);

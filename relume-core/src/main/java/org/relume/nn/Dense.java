@@ -33,6 +33,30 @@ public final class Dense implements Layer {
         this.activation = activation;
     }
 
+    /**
+     * A layer over existing parameter Vars (not copied), for surgery that keeps a parameter's
+     * identity, and with it its optimizer state, while it changes the parameter's value or size.
+     */
+    public static Dense wrap(Var weight, Var bias, PointwiseFunction activation) {
+        return new Dense(weight, bias, activation, true);
+    }
+
+    private Dense(Var weight, Var bias, PointwiseFunction activation, boolean wrapped) {
+        weight.value().requireRank(2);
+        if (bias != null && (bias.value().rank() != 1 || bias.value().dim(0) != weight.value().rows())) {
+            throw new IllegalArgumentException("dense layer: bias of shape " + bias.value().shapeString()
+                    + " does not match weight of shape " + weight.value().shapeString());
+        }
+        this.weight = weight;
+        this.bias = bias;
+        this.activation = activation;
+    }
+
+    /** The same layer with another activation (same parameter Vars). */
+    public Dense withActivation(PointwiseFunction f) {
+        return new Dense(weight, bias, f, true);
+    }
+
     /** A layer initialized by {@code init} from {@code random}. */
     public static Dense create(int in, int out, PointwiseFunction activation, boolean withBias,
                                Initializer init, SplittableRandom random) {

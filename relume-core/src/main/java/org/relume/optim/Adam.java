@@ -96,6 +96,11 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public void remapState(Var param, int[] sourceIndex) {
+        states.remap(param, sourceIndex);
+    }
+
+    @Override
     public Adam copy() {
         return new Adam(lr, beta1, beta2, epsilon, weightDecay);
     }

@@ -30,6 +30,13 @@ public interface Optimizer {
     /** Forgets the state of one parameter (it restarts fresh at its next step). */
     void forget(Var param);
 
+    /**
+     * Carries a parameter's state over a resize (network surgery): after the call, element e of
+     * the parameter's state is the old state's element {@code sourceIndex[e]}, or fresh (zero) where
+     * that is -1. Call it after the parameter's value has been replaced by the resized tensor.
+     */
+    void remapState(Var param, int[] sourceIndex);
+
     /** The same configuration, fresh state. */
     Optimizer copy();
 

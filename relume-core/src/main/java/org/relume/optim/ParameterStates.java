@@ -54,6 +54,29 @@ final class ParameterStates {
         lastParams = new Var[0];
     }
 
+    /** Rebuilds one parameter's buffers for a new size, copying old entries by {@code sourceIndex}. */
+    void remap(Var v, int[] sourceIndex) {
+        float[][] old = byVar.get(v);
+        if (old == null) {
+            return;
+        }
+        float[][] fresh = new float[buffers][sourceIndex.length];
+        for (int b = 0; b < buffers; b++) {
+            for (int e = 0; e < sourceIndex.length; e++) {
+                int src = sourceIndex[e];
+                if (src >= 0) {
+                    if (src >= old[b].length) {
+                        throw new IllegalArgumentException("state index " + src + " out of range for a parameter of "
+                                + old[b].length + " elements");
+                    }
+                    fresh[b][e] = old[b][src];
+                }
+            }
+        }
+        byVar.put(v, fresh);
+        lastParams = new Var[0];
+    }
+
     void clear() {
         byVar.clear();
         lastParams = new Var[0];

@@ -81,6 +81,11 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public void remapState(Var param, int[] sourceIndex) {
+        states.remap(param, sourceIndex);
+    }
+
+    @Override
     public Sgd copy() {
         return new Sgd(lr, momentum, nesterov, weightDecay);
     }
