@@ -13,6 +13,8 @@ public final class Reproductions {
     static {
         register(new JumpstartMoonsReproduction());
         register(new CompositionalReproduction());
+        register(new GradMaxStudentTeacherReproduction());
+        register(new FoldingReproduction());
     }
 
     private static void register(Reproduction r) {

@@ -101,6 +101,46 @@ public final class Figures {
     }
 
     /**
+     * A 2-D scene: scattered point sets (e.g. one per class), line segments (e.g. hyperplanes), and
+     * highlighted markers, over a fixed box {xmin, xmax, ymin, ymax}.
+     */
+    public record Scene(String title, double[] box, List<Series> points, List<Series> lines, List<Series> markers) {}
+
+    /** Scenes side by side, as PNG and SVG (either may be null). */
+    public static void scenes(List<Scene> scenes, Path png, Path svg) throws IOException {
+        List<Chart<?, ?>> charts = new ArrayList<>();
+        for (Scene sc : scenes) {
+            XYChart c = new XYChartBuilder().width(520).height(480).title(sc.title()).xAxisTitle("x").yAxisTitle("y").build();
+            c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            c.getStyler().setXAxisMin(sc.box()[0]).setXAxisMax(sc.box()[1]).setYAxisMin(sc.box()[2]).setYAxisMax(sc.box()[3]);
+            c.getStyler().setMarkerSize(6);
+            for (Series p : sc.points()) {
+                c.addSeries(p.name(), p.x(), p.y()).setXYSeriesRenderStyle(
+                        org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+            }
+            for (int i = 0; i < sc.lines().size(); i++) {
+                Series l = sc.lines().get(i);
+                var series = c.addSeries(l.name(), l.x(), l.y()).setMarker(SeriesMarkers.NONE);
+                if (i == sc.lines().size() - 1) {
+                    // The last line is the highlighted one (e.g. the unit just added).
+                    series.setLineColor(Color.RED).setLineWidth(3f);
+                } else {
+                    series.setLineColor(Color.DARK_GRAY);
+                }
+            }
+            Color[] markerColors = {Color.BLACK, Color.MAGENTA, Color.GREEN.darker()};
+            for (int i = 0; i < sc.markers().size(); i++) {
+                Series m = sc.markers().get(i);
+                c.addSeries(m.name(), m.x(), m.y()).setXYSeriesRenderStyle(
+                        org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.DIAMOND)
+                        .setMarkerColor(markerColors[i % markerColors.length]);
+            }
+            charts.add(c);
+        }
+        write(charts, 520, 480, png, svg);
+    }
+
+    /**
      * Training curves of one run from its history: losses (task, total, validation) and the
      * task metric (accuracy or MSE) against the epoch, in two panels.
      */

@@ -197,4 +197,31 @@ class GrowthTest {
         assertEquals(8, r.network().layer(0).outputSize());
         assertEquals(3.0, r.history().last().get("growths"));
     }
+
+    @Test
+    void roundRobinLargestAndPlateauTriggersChooseWhereAndWhen() {
+        for (GrowthSchedule.Where where : GrowthSchedule.Where.values()) {
+            Network net = student(3, false);
+            GrowthListener g = new GrowthListener(GrowthMethod.GRADMAX,
+                    new GrowthSchedule(10, 10, 4, 1, where, 1, 0, 0), Growth.Settings.defaults(), Loss.MSE, 1);
+            org.relume.train.TrainResult r = new org.relume.train.Trainer(org.relume.train.TrainConfig.defaults().epochs(50)
+                    .optimizer(org.relume.optim.Sgd.plain(0.02)).listener(g).logEvery(50)).train(net, DATA, DATA.range(0, 0, "none"));
+            List<Integer> layers = g.events().stream().map(GrowthListener.Event::layer).toList();
+            switch (where) {
+                case FIXED -> assertEquals(List.of(1, 1, 1, 1), layers);
+                case ROUND_ROBIN -> assertEquals(List.of(0, 1, 0, 1), layers);
+                case LARGEST_SINGULAR_VALUE -> assertTrue(layers.stream().allMatch(l -> l == 0 || l == 1), layers.toString());
+                default -> throw new AssertionError(where);
+            }
+            assertEquals(5 + 4 + 4, r.network().layer(0).outputSize() + r.network().layer(1).outputSize());
+        }
+        // Plateau: with a learning rate of 0 the loss never improves, so growth follows the window.
+        Network net = student(4, false);
+        GrowthListener g = new GrowthListener(GrowthMethod.RANDOM, new GrowthSchedule(0, 1, 3, 1,
+                GrowthSchedule.Where.FIXED, 0, 5, 0.01), Growth.Settings.defaults(), Loss.MSE, 1);
+        new org.relume.train.Trainer(org.relume.train.TrainConfig.defaults().epochs(40).optimizer(org.relume.optim.Sgd.plain(0))
+                .listener(g).logEvery(40)).train(net, DATA, DATA.range(0, 0, "none"));
+        assertEquals(List.of(6, 11, 16), g.events().stream().map(GrowthListener.Event::epoch).toList(),
+                "every 5 epochs of no improvement");
+    }
 }

@@ -153,19 +153,31 @@ public final class PointwiseFunctions {
         }
 
         @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, boolean acc) {
-            // Units on (x > 0, or x >= 0 when relu'(0) = 1) pass the gradient through unchanged.
+            // Units on (x > 0, or x >= 0 when relu'(0) = 1) pass the gradient through unchanged. The
+            // comparison operator must be a constant at each call site: with a variable one, C2 loses
+            // the Vector API intrinsic once it has seen both values, and every mask gets boxed.
             boolean passAtZero = gradAtZero == 1f;
-            VectorOperators.Comparison on = passAtZero ? VectorOperators.GE : VectorOperators.GT;
             int i = 0;
             int bound = S.loopBound(n);
             FloatVector zero = FloatVector.zero(S);
-            for (; i < bound; i += S.length()) {
-                VectorMask<Float> m = FloatVector.fromArray(S, x, i).compare(on, 0f);
-                FloatVector g = zero.blend(FloatVector.fromArray(S, dy, i), m);
-                if (acc) {
-                    g = g.add(FloatVector.fromArray(S, dx, i));
+            if (passAtZero) {
+                for (; i < bound; i += S.length()) {
+                    VectorMask<Float> m = FloatVector.fromArray(S, x, i).compare(VectorOperators.GE, 0f);
+                    FloatVector g = zero.blend(FloatVector.fromArray(S, dy, i), m);
+                    if (acc) {
+                        g = g.add(FloatVector.fromArray(S, dx, i));
+                    }
+                    g.intoArray(dx, i);
                 }
-                g.intoArray(dx, i);
+            } else {
+                for (; i < bound; i += S.length()) {
+                    VectorMask<Float> m = FloatVector.fromArray(S, x, i).compare(VectorOperators.GT, 0f);
+                    FloatVector g = zero.blend(FloatVector.fromArray(S, dy, i), m);
+                    if (acc) {
+                        g = g.add(FloatVector.fromArray(S, dx, i));
+                    }
+                    g.intoArray(dx, i);
+                }
             }
             for (; i < n; i++) {
                 float xi = x[i];

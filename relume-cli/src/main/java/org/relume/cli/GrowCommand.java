@@ -1,0 +1,267 @@
+package org.relume.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.relume.data.DataSources;
+import org.relume.data.Dataset;
+import org.relume.experiment.FoldingExperiment;
+import org.relume.grow.FoldingListener;
+import org.relume.grow.Growth;
+import org.relume.grow.GrowthListener;
+import org.relume.grow.GrowthMethod;
+import org.relume.grow.GrowthSchedule;
+import org.relume.io.AtomicFiles;
+import org.relume.io.Json;
+import org.relume.io.ModelFiles;
+import org.relume.io.ModelMetadata;
+import org.relume.loss.Loss;
+import org.relume.nn.Activations;
+import org.relume.nn.Initializer;
+import org.relume.nn.Mlp;
+import org.relume.nn.Network;
+import org.relume.optim.Adam;
+import org.relume.optim.Optimizer;
+import org.relume.optim.Sgd;
+import org.relume.plot.Figures;
+import org.relume.train.RunSeeds;
+import org.relume.train.TrainConfig;
+import org.relume.train.TrainResult;
+import org.relume.train.Trainer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code relume grow}: train while adding units, by GradMax, a baseline or folding. */
+@Command(name = "grow",
+        header = "Train a network while growing it: GradMax, random, zeros, gradmax-opt or grow-by-folding.",
+        description = {
+            "Starts from DEPTH hidden layers of START-WIDTH units and adds UNITS units every N optimizer steps from",
+            "step S, T times (growth happens between epochs). Every growth leaves the function unchanged; the optimizer",
+            "keeps its state for existing weights. Folding needs one hidden layer and a classification task.",
+            "Writes DIR/model.safetensors, model.json, metrics.csv, growth.csv (one row per growth), summary.json and,",
+            "for folding on 2-D data, folds.png/.svg (data, hyperplanes, x_t, x_f, the new unit).",
+            "",
+            "Examples:",
+            "  relume grow --data student-teacher --method gradmax --start-width 5 --grow-every 200 --grow-times 5 \\",
+            "              --optimizer sgd --lr 0.1 --epochs 1500 --no-bias --out runs/gradmax",
+            "  relume grow --data sine --method folding --start-width 2 --grow-every 2000 --grow-times 1 --epochs 4000 --out runs/fold",
+            ""},
+        sortOptions = false,
+        mixinStandardHelpOptions = true)
+final class GrowCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", defaultValue = "student-teacher", paramLabel = "SPEC",
+            description = "Data spec as for train; also student-teacher, sine, overlap-quadratic (default: ${DEFAULT-VALUE}).")
+    String data;
+
+    @Option(names = "--method", defaultValue = "gradmax", paramLabel = "M",
+            description = "gradmax, random, zeros, gradmax-opt or folding (default: ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--start-width", defaultValue = "5", paramLabel = "W", description = "Initial hidden width (default: ${DEFAULT-VALUE}).")
+    int startWidth;
+
+    @Option(names = "--depth", defaultValue = "1", paramLabel = "L", description = "Hidden layers (default: ${DEFAULT-VALUE}).")
+    int depth;
+
+    @Option(names = "--grow-every", defaultValue = "200", paramLabel = "N", description = "Steps between growths (default: ${DEFAULT-VALUE}).")
+    int every;
+
+    @Option(names = "--grow-start", paramLabel = "S", description = "Step of the first growth (default: --grow-every).")
+    Integer start;
+
+    @Option(names = "--grow-times", defaultValue = "5", paramLabel = "T", description = "Number of growths (default: ${DEFAULT-VALUE}).")
+    int times;
+
+    @Option(names = "--units", defaultValue = "1", paramLabel = "K", description = "Units per growth (default: ${DEFAULT-VALUE}).")
+    int units;
+
+    @Option(names = "--layer", defaultValue = "0", paramLabel = "WHERE",
+            description = "Hidden layer to grow: an index, round-robin, or largest (GradMax singular value) (default: ${DEFAULT-VALUE}).")
+    String layer;
+
+    @Option(names = "--plateau-window", defaultValue = "0", paramLabel = "E",
+            description = "Grow when the loss improved by less than --plateau-fraction over E epochs (0 = use the step schedule).")
+    int plateauWindow;
+
+    @Option(names = "--plateau-fraction", defaultValue = "0.01", paramLabel = "F", description = "Relative improvement threshold (default: ${DEFAULT-VALUE}).")
+    double plateauFraction;
+
+    @Option(names = "--scale", defaultValue = "1.0", paramLabel = "S",
+            description = "New outgoing weights' norm, times the mean outgoing norm (default: ${DEFAULT-VALUE}).")
+    double scale;
+
+    @Option(names = "--deepen", description = "After the last fold, insert an identity layer (equivalent deepening).")
+    boolean deepen;
+
+    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "sgd|adam", description = "Optimizer (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "RATE", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    double lr;
+
+    @Option(names = "--epochs", defaultValue = "1500", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "0", paramLabel = "B", description = "0 = full batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--val-split", defaultValue = "0", paramLabel = "F", description = "Held-out share (default: ${DEFAULT-VALUE}).")
+    double valSplit;
+
+    @Option(names = "--no-bias", description = "Bias-free layers (GradMax's student-teacher setting).")
+    boolean noBias;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        boolean folding = method.equalsIgnoreCase("folding");
+        GrowthMethod m = folding ? null : GrowthMethod.byName(method);
+        if (epochs <= 0 || startWidth <= 0 || depth <= 0 || every <= 0 || times < 0 || units <= 0) {
+            throw new IllegalArgumentException("--epochs, --start-width, --depth, --grow-every and --units must be positive, --grow-times >= 0");
+        }
+        if (folding && depth != 1) {
+            throw new IllegalArgumentException("folding grows networks with one hidden layer (--depth 1)");
+        }
+        GrowthSchedule.Where where;
+        int fixed = 0;
+        if (layer.matches("\\d+")) {
+            where = GrowthSchedule.Where.FIXED;
+            fixed = Integer.parseInt(layer);
+            if (fixed >= depth) {
+                throw new IllegalArgumentException("--layer " + fixed + " is not a hidden layer (0.." + (depth - 1) + ")");
+            }
+        } else {
+            where = GrowthSchedule.Where.byName(layer);
+        }
+        GrowthSchedule schedule = new GrowthSchedule(start != null ? start : every, every, times, units, where, fixed,
+                plateauWindow, plateauFraction);
+        RunSeeds seeds = RunSeeds.of(seed);
+        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seeds.data(), valSplit, null, null, 0));
+        Dataset train = loaded.split().train();
+        Dataset validation = loaded.split().validation();
+        int[] widths = new int[depth];
+        Arrays.fill(widths, startWidth);
+        Network net = Mlp.builder().inputs(train.inputs()).hidden(widths).outputs(train.outputs())
+                .activation(Activations.relu()).init(Initializer.KAIMING_UNIFORM).bias(!noBias).seed(seeds.init()).build();
+        Loss loss = Loss.forTask(train.task());
+        Optimizer opt = switch (optimizer.toLowerCase(Locale.ROOT)) {
+            case "adam" -> new Adam(lr);
+            case "sgd" -> Sgd.plain(lr);
+            default -> throw new IllegalArgumentException("--optimizer must be sgd or adam, got '" + optimizer + "'");
+        };
+        GrowthListener growth = folding ? null : new GrowthListener(m, schedule,
+                new Growth.Settings(scale, 0, 10), loss, seeds.batches());
+        FoldingListener fold = folding ? new FoldingListener(schedule, deepen, seed) : null;
+        TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batchSize).shuffle(batchSize != 0).optimizer(opt)
+                .loss(loss).seed(seeds.batches()).logEvery(Math.max(1, Math.min(every, epochs / 20 + 1)))
+                .listener(folding ? fold : growth);
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "data     %s%nnetwork  %s at start, %s%ngrowth   %s, %s%n", loaded.description(), net.architecture(),
+                opt.describe(), folding ? "folding" : m.id(), schedule.describe());
+        o.flush();
+        ProgressReporter progress = ProgressReporter.forTerminal("grow", false);
+        if (progress != null) {
+            cfg.listener(progress);
+        }
+        TrainResult r;
+        try {
+            r = new Trainer(cfg).train(net, train, validation);
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        if (folding) {
+            for (FoldingListener.Event e : fold.events()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("epoch", e.epoch());
+                row.put("step", e.step());
+                row.put("x_t", Arrays.toString(e.fold().target()));
+                row.put("x_f", Arrays.toString(e.fold().foldPoint()));
+                row.put("new_weights", Arrays.toString(e.fold().newWeights()));
+                row.put("new_bias", e.fold().newBias());
+                row.put("grad_norm_gain", e.fold().gradNormGain());
+                row.put("architecture", e.architecture());
+                rows.add(row);
+            }
+        } else {
+            for (GrowthListener.Event e : growth.events()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("epoch", e.epoch());
+                row.put("step", e.step());
+                row.put("layer", e.layer());
+                row.put("units", e.units());
+                row.put("grad_norm_gain", e.gradNormGain());
+                row.put("top_singular_value", e.topSingularValue());
+                row.put("loss_before", e.lossBefore());
+                row.put("architecture", e.architecture());
+                rows.add(row);
+            }
+        }
+        for (Map<String, Object> row : rows) {
+            o.printf(Locale.ROOT, "grew     %s%n", row);
+        }
+        o.printf(Locale.ROOT, "result   %s, final loss %.4g, %s %.4f, %.1f s%n", r.network().architecture(), r.finalLoss(),
+                train.task().isClassification() ? "train accuracy" : "train MSE",
+                train.task().isClassification() ? r.train().accuracy() : r.train().mse(), r.seconds());
+        if (out != null) {
+            Map<String, Object> prov = new LinkedHashMap<>();
+            prov.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+            prov.put("seed", seed);
+            prov.put("created", Instant.now().toString());
+            ModelFiles.save(out, r.network(), new ModelMetadata(train.task(), train.classes(), loss.id(), null, null,
+                    loaded.featureNames(), prov));
+            AtomicFiles.writeString(out.resolve("metrics.csv"), r.history().toCsv());
+            StringBuilder g = new StringBuilder();
+            if (!rows.isEmpty()) {
+                g.append(String.join(",", rows.get(0).keySet())).append('\n');
+                for (Map<String, Object> row : rows) {
+                    g.append(String.join(",", row.values().stream().map(v -> String.valueOf(v).replace(',', ' ')).toList())).append('\n');
+                }
+            }
+            AtomicFiles.writeString(out.resolve("growth.csv"), g.toString());
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("method", folding ? "folding" : m.id());
+            summary.put("architecture", r.network().architecture());
+            summary.put("growths", rows.size());
+            summary.put("final_loss", r.finalLoss());
+            summary.put(train.task().isClassification() ? "train_accuracy" : "train_mse",
+                    train.task().isClassification() ? r.train().accuracy() : r.train().mse());
+            summary.put("epochs", epochs);
+            summary.put("seconds", r.seconds());
+            summary.put("seed", seed);
+            summary.put("schedule", schedule.describe());
+            summary.put("growth_events", rows);
+            Json.write(out.resolve("summary.json"), summary);
+            if (folding && train.inputs() == 2 && !fold.events().isEmpty()) {
+                List<Figures.Scene> scenes = new ArrayList<>();
+                for (FoldingListener.Event e : fold.events()) {
+                    scenes.add(FoldingExperiment.scene(data + ": fold at epoch " + e.epoch(), train, e.before(), e.fold()));
+                }
+                Figures.scenes(scenes, out.resolve("folds.png"), out.resolve("folds.svg"));
+            }
+            o.printf("wrote    %s%n", out);
+        }
+        o.flush();
+        return Relume.OK;
+    }
+}

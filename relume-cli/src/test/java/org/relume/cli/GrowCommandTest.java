@@ -1,0 +1,56 @@
+package org.relume.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.relume.io.Json;
+
+class GrowCommandTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void gradMaxGrowsTheStudentAndWritesItsFiles() throws IOException {
+        Path out = tmp.resolve("gm");
+        CliRun r = CliRun.of("grow", "--data", "student-teacher:n=200", "--method", "gradmax", "--start-width", "3",
+                "--grow-every", "20", "--grow-times", "2", "--optimizer", "sgd", "--lr", "0.05", "--epochs", "60",
+                "--no-bias", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
+        assertEquals("10-5-10", s.get("architecture").asText());
+        assertEquals(2, s.get("growths").asInt());
+        assertEquals(3, Files.readAllLines(out.resolve("growth.csv")).size());
+        CliRun info = CliRun.of("info", "--model", out.toString());
+        assertEquals(0, info.exitCode(), info.toString());
+        assertTrue(info.out().contains("10-5-10"), info.out());
+    }
+
+    @Test
+    void foldingOnSineDrawsItsFold() throws IOException {
+        Path out = tmp.resolve("fold");
+        CliRun r = CliRun.of("grow", "--data", "sine:n=200", "--method", "folding", "--start-width", "2",
+                "--grow-every", "200", "--grow-times", "1", "--epochs", "300", "--deepen", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("x_t="), r.out());
+        assertTrue(Files.size(out.resolve("folds.png")) > 0 && Files.exists(out.resolve("folds.svg")));
+        JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
+        assertEquals("2-3-3-2", s.get("architecture").asText(), "grown by one unit, then deepened");
+    }
+
+    @Test
+    void badGrowthRequestsAreRejected() {
+        CliRun r = CliRun.of("grow", "--method", "greedy");
+        assertEquals(2, r.exitCode(), r.toString());
+        r = CliRun.of("grow", "--data", "sine", "--method", "folding", "--depth", "2");
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("one hidden layer"), r.err());
+        r = CliRun.of("grow", "--layer", "3");
+        assertEquals(2, r.exitCode(), r.toString());
+    }
+}
