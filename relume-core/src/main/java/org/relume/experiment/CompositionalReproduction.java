@@ -10,11 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.relume.experiment.CompositionalExperiment.Method;
 import org.relume.experiment.CompositionalExperiment.Result;
 import org.relume.experiment.CompositionalExperiment.Settings;
@@ -23,7 +18,6 @@ import org.relume.io.AtomicFiles;
 import org.relume.nn.Network;
 import org.relume.plot.Figures;
 import org.relume.tensor.Tensor;
-import org.relume.tensor.kernel.Parallelism;
 import org.relume.train.TrainingHistory;
 
 /**
@@ -73,7 +67,17 @@ public final class CompositionalReproduction implements Reproduction {
                 ctx.quick() ? "quick" : "full", models, total, ctx.threads());
         log.flush();
         long start = System.nanoTime();
-        List<Result> results = runAll(models, s, ctx, total);
+        List<ParallelRuns.Task<Result>> tasks = new ArrayList<>();
+        for (Target t : Target.values()) {
+            for (Method m : Method.values()) {
+                for (int k = 0; k < models; k++) {
+                    final int model = k;
+                    tasks.add(new ParallelRuns.Task<>(m.id() + "/" + t.id() + "/" + model,
+                            () -> CompositionalExperiment.run(m, t, model, model + 1L, s)));
+                }
+            }
+        }
+        List<Result> results = ParallelRuns.run("compositional", tasks, ctx);
         double wall = (System.nanoTime() - start) / 1e9;
 
         List<Summary> summaries = new ArrayList<>();
@@ -89,44 +93,6 @@ public final class CompositionalReproduction implements Reproduction {
         log.print(table(summaries, true));
         log.printf(Locale.ROOT, "wall time %.1f s; wrote %s%n", wall, ctx.out());
         log.flush();
-    }
-
-    private static List<Result> runAll(int models, Settings s, Context ctx, int total) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(ctx.threads(), r -> {
-            Thread t = new Thread(r, "relume-compose");
-            t.setDaemon(true);
-            return t;
-        });
-        AtomicInteger done = new AtomicInteger();
-        ctx.progress().start("compositional", total);
-        try {
-            List<Future<Result>> futures = new ArrayList<>();
-            for (Target t : Target.values()) {
-                for (Method m : Method.values()) {
-                    for (int k = 0; k < models; k++) {
-                        final int model = k;
-                        futures.add(pool.submit(() -> {
-                            Result r = Parallelism.callSingleThreaded(() -> CompositionalExperiment.run(m, t, model, model + 1L, s));
-                            ctx.progress().step(done.incrementAndGet(), m.id() + "/" + t.id() + "/" + model);
-                            return r;
-                        }));
-                    }
-                }
-            }
-            List<Result> out = new ArrayList<>();
-            for (Future<Result> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a model failed: " + e.getCause().getMessage(), e.getCause());
-        } finally {
-            ctx.progress().end();
-            pool.shutdownNow();
-        }
     }
 
     static Summary summarize(List<Result> results, Method m, Target t) {

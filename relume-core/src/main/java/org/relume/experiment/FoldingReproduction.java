@@ -8,16 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.relume.experiment.FoldingExperiment.Outcome;
 import org.relume.experiment.FoldingExperiment.Result;
 import org.relume.io.AtomicFiles;
 import org.relume.plot.Figures;
-import org.relume.tensor.kernel.Parallelism;
 
 /**
  * Grow by folding against random initialization (Kang 2024 slides: "utilization of
@@ -60,7 +54,14 @@ public final class FoldingReproduction implements Reproduction {
                 ctx.quick() ? "quick" : "full", seeds, DATASETS.size(), ctx.threads());
         log.flush();
         long start = System.nanoTime();
-        List<Result> results = runAll(seeds, s, ctx);
+        List<ParallelRuns.Task<Result>> tasks = new ArrayList<>();
+        for (String d : DATASETS) {
+            for (long seed = 1; seed <= seeds; seed++) {
+                final long sd = seed;
+                tasks.add(new ParallelRuns.Task<>(d + "/" + sd, () -> FoldingExperiment.run(d, sd, s)));
+            }
+        }
+        List<Result> results = ParallelRuns.run("folding", tasks, ctx);
         double wall = (System.nanoTime() - start) / 1e9;
         List<Summary> summaries = new ArrayList<>();
         StringBuilder runsCsv = new StringBuilder("dataset,seed,narrow_accuracy,grown_accuracy,random_accuracy,"
@@ -114,42 +115,6 @@ public final class FoldingReproduction implements Reproduction {
 
     static boolean full(Outcome o, double best) {
         return o.allUnitsNonlinear() && o.accuracy() >= best - MARGIN;
-    }
-
-    private static List<Result> runAll(int seeds, FoldingExperiment.Settings s, Context ctx) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(ctx.threads(), r -> {
-            Thread t = new Thread(r, "relume-fold");
-            t.setDaemon(true);
-            return t;
-        });
-        AtomicInteger done = new AtomicInteger();
-        ctx.progress().start("folding", seeds * DATASETS.size());
-        try {
-            List<Future<Result>> futures = new ArrayList<>();
-            for (String d : DATASETS) {
-                for (long seed = 1; seed <= seeds; seed++) {
-                    final long sd = seed;
-                    futures.add(pool.submit(() -> {
-                        Result r = Parallelism.callSingleThreaded(() -> FoldingExperiment.run(d, sd, s));
-                        ctx.progress().step(done.incrementAndGet(), d + "/" + sd);
-                        return r;
-                    }));
-                }
-            }
-            List<Result> out = new ArrayList<>();
-            for (Future<Result> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a run failed: " + e.getCause().getMessage(), e.getCause());
-        } finally {
-            ctx.progress().end();
-            pool.shutdownNow();
-        }
     }
 
     static String table(List<Summary> summaries) {

@@ -9,11 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.relume.data.Dataset;
 import org.relume.data.GrowthData;
 import org.relume.grow.Growth;
@@ -27,7 +22,6 @@ import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
 import org.relume.optim.Sgd;
-import org.relume.tensor.kernel.Parallelism;
 import org.relume.train.TrainConfig;
 import org.relume.train.TrainResult;
 import org.relume.train.Trainer;
@@ -113,7 +107,14 @@ public final class GradMaxStudentTeacherReproduction implements Reproduction {
                 GrowthMethod.values().length, ctx.threads());
         log.flush();
         long start = System.nanoTime();
-        List<Run> runs = runAll(seeds, ctx);
+        List<ParallelRuns.Task<Run>> tasks = new ArrayList<>();
+        for (GrowthMethod m : GrowthMethod.values()) {
+            for (long seed = 1; seed <= seeds; seed++) {
+                final long sd = seed;
+                tasks.add(new ParallelRuns.Task<>(m.id() + "/" + sd, () -> run(m, sd)));
+            }
+        }
+        List<Run> runs = ParallelRuns.run("gradmax", tasks, ctx);
         double wall = (System.nanoTime() - start) / 1e9;
 
         StringBuilder csv = new StringBuilder("method,growth,mean_loss,std_loss,grad_norm_gain,std_gain,seeds,reference_loss\n");
@@ -152,43 +153,6 @@ public final class GradMaxStudentTeacherReproduction implements Reproduction {
         log.print(lossTable(table));
         log.printf(Locale.ROOT, "wall time %.1f s; wrote %s%n", wall, ctx.out());
         log.flush();
-    }
-
-    private static List<Run> runAll(int seeds, Context ctx) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(ctx.threads(), r -> {
-            Thread t = new Thread(r, "relume-grow");
-            t.setDaemon(true);
-            return t;
-        });
-        int total = seeds * GrowthMethod.values().length;
-        AtomicInteger done = new AtomicInteger();
-        ctx.progress().start("gradmax", total);
-        try {
-            List<Future<Run>> futures = new ArrayList<>();
-            for (GrowthMethod m : GrowthMethod.values()) {
-                for (long s = 1; s <= seeds; s++) {
-                    final long seed = s;
-                    futures.add(pool.submit(() -> {
-                        Run r = Parallelism.callSingleThreaded(() -> run(m, seed));
-                        ctx.progress().step(done.incrementAndGet(), m.id() + "/" + seed);
-                        return r;
-                    }));
-                }
-            }
-            List<Run> out = new ArrayList<>();
-            for (Future<Run> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a run failed: " + e.getCause().getMessage(), e.getCause());
-        } finally {
-            ctx.progress().end();
-            pool.shutdownNow();
-        }
     }
 
     static String lossTable(Map<String, double[][]> table) {
