@@ -13,6 +13,7 @@ public final class Reproductions {
     static {
         register(new JumpstartMoonsReproduction());
         register(new CompositionalReproduction());
+        register(new InverseStabilityReproduction());
     }
 
     private static void register(Reproduction r) {
