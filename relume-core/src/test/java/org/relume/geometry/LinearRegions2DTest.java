@@ -124,9 +124,40 @@ class LinearRegions2DTest {
                 String what = "shape " + s + ", seed " + seed;
                 assertTrue(exactPatterns.containsAll(fine), what + ": the grid found a pattern the exact count lacks");
                 assertTrue(coarse.size() <= fine.size() && fine.size() <= exact.activationRegions(), what);
+                // Exactly the regions that contain a point of the coarse grid show up on it.
+                assertEquals(patternsOfRegionsContainingGridPoints(exact, 41), coarse, what);
                 assertEquals(exact.activationRegions(), fine.size(), what + ": a fine grid finds every region");
             }
         }
+    }
+
+    /** The patterns of the exact regions with a point of the n x n grid strictly inside (by 1e-9). */
+    private static Set<BitSet> patternsOfRegionsContainingGridPoints(LinearRegions2D.Result exact, int n) {
+        Set<BitSet> found = new HashSet<>();
+        double h = 2.0 / n;
+        for (LinearRegions2D.Region reg : exact.regions()) {
+            double orientation = Math.signum(LinearRegions2D.signedArea(reg.xs(), reg.ys()));
+            search:
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double px = -1 + (i + 0.5) * h;
+                    double py = -1 + (j + 0.5) * h;
+                    boolean inside = true;
+                    for (int t = 0; t < reg.xs().length && inside; t++) {
+                        int u = (t + 1) % reg.xs().length;
+                        double ex = reg.xs()[u] - reg.xs()[t];
+                        double ey = reg.ys()[u] - reg.ys()[t];
+                        double cross = ex * (py - reg.ys()[t]) - ey * (px - reg.xs()[t]);
+                        inside = orientation * cross > 1e-9 * Math.hypot(ex, ey);
+                    }
+                    if (inside) {
+                        found.add(reg.pattern());
+                        break search;
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /** Distinct activation patterns at the points of an n x n grid over [-1, 1]^2, offset off the axes. */

@@ -169,7 +169,7 @@ class SobolevSeminormTest {
         for (int trial = 0; trial < 10; trial++) {
             ShallowNet net = randomNet(g, 2, 2 + g.nextInt(5), 1);
             double exact = UniformNorm.onBox(net, 1).value();
-            int points = 801;
+            int points = 401;
             double h = 2.0 / (points - 1);
             double grid = 0;
             for (int i = 0; i < points; i++) {
