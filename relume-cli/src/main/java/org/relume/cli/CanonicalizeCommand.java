@@ -27,19 +27,19 @@ import picocli.CommandLine.Spec;
 @Command(name = "canonicalize",
         header = "Rewrite a saved ReLU model into a canonical form that computes the same function.",
         description = {
-            "--rebalance  scale each hidden unit's (a_i, b_i) by lambda and its outgoing c_i by 1/lambda,",
-            "             lambda = sqrt(||c_i|| / ||(a_i, b_i)||), so the two have equal max-norms",
-            "--merge      merge units whose (a_i, b_i) are positively parallel: c_i += mu c_j, unit j removed",
-            "--drop-dead  remove units that contribute nothing (zero incoming weights and bias <= 0, or zero outgoing",
-            "             weights); a unit with zero weights and a positive bias is folded into the next layer's bias",
-            "--restricted one-hidden-layer nets only: Lemma A.6, a bias-free net with d + 2 inputs and m + 1 units in the",
-            "             restricted space N* that computes the same function on the inputs (x, 1, -1) (includes the above)",
-            "Writes the model to --out DIR (model.safetensors, model.json) and DIR/canonicalize.json with",
-            "max_output_difference: the largest output difference from the original on 10,000 inputs uniform in [-1, 1]^d",
-            "(the network's input space, after any stored standardization).",
+            "Each operation acts on every relu hidden layer, viewing unit i as (a_i, b_i)",
+            "in, c_i out: rebalance scales them to equal max-norms, merge joins units",
+            "with positively parallel (a_i, b_i), drop-dead removes units that contribute",
+            "nothing (a constant one goes into the next bias). --restricted (one hidden",
+            "layer only) applies Lemma A.6: a bias-free net with d + 2 inputs and m + 1",
+            "units in N* computing the same function on (x, 1, -1). Writes the model to",
+            "--out DIR and DIR/canonicalize.json, whose max_output_difference is the",
+            "largest output difference on 10,000 inputs uniform in [-1, 1]^d.",
             "",
-            "Example:",
-            "  relume canonicalize --model runs/shallow --rebalance --merge --drop-dead --out runs/shallow-canonical",
+            "Examples:",
+            "  relume canonicalize --model runs/shallow --rebalance --merge --drop-dead \\",
+            "      --out runs/canonical",
+            "  relume canonicalize --model runs/shallow --restricted --out runs/shallow-star",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)
@@ -53,13 +53,13 @@ final class CanonicalizeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (written by train --out).")
     Path model;
 
-    @Option(names = "--rebalance", description = "Balance every hidden unit.")
+    @Option(names = "--rebalance", description = "Scale (a_i, b_i) by lambda and c_i by 1/lambda, lambda = sqrt(||c_i|| / ||(a_i, b_i)||).")
     boolean rebalance;
 
-    @Option(names = "--merge", description = "Merge redundant hidden units.")
+    @Option(names = "--merge", description = "Merge units with positively parallel (a_i, b_i): c_i += mu c_j, unit j removed.")
     boolean merge;
 
-    @Option(names = "--drop-dead", description = "Remove hidden units that contribute nothing.")
+    @Option(names = "--drop-dead", description = "Remove units with zero c_i, or zero a_i and b_i <= 0; fold zero a_i, b_i > 0 into the next bias.")
     boolean dropDead;
 
     @Option(names = "--restricted", description = "Lemma A.6: convert a one-hidden-layer net into N*_(d+2, m+1, D) on inputs (x, 1, -1).")

@@ -180,7 +180,10 @@ public final class LinearRegions2D {
         double[] h = x.clone();
         int offset = 0;
         for (int l = 0; l < network.layerCount(); l++) {
-            Dense dense = (Dense) network.layer(l);
+            if (!(network.layer(l) instanceof Dense dense)) {
+                throw new IllegalArgumentException("activation patterns support dense layers only, layer " + l + " is "
+                        + network.layer(l).type());
+            }
             double slopeNeg = negativeSlope(dense.activation(), l);
             boolean linear = dense.activation().isIdentity();
             float[] w = dense.weight().value().data();

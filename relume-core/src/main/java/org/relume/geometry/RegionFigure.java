@@ -18,7 +18,8 @@ import javax.imageio.ImageIO;
 import org.relume.io.AtomicFiles;
 
 /**
- * A picture of the exact 2-D linear regions from {@link LinearRegions2D}: every activation region
+ * A picture of the exact 2-D linear regions from {@link LinearRegions2D} (the activation regions
+ * on which a ReLU network is affine, as in Berner, Elbrächter, Grohs, eq. 21): every region
  * filled with its own colour and outlined, on the analyzed box, as PNG and SVG. The regions are
  * drawn as the polygons themselves rather than rasterized from samples, so thin regions appear as
  * thin as they are. Headless; nothing needs a display.
