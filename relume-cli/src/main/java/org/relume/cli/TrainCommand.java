@@ -10,11 +10,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.relume.data.DataSources;
 import org.relume.data.Dataset;
 import org.relume.data.Standardizer;
 import org.relume.data.Task;
+import org.relume.geometry.BalancePenalty;
 import org.relume.geometry.DiagnosticsListener;
+import org.relume.geometry.RedundancyBarrier;
 import org.relume.geometry.UnitPointStates;
 import org.relume.io.AtomicFiles;
 import org.relume.io.Json;
@@ -155,6 +158,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--jumpstart-output-layer", description = "Penalize the output layer's preactivations too.")
     boolean jumpstartOutputLayer;
 
+    @Option(names = "--balance-penalty", defaultValue = "0", paramLabel = "X",
+            description = "Add X * sum over hidden units of (||c_i||_2 - ||(a_i, b_i)||_2)^2, keeping neurons balanced (0 = off).")
+    double balancePenalty;
+
+    @Option(names = "--redundancy-penalty", defaultValue = "0", paramLabel = "X",
+            description = "Add X * sum over pairs of hidden units of relu(cos - 0.9)^2, keeping incoming vectors from aligning (0 = off).")
+    double redundancyPenalty;
+
     @Option(names = "--diagnostics-every", defaultValue = "0", paramLabel = "N",
             description = "Log dead/linear units and points on the training set every N epochs into metrics.csv (0 = off).")
     int diagnosticsEvery;
@@ -199,6 +210,12 @@ final class TrainCommand implements Callable<Integer> {
         if (jumpstart != null) {
             cfg.regularizer(new Jumpstart(Aggregation.byName(jumpstart), lambda, jumpstartOutputLayer));
         }
+        if (balancePenalty != 0) {
+            cfg.regularizer(new BalancePenalty(balancePenalty));
+        }
+        if (redundancyPenalty != 0) {
+            cfg.regularizer(new RedundancyBarrier(redundancyPenalty));
+        }
         if (diagnosticsEvery > 0) {
             cfg.listener(new DiagnosticsListener(diagnosticsEvery));
         }
@@ -213,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
                 Activations.describe(act), initializer.id(), net.parameterCount());
         o.printf(Locale.ROOT, "training %s, %s, %s%s, %d epochs, seed %d%n", cfg.optimizer().describe(),
                 batch == 0 ? "full batch" : "batch " + batch, loss.id(),
-                cfg.regularizers().isEmpty() ? "" : " + " + cfg.regularizers().get(0).describe(), epochs, seed);
+                cfg.regularizers().stream().map(r -> " + " + r.describe()).collect(Collectors.joining()), epochs, seed);
         o.flush();
 
         TrainResult result;

@@ -15,6 +15,7 @@ public final class Reproductions {
         register(new CompositionalReproduction());
         register(new GradMaxStudentTeacherReproduction());
         register(new FoldingReproduction());
+        register(new InverseStabilityReproduction());
     }
 
     private static void register(Reproduction r) {

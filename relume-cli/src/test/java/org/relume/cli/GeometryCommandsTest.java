@@ -1,0 +1,106 @@
+package org.relume.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.relume.io.Json;
+
+/** End-to-end runs of the parametrization-geometry commands and train flags on tiny data. */
+class GeometryCommandsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void trainTakesTheBalanceAndRedundancyPenalties() throws IOException {
+        Path out = tmp.resolve("run");
+        CliRun r = CliRun.of("train", "--data", "moons", "--width", "6", "--depth", "1", "--epochs", "200",
+                "--balance-penalty", "0.01", "--redundancy-penalty", "0.1", "--validate-every", "100", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("balance(lambda=0.01") && r.out().contains("redundancy(lambda=0.1"), r.out());
+        String header = Files.readAllLines(out.resolve("metrics.csv")).get(0);
+        assertTrue(header.contains("balance") && header.contains("redundancy"), header);
+        CliRun bad = CliRun.of("train", "--balance-penalty", "-1", "--epochs", "1");
+        assertEquals(2, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("balance penalty"), bad.err());
+    }
+
+    /** A one-hidden-layer model on moons (2 inputs), trained briefly. */
+    private Path shallowMoonsModel() {
+        Path model = tmp.resolve("shallow");
+        CliRun r = CliRun.of("train", "--data", "moons", "--width", "5", "--depth", "1", "--epochs", "100",
+                "--validate-every", "100", "--seed", "2", "--out", model.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        return model;
+    }
+
+    @Test
+    void analyzeReportsStatesRegionsAndTheShallowGeometry() throws IOException {
+        Path model = shallowMoonsModel();
+        CliRun r = CliRun.of("analyze", "--model", model.toString(), "--data", "moons");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("activation regions") && r.out().contains("|R|_W1,inf"), r.out());
+        JsonNode a = Json.MAPPER.readTree(Files.readString(model.resolve("analysis.json")));
+        assertEquals(100, a.get("unit_point_states").get("samples").asInt());
+        int regions = a.get("linear_regions").get("activation_regions").asInt();
+        assertTrue(regions >= 1 && regions <= 16, "5 lines cut a box into at most 16 regions: " + regions);
+        assertTrue(a.get("shallow").get("sobolev_seminorm").get("exact").asBoolean(), a.toString());
+        assertTrue(a.get("shallow").get("sobolev_seminorm").get("value").asDouble() > 0);
+        assertEquals(5, a.get("shallow").get("degeneracies").get("neurons").asInt());
+        assertTrue(Files.size(model.resolve("regions.png")) > 0 && Files.exists(model.resolve("regions.svg")));
+        // Without data: the box is [-1, 1]^2, no states; --out chooses the file.
+        Path json = tmp.resolve("reports").resolve("a.json");
+        CliRun noData = CliRun.of("analyze", "--model", model.toString(), "--out", json.toString());
+        assertEquals(0, noData.exitCode(), noData.toString());
+        JsonNode b = Json.MAPPER.readTree(Files.readString(json));
+        assertTrue(b.get("unit_point_states").isNull());
+        assertEquals(-1.0, b.get("box").get("lo").get(0).asDouble());
+        // Bad input: data with the wrong number of features.
+        CliRun bad = CliRun.of("analyze", "--model", model.toString(), "--data", "curve:x3");
+        assertEquals(2, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("takes 2 inputs"), bad.err());
+    }
+
+    @Test
+    void canonicalizeWritesAnEquivalentModel() throws IOException {
+        Path model = shallowMoonsModel();
+        Path canonical = tmp.resolve("canonical");
+        CliRun r = CliRun.of("canonicalize", "--model", model.toString(), "--rebalance", "--merge", "--drop-dead",
+                "--out", canonical.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode c = Json.MAPPER.readTree(Files.readString(canonical.resolve("canonicalize.json")));
+        assertTrue(c.get("max_output_difference").asDouble() < 1e-5, c.toString());
+        assertTrue(c.get("degeneracies_after").get("balanced").asBoolean(), c.toString());
+        CliRun info = CliRun.of("info", "--model", canonical.toString());
+        assertEquals(0, info.exitCode(), info.toString());
+        assertTrue(info.out().contains("canonicalized"), info.out());
+
+        Path star = tmp.resolve("star");
+        CliRun s = CliRun.of("canonicalize", "--model", model.toString(), "--restricted", "--out", star.toString());
+        assertEquals(0, s.exitCode(), s.toString());
+        JsonNode j = Json.MAPPER.readTree(Files.readString(star.resolve("canonicalize.json")));
+        assertEquals("4-6-1", j.get("architecture_after").asText());
+        assertTrue(j.get("max_output_difference").asDouble() < 1e-5, j.toString());
+        assertTrue(j.get("in_restricted_space").asBoolean(), j.toString());
+        assertTrue(s.out().contains("in N*"), s.out());
+
+        CliRun none = CliRun.of("canonicalize", "--model", model.toString(), "--out", tmp.resolve("x").toString());
+        assertEquals(2, none.exitCode(), none.toString());
+        assertTrue(none.err().contains("at least one of"), none.err());
+        Path deep = tmp.resolve("deep");
+        assertEquals(0, CliRun.of("train", "--data", "moons", "--width", "3", "--depth", "2", "--epochs", "5",
+                "--out", deep.toString()).exitCode());
+        CliRun notShallow = CliRun.of("canonicalize", "--model", deep.toString(), "--restricted", "--out", tmp.resolve("y").toString());
+        assertEquals(2, notShallow.exitCode(), notShallow.toString());
+        assertTrue(notShallow.err().contains("one-hidden-layer"), notShallow.err());
+        CliRun deepOk = CliRun.of("canonicalize", "--model", deep.toString(), "--rebalance", "--out", tmp.resolve("z").toString());
+        assertEquals(0, deepOk.exitCode(), deepOk.toString());
+        CliRun missing = CliRun.of("canonicalize", "--model", tmp.resolve("nope").toString(), "--merge", "--out", tmp.resolve("w").toString());
+        assertEquals(2, missing.exitCode(), missing.toString());
+    }
+}
