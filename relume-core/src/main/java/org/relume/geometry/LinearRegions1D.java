@@ -131,7 +131,8 @@ public final class LinearRegions1D {
         return merge(bounds, affine);
     }
 
-    private static double negativeSlope(PointwiseFunction f, int layer) {
+    /** The slope below zero of a piecewise-linear activation (shared with {@link LinearRegions2D}). */
+    static double negativeSlope(PointwiseFunction f, int layer) {
         if (f.isIdentity()) {
             return 1;
         }

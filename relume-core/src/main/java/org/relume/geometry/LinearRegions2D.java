@@ -7,8 +7,6 @@ import java.util.List;
 import org.relume.nn.Dense;
 import org.relume.nn.Layer;
 import org.relume.nn.Network;
-import org.relume.tensor.kernel.PointwiseFunction;
-import org.relume.tensor.kernel.PointwiseFunctions;
 
 /**
  * The exact linear regions of a network with two inputs on a box, found by cutting polygons layer
@@ -101,7 +99,7 @@ public final class LinearRegions2D {
                 throw new IllegalArgumentException("exact 2-D regions support dense layers only, layer " + l + " is "
                         + layer.type());
             }
-            double slopeNeg = negativeSlope(layer.activation(), l);
+            double slopeNeg = LinearRegions1D.negativeSlope(layer.activation(), l);
             boolean linear = layer.activation().isIdentity();
             float[] w = dense.weight().value().data();
             float[] b = dense.hasBias() ? dense.bias().value().data() : null;
@@ -184,7 +182,7 @@ public final class LinearRegions2D {
                 throw new IllegalArgumentException("activation patterns support dense layers only, layer " + l + " is "
                         + network.layer(l).type());
             }
-            double slopeNeg = negativeSlope(dense.activation(), l);
+            double slopeNeg = LinearRegions1D.negativeSlope(dense.activation(), l);
             boolean linear = dense.activation().isIdentity();
             float[] w = dense.weight().value().data();
             float[] b = dense.hasBias() ? dense.bias().value().data() : null;
@@ -205,20 +203,6 @@ public final class LinearRegions2D {
             offset += out;
         }
         return p;
-    }
-
-    static double negativeSlope(PointwiseFunction f, int layer) {
-        if (f.isIdentity()) {
-            return 1;
-        }
-        if (f.name().equals("relu")) {
-            return 0;
-        }
-        if (f.name().equals("leaky_relu")) {
-            return PointwiseFunctions.parameters(f).get("negative_slope");
-        }
-        throw new IllegalArgumentException("exact regions need piecewise-linear activations (relu, leaky_relu, identity); layer "
-                + layer + " uses " + f.name());
     }
 
     /** A working cell: polygon, pattern so far, and the current layer's inputs as affine maps p . x + q. */
