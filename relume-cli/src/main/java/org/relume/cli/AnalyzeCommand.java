@@ -60,6 +60,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ModelFiles.SavedModel saved = ModelFiles.load(model);
+        saved.network().requireChain("analyze");
         ModelMetadata meta = saved.metadata();
         Tensor samples = null;
         if (data != null) {

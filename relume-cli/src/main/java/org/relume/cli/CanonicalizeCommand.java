@@ -85,6 +85,7 @@ final class CanonicalizeCommand implements Callable<Integer> {
         }
         ModelFiles.SavedModel saved = ModelFiles.load(model);
         Network original = saved.network();
+        original.requireChain("canonicalize");
         List<String> operations = new ArrayList<>();
         Network converted;
         if (restricted) {

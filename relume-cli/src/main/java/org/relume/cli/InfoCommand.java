@@ -3,14 +3,18 @@ package org.relume.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.relume.blocks.Structure;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
 import org.relume.nn.Activations;
 import org.relume.nn.Layer;
 import org.relume.nn.Network;
+import org.relume.nn.Stage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,15 +47,52 @@ final class InfoCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "inputs       %d%s%n", net.inputSize(),
                 m.featureNames().isEmpty() ? "" : " " + m.featureNames());
         o.printf(Locale.ROOT, "standardize  %s%n", m.standardizesInputs() ? "yes (training mean and std stored)" : "no");
-        for (int i = 0; i < net.layerCount(); i++) {
-            Layer l = net.layer(i);
-            o.printf(Locale.ROOT, "layer %-3d    %s %d -> %d, %s%n", i, l.type(), l.inputSize(), l.outputSize(),
-                    Activations.describe(l.activation()));
+        if (!net.isChain()) {
+            o.printf(Locale.ROOT, "structure    %s (%s)%n", net.structure(), describeStructure(net.structure()));
+        }
+        int layer = 0;
+        List<Stage> stages = net.stages();
+        for (int s = 0; s < stages.size(); s++) {
+            Stage st = stages.get(s);
+            String stage = net.isChain() ? "" : "  " + stageSummary(s, st);
+            for (Layer l : st.layers()) {
+                o.printf(Locale.ROOT, "layer %-3d    %s %d -> %d, %s%s%n", layer++, l.type(), l.inputSize(), l.outputSize(),
+                        Activations.describe(l.activation()), stage);
+                stage = "";
+            }
         }
         for (Map.Entry<String, Object> e : m.provenance().entrySet()) {
             o.printf(Locale.ROOT, "%-12s %s%n", e.getKey(), e.getValue());
         }
         o.flush();
         return Relume.OK;
+    }
+
+    private static String describeStructure(String id) {
+        try {
+            return Structure.parse(id).description();
+        } catch (IllegalArgumentException e) {
+            return "several structures";
+        }
+    }
+
+    /** Like {@code stage 3: hb k=2, coefficients [0.3, -0.3] (learnable)}. */
+    private static String stageSummary(int index, Stage st) {
+        Map<String, Object> c = st.config();
+        StringBuilder sb = new StringBuilder("stage ").append(index).append(": ").append(st.type());
+        if (!"layer".equals(st.type())) {
+            sb.append(" k=").append(st.position());
+        }
+        Object coefficients = c.get("coefficients");
+        if (coefficients instanceof List<?> l && l.size() <= 4) {
+            sb.append(", coefficients ").append(l.stream().map(v -> String.format(Locale.ROOT, "%.4g", (Double) v))
+                    .collect(Collectors.joining(", ", "[", "]")));
+        } else if (coefficients instanceof List<?> l) {
+            sb.append(", ").append(l.size()).append(" coefficients");
+        }
+        if (Boolean.TRUE.equals(c.get("learnable"))) {
+            sb.append(" (learnable)");
+        }
+        return sb.toString();
     }
 }

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.relume.blocks.Structure;
+import org.relume.blocks.Structures;
 import org.relume.data.DataSources;
 import org.relume.data.Dataset;
 import org.relume.data.Standardizer;
@@ -47,9 +49,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code relume train}: one network on one data set, with a summary and (with --out) its files. */
 @Command(name = "train",
-        header = "Train a multilayer perceptron on built-in, CSV or idx data.",
+        header = "Train a multilayer perceptron or a structured network on built-in, CSV or idx data.",
         description = {
             "Builds an MLP (inputs, DEPTH hidden layers of WIDTH units, outputs), trains it and prints a summary.",
+            "With --structure it builds one of the optimization-inspired structures instead (HB, AGD, ADMM, ...).",
             "With --out DIR it writes DIR/model.safetensors, DIR/model.json, DIR/metrics.csv and DIR/summary.json;",
             "nothing is written when training fails.",
             "",
@@ -63,6 +66,7 @@ import picocli.CommandLine.Spec;
             "  relume train --data moons --width 8 --depth 3 --epochs 2000 --seed 1 --out runs/moons",
             "  relume train --data curve:x3 --width 16 --depth 2 --epochs 3000 --out runs/x3",
             "  relume train --data csv:iris.csv --label species --optimizer sgd --lr 0.1 --momentum 0.9",
+            "  relume train --data moons --structure hb --width 8 --depth 20 --epochs 2000 --out runs/hb",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)
@@ -99,6 +103,20 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--widths", split = ",", paramLabel = "W1,W2,...", description = "Hidden widths layer by layer (overrides --width/--depth).")
     int[] widths;
+
+    @Option(names = "--structure", paramLabel = "NAME",
+            description = "Optimization-inspired structure (Li et al.): gd, hb, agd, agd2, admm, resnet, hbnet, dmrnet."
+                    + " The first hidden layer maps the inputs to WIDTH (x_0); the other DEPTH-1 are structured layers;"
+                    + " then a linear output layer (default: a plain MLP).")
+    String structure;
+
+    @Option(names = "--beta", paramLabel = "B",
+            description = "Momentum of the hb structure (default 0.3), or a constant beta for agd instead of the theta sequence.")
+    Double beta;
+
+    @Option(names = "--learnable-coefficients",
+            description = "Train the structure's coefficients (b1, b2; alpha, beta) with the weights.")
+    boolean learnableCoefficients;
 
     @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
             description = "Hidden activation: relu, leaky_relu, sigmoid, tanh, softplus, softsign, elu, swish, identity (default: ${DEFAULT-VALUE}).")
@@ -198,9 +216,7 @@ final class TrainCommand implements Callable<Integer> {
         RunSeeds seeds = RunSeeds.of(seed);
         long initSeed = seeds.init();
         long batchSeed = seeds.batches();
-        int[] hidden = widths != null ? widths : filled(depth, width);
-        Network net = Mlp.builder().inputs(train.inputs()).hidden(hidden).outputs(train.outputs())
-                .activation(act).init(initializer).seed(initSeed).build();
+        Network net = buildNetwork(train, act, initializer, initSeed);
         int batch = batchSize > 0 ? batchSize : (train.size() <= 1024 ? 0 : 128);
         Loss loss = Loss.forTask(train.task());
         TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batch)
@@ -226,8 +242,9 @@ final class TrainCommand implements Callable<Integer> {
 
         o.printf(Locale.ROOT, "data     %s: %s, %d train / %d validation samples, %d inputs%n", data,
                 train.task().id(), train.size(), validation.size(), train.inputs());
-        o.printf(Locale.ROOT, "network  %s, %s hidden, %s init, %d parameters%n", net.architecture(),
-                Activations.describe(act), initializer.id(), net.parameterCount());
+        o.printf(Locale.ROOT, "network  %s%s, %s hidden, %s init, %d parameters%n", net.architecture(),
+                net.isChain() ? "" : ", " + net.structure() + " structure", Activations.describe(act), initializer.id(),
+                net.parameterCount());
         o.printf(Locale.ROOT, "training %s, %s, %s%s, %d epochs, seed %d%n", cfg.optimizer().describe(),
                 batch == 0 ? "full batch" : "batch " + batch, loss.id(),
                 cfg.regularizers().stream().map(r -> " + " + r.describe()).collect(Collectors.joining()), epochs, seed);
@@ -265,7 +282,41 @@ final class TrainCommand implements Callable<Integer> {
         return Relume.OK;
     }
 
+    private Network buildNetwork(Dataset train, PointwiseFunction act, Initializer initializer, long initSeed) {
+        if (structure == null) {
+            int[] hidden = widths != null ? widths : filled(depth, width);
+            return Mlp.builder().inputs(train.inputs()).hidden(hidden).outputs(train.outputs())
+                    .activation(act).init(initializer).seed(initSeed).build();
+        }
+        Structure s = Structure.parse(structure);
+        Structures.Options options = new Structures.Options(beta == null ? Double.NaN : beta, learnableCoefficients);
+        return Structures.forTask(s, options, train.inputs(), width, depth, train.outputs(), act, initializer, initSeed);
+    }
+
     private void validateFlags() {
+        if (structure != null) {
+            Structure s = Structure.parse(structure);
+            if (widths != null) {
+                throw new IllegalArgumentException("--widths does not apply to --structure: structured layers keep one width");
+            }
+            if (depth < 1) {
+                throw new IllegalArgumentException("--structure needs --depth >= 1 (the input layer is the first), got " + depth);
+            }
+            if (learnableCoefficients && !s.hasCoefficients()) {
+                throw new IllegalArgumentException("--learnable-coefficients: the " + s.id() + " structure has no coefficients");
+            }
+            if (beta != null && s != Structure.HB && s != Structure.AGD) {
+                throw new IllegalArgumentException("--beta applies to --structure hb or agd, not " + s.id());
+            }
+            if (balancePenalty != 0 || redundancyPenalty != 0) {
+                throw new IllegalArgumentException("--balance-penalty and --redundancy-penalty work on plain MLPs only, not with --structure");
+            }
+        } else if (beta != null || learnableCoefficients) {
+            throw new IllegalArgumentException("--beta and --learnable-coefficients need --structure");
+        }
+        if (beta != null && !Double.isFinite(beta)) {
+            throw new IllegalArgumentException("--beta must be a finite number, got " + beta);
+        }
         if (width <= 0 || depth < 0) {
             throw new IllegalArgumentException("--width must be positive and --depth >= 0, got width " + width + ", depth " + depth);
         }

@@ -128,6 +128,7 @@ public final class PeakParametrization implements Parametrization {
 
     @Override
     public void build(Network network) {
+        network.requireChain("the compositional parametrization");
         check(network);
         double[] a = peaks();
         double[] r = ratios(a, scales());

@@ -60,6 +60,7 @@ public final class BalancePenalty implements Regularizer {
 
     @Override
     public Var penalty(Tape tape, List<Preactivation> preactivations, Network network) {
+        network.requireChain("the balance penalty");
         Var total = null;
         for (int l = 0; l + 1 < network.layerCount(); l++) {
             Layer in = network.layer(l);

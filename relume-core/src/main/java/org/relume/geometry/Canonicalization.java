@@ -290,6 +290,7 @@ public final class Canonicalization {
      * @throws IllegalArgumentException if a hidden layer is not dense relu
      */
     public static Network canonicalize(Network network, Options options) {
+        network.requireChain("canonicalization");
         for (int l = 0; l < network.hiddenLayerCount(); l++) {
             Layer layer = network.layer(l);
             if (!(layer instanceof Dense) || !layer.activation().name().equals("relu")) {

@@ -179,6 +179,7 @@ public final class LinearRegions1D {
      * neighbours, and neighbours left with equal slopes (relative 1e-9) merge.
      */
     public static List<Piece> pieces(Network network, double lo, double hi, double resolution) {
+        network.requireChain("exact linear pieces");
         List<Piece> exact = pieces(network, lo, hi);
         if (!(resolution > 0)) {
             return exact;

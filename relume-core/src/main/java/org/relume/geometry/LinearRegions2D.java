@@ -80,6 +80,7 @@ public final class LinearRegions2D {
 
     /** The regions of {@code network} on [x0, x1] x [y0, y1]. */
     public static Result analyze(Network network, double x0, double x1, double y0, double y1) {
+        network.requireChain("exact linear regions");
         if (network.inputSize() != 2) {
             throw new IllegalArgumentException("exact 2-D regions need a network with two inputs, this one has "
                     + network.inputSize());
@@ -174,6 +175,7 @@ public final class LinearRegions2D {
      * {@link Region#pattern()} (for checks by sampling).
      */
     public static BitSet pattern(Network network, double[] x) {
+        network.requireChain("activation patterns");
         BitSet p = new BitSet();
         double[] h = x.clone();
         int offset = 0;

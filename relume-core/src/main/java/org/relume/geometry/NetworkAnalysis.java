@@ -36,6 +36,7 @@ public final class NetworkAnalysis {
      * @param samples the data in the network's input space [n, inputs], or null
      */
     public static Result analyze(Network network, Tensor samples) {
+        network.requireChain("the parametrization analysis (linear regions, degeneracies, Sobolev semi-norm)");
         int d = network.inputSize();
         if (samples != null && (samples.rank() != 2 || samples.cols() != d)) {
             throw new IllegalArgumentException("the network takes " + d + " inputs but the data have "

@@ -72,6 +72,7 @@ public final class RedundancyBarrier implements Regularizer {
 
     @Override
     public Var penalty(Tape tape, List<Preactivation> preactivations, Network network) {
+        network.requireChain("the redundancy barrier");
         Var total = null;
         for (int l = 0; l + 1 < network.layerCount(); l++) {
             Layer in = network.layer(l);

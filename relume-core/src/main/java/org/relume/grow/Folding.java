@@ -44,6 +44,7 @@ public final class Folding {
     public record Result(Network network, Step step) {}
 
     public static Result grow(Network net, Dataset train, Settings s, Optimizer optimizer) {
+        net.requireChain("folding");
         if (net.hiddenLayerCount() != 1) {
             throw new IllegalArgumentException("folding grows networks with one hidden layer, this one has "
                     + net.hiddenLayerCount());

@@ -36,6 +36,7 @@ public final class Growth {
 
     public static Result grow(Network net, int layer, int k, GrowthMethod method, Batch batch, Loss loss,
                               Settings s, Optimizer optimizer, SplittableRandom random) {
+        net.requireChain("growth");
         if (k <= 0) {
             throw new IllegalArgumentException("grow by at least one unit, got " + k);
         }

@@ -32,6 +32,7 @@ public final class Surgery {
      * @param optimizer the optimizer whose state to carry over, or null
      */
     public static Network widen(Network net, int layer, Tensor inW, Tensor inB, Tensor outW, Optimizer optimizer) {
+        net.requireChain("growing a layer");
         if (layer < 0 || layer >= net.hiddenLayerCount()) {
             throw new IllegalArgumentException("can only widen a hidden layer (0.." + (net.hiddenLayerCount() - 1)
                     + "), got " + layer);
@@ -106,6 +107,7 @@ public final class Surgery {
      * ("equivalent deepening").
      */
     public static Network insertIdentity(Network net, int position, IdentityMode mode, Optimizer optimizer) {
+        net.requireChain("inserting an identity layer");
         if (position < 0 || position > net.hiddenLayerCount()) {
             throw new IllegalArgumentException("an identity layer goes before layer 0.." + net.hiddenLayerCount()
                     + ", got " + position);

@@ -13,11 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.relume.blocks.Structures;
 import org.relume.data.Task;
 import org.relume.nn.Activations;
 import org.relume.nn.Dense;
 import org.relume.nn.Layer;
 import org.relume.nn.Network;
+import org.relume.nn.Stage;
 import org.relume.tensor.Tensor;
 import org.relume.tensor.kernel.PointwiseFunction;
 
@@ -26,7 +28,11 @@ import org.relume.tensor.kernel.PointwiseFunction;
  * <ul>
  *   <li>{@code model.safetensors}: every parameter under its network name ({@code layers.0.weight});</li>
  *   <li>{@code model.json}: format and version, the layers (type, sizes, bias, activation and its
- *       parameters), the task, loss, input standardization, feature names and provenance.</li>
+ *       parameters), the task, loss, input standardization, feature names and provenance. A
+ *       structured network (Li et al.'s HB, AGD, AGD2, ADMM, ...) adds {@code structure} and
+ *       {@code stages}: each stage's type, position in its block, coefficients and layer count; its
+ *       learnable coefficients are tensors {@code stages.<s>.coefficients}. Chains have neither
+ *       field, so files written before structures existed load unchanged.</li>
  * </ul>
  * Both are written atomically. Loading validates the JSON field by field, then checks that the
  * tensor file holds exactly the parameters the architecture needs, with the right shapes, before
@@ -68,6 +74,16 @@ public final class ModelFiles {
             layers.add(l.config());
         }
         root.put("layers", layers);
+        if (!network.isChain()) {
+            root.put("structure", network.structure());
+            List<Object> stages = new ArrayList<>();
+            for (Stage st : network.stages()) {
+                Map<String, Object> c = new LinkedHashMap<>(st.config());
+                c.put("layers", st.layers().size());
+                stages.add(c);
+            }
+            root.put("stages", stages);
+        }
         root.put("task", m.task().id());
         root.put("classes", m.classes());
         root.put("loss", m.loss());
@@ -136,6 +152,15 @@ public final class ModelFiles {
             }
             layerArgs.add(new DenseSpec(in, out, bias, act));
         }
+        List<Map<String, Object>> stageConfigs = stageConfigs(json, root, layerArgs.size());
+        if (stageConfigs != null) {
+            for (int s = 0; s < stageConfigs.size(); s++) {
+                Map<String, Object> c = stageConfigs.get(s);
+                if (Boolean.TRUE.equals(c.get("learnable")) && c.get("coefficients") instanceof List<?> l) {
+                    expectedShapes.put("stages." + s + ".coefficients", new int[] {l.size()});
+                }
+            }
+        }
         for (int i = 1; i < layerArgs.size(); i++) {
             if (layerArgs.get(i).in() != layerArgs.get(i - 1).out()) {
                 throw new ModelFormatException(json, "layers[" + i + "].in is " + layerArgs.get(i).in()
@@ -200,13 +225,75 @@ public final class ModelFiles {
             }
             layers.add(new Dense(w, b, a.activation()));
         }
-        Network network = new Network(layers);
+        Network network = stageConfigs == null ? new Network(layers) : structured(json, weights, stageConfigs, layers, tensors);
         int outputs = network.outputSize();
         if (root.has("outputs") && f.positiveInt("outputs") != outputs) {
             throw new ModelFormatException(json, "field 'outputs' is " + f.positiveInt("outputs")
                     + " but the layers produce " + outputs);
         }
         return new SavedModel(network, new ModelMetadata(task, classes, loss, mean, std, featureNames, provenance));
+    }
+
+    /** The "stages" array of a structured model (null for a chain), checked against the layer count. */
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> stageConfigs(Path json, JsonNode root, int layerCount) {
+        JsonNode node = root.get("stages");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new ModelFormatException(json, "field 'stages' must be a non-empty array");
+        }
+        List<Map<String, Object>> configs = new ArrayList<>();
+        int layers = 0;
+        for (int s = 0; s < node.size(); s++) {
+            JsonNode st = node.get(s);
+            if (!st.isObject() || !st.path("type").isTextual()) {
+                throw new ModelFormatException(json, "stages[" + s + "] must be an object with a 'type'");
+            }
+            Map<String, Object> c = Json.MAPPER.convertValue(st, LinkedHashMap.class);
+            int expected = Structures.layerCount(String.valueOf(c.get("type")));
+            if (!(c.get("layers") instanceof Integer n) || n != expected) {
+                throw new ModelFormatException(json, "stages[" + s + "].layers must be " + expected + " for a "
+                        + c.get("type") + " stage, got " + c.get("layers"));
+            }
+            layers += expected;
+            configs.add(c);
+        }
+        if (layers != layerCount) {
+            throw new ModelFormatException(json, "the stages hold " + layers + " layers but 'layers' lists " + layerCount);
+        }
+        return configs;
+    }
+
+    private static Network structured(Path json, Path weights, List<Map<String, Object>> configs, List<Layer> layers,
+                                      Map<String, Tensor> tensors) {
+        List<Stage> stages = new ArrayList<>();
+        int next = 0;
+        for (int s = 0; s < configs.size(); s++) {
+            Map<String, Object> c = configs.get(s);
+            int n = (Integer) c.get("layers");
+            try {
+                stages.add(Structures.fromConfig(c, layers.subList(next, next + n)));
+            } catch (IllegalArgumentException e) {
+                throw new ModelFormatException(json, "stages[" + s + "]: " + e.getMessage());
+            }
+            next += n;
+        }
+        Network network;
+        try {
+            network = Network.ofStages(stages);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(json, "stages: " + e.getMessage());
+        }
+        for (String name : network.namedParameters().keySet()) {
+            if (name.startsWith("stages.")) {
+                Tensor t = tensors.get(name);
+                checkFinite(weights, name, t);
+                network.setParameter(name, t);
+            }
+        }
+        return network;
     }
 
     private record DenseSpec(int in, int out, boolean bias, PointwiseFunction activation) {}

@@ -14,15 +14,27 @@ import org.relume.tensor.Var;
  * A feedforward network: an explicit list of layers with named, addressable parameters
  * ({@code layers.<i>.weight}, {@code layers.<i>.bias}), the same names PyTorch's Sequential gives.
  *
+ * <p>Most networks are a <em>chain</em>: layer i reads layer i-1. A <em>structured</em> network is a
+ * sequence of {@link Stage}s, each free to read any earlier state of its block and to hold
+ * learnable coefficients (the optimization-inspired structures of Li et al.); its layers are still
+ * one flat, named list (the stages' layers in order), and its coefficients are named
+ * {@code stages.<s>.<name>}. A chain keeps its own loop, so plain MLPs pay nothing for the graph.
+ *
  * <p>{@link #forward} works on feature-major batches ([inputs, batch]) and can hand every layer's
  * preactivation to a sink; {@link #predict} is the sample-major convenience for users.
  * Layers other than the last are "hidden"; the last layer produces the outputs (logits for
- * classification).
+ * classification). A network runs one forward pass at a time (it keeps scratch between passes).
  */
 public final class Network {
     private final List<Layer> layers;
+    /** Null for a chain. */
+    private final List<Stage> stages;
+    private final int[] stageLayerOffset;
+    private final StageStates states = new StageStates();
+    private final Runner runner = new Runner();
     private Preactivation[] preactivationCache = new Preactivation[0];
 
+    /** A chain of layers. */
     public Network(List<? extends Layer> layers) {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("a network needs at least one layer");
@@ -34,6 +46,97 @@ public final class Network {
             }
         }
         this.layers = new ArrayList<>(layers);
+        this.stages = null;
+        this.stageLayerOffset = new int[0];
+    }
+
+    private Network(List<Stage> stages, boolean structured) {
+        if (stages.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one stage");
+        }
+        List<Layer> all = new ArrayList<>();
+        stageLayerOffset = new int[stages.size()];
+        for (int s = 0; s < stages.size(); s++) {
+            Stage stage = stages.get(s);
+            if (s > 0 && stage.inputSize() != stages.get(s - 1).outputSize()) {
+                throw new IllegalArgumentException("stage " + s + " (" + stage.type() + ") expects " + stage.inputSize()
+                        + " inputs but stage " + (s - 1) + " produces " + stages.get(s - 1).outputSize());
+            }
+            if (s == 0 && stage.position() != 0) {
+                throw new IllegalArgumentException("the first stage must start a block (position 0), got position "
+                        + stage.position());
+            }
+            if (s > 0 && stage.position() != 0 && stage.position() != stages.get(s - 1).position() + 1) {
+                throw new IllegalArgumentException("stage " + s + " (" + stage.type() + ") is layer " + stage.position()
+                        + " of a block but follows layer " + stages.get(s - 1).position());
+            }
+            stageLayerOffset[s] = all.size();
+            all.addAll(stage.layers());
+        }
+        this.layers = all;
+        this.stages = new ArrayList<>(stages);
+    }
+
+    /**
+     * A network of stages. If every stage is a plain {@link LayerStage} the result is the equivalent
+     * chain, so a structure with no side paths runs at chain speed and saves as a plain MLP.
+     */
+    public static Network ofStages(List<? extends Stage> stages) {
+        if (stages.stream().allMatch(s -> s instanceof LayerStage)) {
+            List<Layer> chain = new ArrayList<>();
+            for (Stage s : stages) {
+                chain.addAll(s.layers());
+            }
+            return new Network(chain);
+        }
+        return new Network(new ArrayList<>(stages), true);
+    }
+
+    /** True for a chain (layer i reads layer i-1), false for a structured network. */
+    public boolean isChain() {
+        return stages == null;
+    }
+
+    /** Throws, with one line naming {@code what}, unless this network is a chain. */
+    public void requireChain(String what) {
+        if (!isChain()) {
+            throw new IllegalArgumentException(what + " works on chain networks (plain MLPs) only; this network has the "
+                    + structure() + " structure");
+        }
+    }
+
+    /** The stages of a structured network; for a chain, one plain stage per layer. Unmodifiable. */
+    public List<Stage> stages() {
+        if (stages == null) {
+            List<Stage> plain = new ArrayList<>(layers.size());
+            for (Layer l : layers) {
+                plain.add(new LayerStage(l));
+            }
+            return Collections.unmodifiableList(plain);
+        }
+        return Collections.unmodifiableList(stages);
+    }
+
+    /**
+     * The structure's name: {@code chain}, or the type of the structured stages (e.g. {@code hb});
+     * {@code mixed} if several kinds are present.
+     */
+    public String structure() {
+        if (stages == null) {
+            return "chain";
+        }
+        String name = null;
+        for (Stage s : stages) {
+            if (s instanceof LayerStage) {
+                continue;
+            }
+            if (name == null) {
+                name = s.type();
+            } else if (!name.equals(s.type())) {
+                return "mixed";
+            }
+        }
+        return name == null ? "chain" : name;
     }
 
     public int inputSize() {
@@ -86,6 +189,9 @@ public final class Network {
         if (sink != null && preactivationCache.length != layers.size()) {
             preactivationCache = new Preactivation[layers.size()];
         }
+        if (stages != null) {
+            return forwardStages(tape, x, sink);
+        }
         Var h = x;
         int last = layers.size() - 1;
         for (int i = 0; i <= last; i++) {
@@ -97,6 +203,41 @@ public final class Network {
             h = layer.activate(tape, g);
         }
         return h;
+    }
+
+    private Var forwardStages(Tape tape, Var x, Consumer<Preactivation> sink) {
+        runner.sink = sink;
+        states.begin(x, stages.size());
+        for (int s = 0; s < stages.size(); s++) {
+            Stage stage = stages.get(s);
+            states.enter(stage);
+            runner.offset = stageLayerOffset[s];
+            runner.count = stage.layers().size();
+            states.push(stage.forward(tape, states, runner));
+        }
+        runner.sink = null;
+        return states.last();
+    }
+
+    /** Runs a stage's layers under their network-wide indices, so the sink sees every T. */
+    private final class Runner implements Stage.LayerRunner {
+        Consumer<Preactivation> sink;
+        int offset;
+        int count;
+
+        @Override
+        public Var apply(Tape tape, int local, Var input) {
+            if (local < 0 || local >= count) {
+                throw new IndexOutOfBoundsException("a stage has " + count + " layers, asked for layer " + local);
+            }
+            int i = offset + local;
+            Layer layer = layers.get(i);
+            Var g = layer.preactivate(tape, input);
+            if (sink != null) {
+                sink.accept(preactivation(i, g, i == layers.size() - 1));
+            }
+            return layer.activate(tape, g);
+        }
     }
 
     /** Reuses the record for a layer while the tape hands back the same Var and shape. */
@@ -160,6 +301,13 @@ public final class Network {
                 m.put("layers." + i + "." + v.name(), v);
             }
         }
+        if (stages != null) {
+            for (int s = 0; s < stages.size(); s++) {
+                for (Var v : stages.get(s).coefficients()) {
+                    m.put("stages." + s + "." + v.name(), v);
+                }
+            }
+        }
         return m;
     }
 
@@ -168,6 +316,11 @@ public final class Network {
         List<Var> p = new ArrayList<>();
         for (Layer l : layers) {
             p.addAll(l.parameters());
+        }
+        if (stages != null) {
+            for (Stage s : stages) {
+                p.addAll(s.coefficients());
+            }
         }
         return p;
     }
@@ -203,6 +356,17 @@ public final class Network {
 
     /** A deep copy with fresh gradients. */
     public Network copy() {
+        if (stages != null) {
+            List<Stage> copies = new ArrayList<>(stages.size());
+            for (Stage s : stages) {
+                List<Layer> copied = new ArrayList<>();
+                for (Layer l : s.layers()) {
+                    copied.add(l.copy());
+                }
+                copies.add(s.copy(copied));
+            }
+            return new Network(copies, true);
+        }
         List<Layer> copies = new ArrayList<>(layers.size());
         for (Layer l : layers) {
             copies.add(l.copy());
@@ -212,10 +376,14 @@ public final class Network {
 
     /** A new network with layers replaced, inserted or removed by the caller (surgery). */
     public Network withLayers(List<? extends Layer> newLayers) {
+        requireChain("replacing layers");
         return new Network(newLayers);
     }
 
-    /** Like {@code 2-8-8-1 relu}. */
+    /**
+     * The layer sizes, like {@code 2-8-8-1}: each layer's output size in order. For a structured
+     * network this lists its layers, not how the stages connect them (see {@link #structure()}).
+     */
     public String architecture() {
         StringBuilder sb = new StringBuilder().append(inputSize());
         for (Layer l : layers) {
@@ -226,6 +394,6 @@ public final class Network {
 
     @Override
     public String toString() {
-        return "Network(" + architecture() + ", " + layers + ")";
+        return "Network(" + architecture() + (stages == null ? ", " + layers : ", " + stages) + ")";
     }
 }

@@ -19,7 +19,8 @@ import org.relume.tensor.kernel.PointwiseFunctions;
  */
 class OpsGradientTest {
     private static final Class<?>[] OP_FAMILIES = {
-        LinearOps.class, PointwiseOps.class, ArithmeticOps.class, ReductionOps.class, LossOps.class
+        LinearOps.class, PointwiseOps.class, ArithmeticOps.class, ReductionOps.class, LossOps.class,
+        CombinationOps.class
     };
 
     private final SplittableRandom r = new SplittableRandom(20260101L);
@@ -215,6 +216,34 @@ class OpsGradientTest {
                         s += -(x[0][labels[j] * batch + j] - Math.log(sum));
                     }
                     return s / batch;
+                });
+    }
+
+    /** Fixed and learnable coefficients, a repeated term, and a zero coefficient that drops its term. */
+    @Test
+    void combinationWithFixedAndLearnableCoefficients() {
+        int rows = 3;
+        int cols = 4;
+        double[] w = GradientCheck.weights(r, rows * cols);
+        Tensor wt = GradientCheck.toTensor(w, rows, cols);
+        CombinationOps.Combination c = new CombinationOps.Combination(5);
+        GradientCheck.check("combine",
+                GradientCheck.randomInputs(r, 0, new int[] {rows, cols}, new int[] {rows, cols}, new int[] {rows, cols},
+                        new int[] {2}),
+                new boolean[] {true, true, true, true},
+                (tape, v) -> {
+                    c.begin(v[3]).add(0.7f, v[0]).addLearnable(0, v[1]).addLearnable(1, v[2]).addLearnable(1, v[0])
+                            .add(0f, v[2]);
+                    return ReductionOps.sum(tape, ArithmeticOps.mul(tape, CombinationOps.combine(tape, c),
+                            Var.constant(wt)));
+                },
+                x -> {
+                    double s = 0;
+                    for (int i = 0; i < rows * cols; i++) {
+                        double y = 0.7 * x[0][i] + x[3][0] * x[1][i] + x[3][1] * x[2][i] + x[3][1] * x[0][i];
+                        s += y * w[i];
+                    }
+                    return s;
                 });
     }
 
