@@ -32,6 +32,7 @@ public final class TwoPathStage implements Stage {
     private final Coefficients c;
     private final Combination sideSum;
     private final Combination mainSum;
+    private final Combination multiplierSum;
 
     private TwoPathStage(boolean admm, int position, Layer side, Layer main, Coefficients c) {
         Structures.requireSquare("two-path", side);
@@ -46,8 +47,9 @@ public final class TwoPathStage implements Stage {
         this.main = main;
         this.c = c;
         // One combination per path: the tape keeps each until backward, so they cannot be shared.
-        this.sideSum = new Combination(admm ? 2 * position + 2 : 3);
-        this.mainSum = new Combination(admm ? 2 * position + 2 : 3);
+        this.sideSum = new Combination(3);
+        this.mainSum = new Combination(3);
+        this.multiplierSum = new Combination(3);
     }
 
     /** Eq. 14. */
@@ -83,20 +85,24 @@ public final class TwoPathStage implements Stage {
     }
 
     private Var admmStep(Tape tape, StageStates states, int k, Var xk, Var tSide, Var tMain) {
+        Var s = states.carried(k);
         sideSum.begin(null).add(0.5f, tSide).add(0.5f, xk);
-        addMultiplier(sideSum, states, k, -0.5f);
+        mainSum.begin(null).add(0.5f, tMain);
+        if (s != null) {
+            sideSum.add(-0.5f, s);
+            mainSum.add(0.5f, s);
+        }
         Var sideNext = CombinationOps.combine(tape, sideSum);
         states.setSide(k + 1, sideNext);
-        mainSum.begin(null).add(0.5f, tMain).add(0.5f, sideNext);
-        addMultiplier(mainSum, states, k, 0.5f);
-        return CombinationOps.combine(tape, mainSum);
-    }
-
-    /** Adds scale * s_k, the running sum of the constraint residuals x'_t - x_t, t = 1..k. */
-    private static void addMultiplier(Combination sum, StageStates states, int k, float scale) {
-        for (int t = 1; t <= k; t++) {
-            sum.add(scale, states.side(t)).add(-scale, states.x(t));
+        mainSum.add(0.5f, sideNext);
+        Var next = CombinationOps.combine(tape, mainSum);
+        // s_{k+1} = s_k + x'_{k+1} - x_{k+1}, kept for the next layer.
+        multiplierSum.begin(null).add(1f, sideNext).add(-1f, next);
+        if (s != null) {
+            multiplierSum.add(1f, s);
         }
+        states.setCarried(k + 1, CombinationOps.combine(tape, multiplierSum));
+        return next;
     }
 
     private Var dmrStep(Tape tape, StageStates states, int k, Var sideK, Var xk, Var tSide, Var tMain) {

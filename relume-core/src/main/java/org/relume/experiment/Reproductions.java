@@ -16,6 +16,7 @@ public final class Reproductions {
         register(new GradMaxStudentTeacherReproduction());
         register(new FoldingReproduction());
         register(new InverseStabilityReproduction());
+        register(new OptStructuresReproduction());
     }
 
     private static void register(Reproduction r) {

@@ -6,13 +6,15 @@ import org.relume.tensor.Var;
 /**
  * The states a block's stages may read: x_0..x_k (the main path), T_j(x_j) as computed by stage j
  * (AGD2 reuses each once-computed T_j(x_j) in every later layer, Li et al. eq. 13), and a second
- * path x'_j for the two-path ADMM structures (eqs. 14, 20). Indices are relative to the block's
+ * path x'_j for the two-path ADMM structures (eqs. 14, 20), and a running sum a stage carries to the
+ * next (ADMM's multiplier s_k, so a layer adds one term instead of 2k). Indices are relative to the block's
  * start. Arrays are kept between steps so a warm forward pass allocates nothing.
  */
 public final class StageStates {
     private Var[] x = new Var[0];
     private Var[] t = new Var[0];
     private Var[] side = new Var[0];
+    private Var[] carried = new Var[0];
     private int count;
     private int blockStart;
 
@@ -22,10 +24,12 @@ public final class StageStates {
             x = new Var[stages + 1];
             t = new Var[stages + 1];
             side = new Var[stages + 1];
+            carried = new Var[stages + 1];
         }
         Arrays.fill(x, null);
         Arrays.fill(t, null);
         Arrays.fill(side, null);
+        Arrays.fill(carried, null);
         x[0] = input;
         count = 1;
         blockStart = 0;
@@ -86,6 +90,15 @@ public final class StageStates {
 
     public void setSide(int j, Var value) {
         side[index(j)] = value;
+    }
+
+    /** The running sum stored by layer j - 1 for layer j, or null (an empty sum) if none was stored. */
+    public Var carried(int j) {
+        return carried[index(j)];
+    }
+
+    public void setCarried(int j, Var value) {
+        carried[index(j)] = value;
     }
 
     private int index(int j) {
