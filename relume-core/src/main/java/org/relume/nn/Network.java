@@ -30,6 +30,7 @@ public final class Network {
     /** Null for a chain. */
     private final List<Stage> stages;
     private final int[] stageLayerOffset;
+    private final int[] stageLayerCount;
     private final StageStates states = new StageStates();
     private final Runner runner = new Runner();
     private Preactivation[] preactivationCache = new Preactivation[0];
@@ -48,6 +49,7 @@ public final class Network {
         this.layers = new ArrayList<>(layers);
         this.stages = null;
         this.stageLayerOffset = new int[0];
+        this.stageLayerCount = new int[0];
     }
 
     private Network(List<Stage> stages, boolean structured) {
@@ -56,6 +58,7 @@ public final class Network {
         }
         List<Layer> all = new ArrayList<>();
         stageLayerOffset = new int[stages.size()];
+        stageLayerCount = new int[stages.size()];
         for (int s = 0; s < stages.size(); s++) {
             Stage stage = stages.get(s);
             if (s > 0 && stage.inputSize() != stages.get(s - 1).outputSize()) {
@@ -71,6 +74,7 @@ public final class Network {
                         + " of a block but follows layer " + stages.get(s - 1).position());
             }
             stageLayerOffset[s] = all.size();
+            stageLayerCount[s] = stage.layers().size();
             all.addAll(stage.layers());
         }
         this.layers = all;
@@ -212,7 +216,7 @@ public final class Network {
             Stage stage = stages.get(s);
             states.enter(stage);
             runner.offset = stageLayerOffset[s];
-            runner.count = stage.layers().size();
+            runner.count = stageLayerCount[s];
             states.push(stage.forward(tape, states, runner));
         }
         runner.sink = null;

@@ -1,26 +1,22 @@
 package org.relume.train;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.relume.data.Batch;
 import org.relume.data.Batcher;
 import org.relume.data.Dataset;
 import org.relume.data.Task;
 import org.relume.loss.Loss;
 import org.relume.nn.Network;
-import org.relume.nn.Preactivation;
 import org.relume.optim.Optimizer;
-import org.relume.tensor.ArithmeticOps;
-import org.relume.tensor.Tape;
-import org.relume.tensor.Var;
 
 /**
- * The training loop: epochs of mini-batches; forward on a reused tape; task loss plus every
- * {@link Regularizer}'s penalty; backward; optimizer step. Logged epochs evaluate on the training
- * and validation sets and record a history row that listeners may extend.
+ * The training loop: epochs of mini-batches, each one {@link TrainingStep} (forward on a reused
+ * tape, task loss plus every {@link Regularizer}'s penalty, backward, optimizer step). Logged
+ * epochs evaluate on the training and validation sets and record a history row that listeners may
+ * extend.
  *
  * <p>Determinism: for a given network, data, configuration and seed, a run on one thread is bit
  * for bit repeatable (the only randomness is the seeded batch order; kernels never split a sum
@@ -61,13 +57,9 @@ public final class Trainer {
         Optimizer optimizer = config.optimizer;
         double baseLr = optimizer.learningRate();
         List<Regularizer> regularizers = List.copyOf(config.regularizers);
-        boolean wantPreactivations = regularizers.stream().anyMatch(Regularizer::needsPreactivations);
-        List<Preactivation> preactivations = new ArrayList<>();
-        Consumer<Preactivation> sink = wantPreactivations ? preactivations::add : null;
         double[] penaltySums = new double[regularizers.size()];
 
         Batcher batcher = new Batcher(train, config.batchSize, config.shuffle, config.seed);
-        Tape tape = new Tape();
         TrainingState state = new TrainingState(network, optimizer, train, validation, config.epochs);
         TrainingHistory history = new TrainingHistory();
         long start = System.nanoTime();
@@ -78,9 +70,7 @@ public final class Trainer {
         if (parametrization != null) {
             parametrization.build(state.network());
         }
-        List<Var> params = state.network().parameters();
-        List<Var> stepped = parametrization != null ? parametrization.parameters() : params;
-        Var input = null;
+        TrainingStep step = new TrainingStep(state.network(), loss, regularizers, optimizer, parametrization);
         double epochLoss = Double.NaN;
         for (int epoch = 0; epoch < config.epochs; epoch++) {
             state.epoch = epoch;
@@ -88,48 +78,26 @@ public final class Trainer {
             batcher.startEpoch();
             double lossSum = 0;
             double taskSum = 0;
-            java.util.Arrays.fill(penaltySums, 0);
+            Arrays.fill(penaltySums, 0);
             int seen = 0;
             int batches = batcher.batchesPerEpoch();
             for (int b = 0; b < batches; b++) {
                 if (state.networkReplaced) {
-                    params = state.network().parameters();
-                    stepped = parametrization != null ? parametrization.parameters() : params;
+                    step.setNetwork(state.network());
                     state.networkReplaced = false;
                 }
                 Batch batch = batcher.batch(b);
-                if (input == null || input.value() != batch.x()) {
-                    input = Var.constant(batch.x());
-                }
-                tape.reset();
-                preactivations.clear();
-                Network net = state.network();
-                Var output = net.forward(tape, input, sink);
-                Var taskLoss = loss.apply(tape, output, batch);
-                Var total = taskLoss;
-                for (int r = 0; r < regularizers.size(); r++) {
-                    Var p = regularizers.get(r).penalty(tape, preactivations, net);
-                    penaltySums[r] += (double) p.value().item() * batch.size();
-                    total = ArithmeticOps.add(tape, total, p);
-                }
-                float value = total.value().item();
+                float value = step.forward(batch);
                 if (!Float.isFinite(value)) {
-                    throw divergence(epoch, b, value, taskLoss.value().item(), regularizers, history);
+                    throw divergence(epoch, b, value, step.taskLoss(), regularizers, history);
                 }
-                for (Var p : params) {
-                    p.zeroGrad();
-                }
-                tape.backward(total);
-                if (parametrization != null) {
-                    parametrization.pullBack(net);
-                    optimizer.step(stepped);
-                    parametrization.build(net);
-                } else {
-                    optimizer.step(params);
+                step.update();
+                for (int r = 0; r < regularizers.size(); r++) {
+                    penaltySums[r] += (double) step.penalty(r) * batch.size();
                 }
                 state.steps++;
                 lossSum += (double) value * batch.size();
-                taskSum += (double) taskLoss.value().item() * batch.size();
+                taskSum += (double) step.taskLoss() * batch.size();
                 seen += batch.size();
             }
             epochLoss = lossSum / seen;
