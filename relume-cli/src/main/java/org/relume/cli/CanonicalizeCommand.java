@@ -15,6 +15,7 @@ import org.relume.geometry.BiasedShallowNet;
 import org.relume.geometry.Canonicalization;
 import org.relume.geometry.Degeneracies;
 import org.relume.io.Json;
+import org.relume.io.ModelDirectory;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
 import org.relume.nn.Network;
@@ -80,9 +81,8 @@ final class CanonicalizeCommand implements Callable<Integer> {
         if (!(rebalance || merge || dropDead || restricted)) {
             throw new IllegalArgumentException("name at least one of --rebalance, --merge, --drop-dead, --restricted");
         }
-        if (out.toAbsolutePath().normalize().equals(model.toAbsolutePath().normalize())) {
-            throw new IllegalArgumentException("--out must differ from --model (the original is kept)");
-        }
+        // By real path: a symbolic link to the model, or a directory inside it, must not be written.
+        ModelDirectory.checkOutput(out, model);
         ModelFiles.SavedModel saved = ModelFiles.load(model);
         Network original = saved.network();
         original.requireChain("canonicalize");
@@ -111,10 +111,6 @@ final class CanonicalizeCommand implements Callable<Integer> {
         double diff = Canonicalization.maxOutputDifference(original, converted, CHECK_INPUTS, seed, restricted);
 
         ModelMetadata meta = saved.metadata();
-        ModelFiles.save(out, converted, new ModelMetadata(meta.task(), meta.classes(), meta.loss(),
-                restricted ? extend(meta.inputMean(), 0f) : meta.inputMean(), restricted ? extend(meta.inputStd(), 1f) : meta.inputStd(),
-                restricted && !meta.featureNames().isEmpty() ? withConstants(meta.featureNames()) : meta.featureNames(),
-                provenance(meta, operations)));
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model.toString());
@@ -135,7 +131,13 @@ final class CanonicalizeCommand implements Callable<Integer> {
                     : Degeneracies.of(after, tolerance, null).describe());
             report.put("in_restricted_space", after.isBiasFree() && Degeneracies.inRestrictedSpace(after.withoutBiases(), tolerance));
         }
-        Json.write(out.resolve("canonicalize.json"), report);
+        ModelDirectory.replace(out, dir -> {
+            ModelFiles.write(dir, converted, new ModelMetadata(meta.task(), meta.classes(), meta.loss(),
+                    restricted ? extend(meta.inputMean(), 0f) : meta.inputMean(), restricted ? extend(meta.inputStd(), 1f) : meta.inputStd(),
+                    restricted && !meta.featureNames().isEmpty() ? withConstants(meta.featureNames()) : meta.featureNames(),
+                    provenance(meta, operations)));
+            Json.write(dir.resolve("canonicalize.json"), report);
+        });
 
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "model    %s (%s) -> %s (%s)%n", model, original.architecture(), out, converted.architecture());

@@ -19,6 +19,7 @@ import org.relume.experiment.CompositionalExperiment.Target;
 import org.relume.experiment.CompositionalFigures;
 import org.relume.io.AtomicFiles;
 import org.relume.io.Json;
+import org.relume.io.ModelDirectory;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
 import org.relume.train.TrainingHistory;
@@ -80,6 +81,9 @@ final class ComposeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (out != null) {
+            ModelDirectory.checkOutput(out);
+        }
         Target t = Target.byName(target);
         Method m = Method.byName(method);
         if (epochs <= 0) {
@@ -110,26 +114,28 @@ final class ComposeCommand implements Callable<Integer> {
             prov.put("settings", s.describe());
             prov.put("seed", seed);
             prov.put("created", Instant.now().toString());
-            ModelFiles.save(out, r.network(), new ModelMetadata(Task.REGRESSION, 0, "mse", null, null, List.of("x"), prov));
-            AtomicFiles.writeString(out.resolve("metrics.csv"), metrics(r));
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("target", t.id());
-            summary.put("method", m.id());
-            summary.put("seed", seed);
-            summary.put("train_mse", r.mse());
-            summary.put("mse_after_stage1", r.mseAfterStage1());
-            summary.put("pieces_at_init", r.piecesAtInit());
-            summary.put("pieces_after_stage1", r.piecesAfterStage1() < 0 ? null : r.piecesAfterStage1());
-            summary.put("pieces_at_end", r.piecesAtEnd());
-            summary.put("constant_at_init", r.constantAtInit());
-            summary.put("start_peaks", Arrays.stream(r.startPeaks()).boxed().toList());
-            summary.put("peaks_after_stage1", r.peaksAfterStage1() == null ? null : Arrays.stream(r.peaksAfterStage1()).boxed().toList());
-            summary.put("epochs", epochs);
-            summary.put("seconds", r.seconds());
-            summary.put("settings", s.describe());
-            Json.write(out.resolve("summary.json"), summary);
-            CompositionalFigures.fit(r.network(), t.id(), out.resolve("fit.png"), out.resolve("fit.svg"));
-            CompositionalFigures.waves(r.network(), out.resolve("waves.png"), out.resolve("waves.svg"));
+            ModelDirectory.replace(out, dir -> {
+                ModelFiles.write(dir, r.network(), new ModelMetadata(Task.REGRESSION, 0, "mse", null, null, List.of("x"), prov));
+                AtomicFiles.writeString(dir.resolve("metrics.csv"), metrics(r));
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("target", t.id());
+                summary.put("method", m.id());
+                summary.put("seed", seed);
+                summary.put("train_mse", r.mse());
+                summary.put("mse_after_stage1", r.mseAfterStage1());
+                summary.put("pieces_at_init", r.piecesAtInit());
+                summary.put("pieces_after_stage1", r.piecesAfterStage1() < 0 ? null : r.piecesAfterStage1());
+                summary.put("pieces_at_end", r.piecesAtEnd());
+                summary.put("constant_at_init", r.constantAtInit());
+                summary.put("start_peaks", Arrays.stream(r.startPeaks()).boxed().toList());
+                summary.put("peaks_after_stage1", r.peaksAfterStage1() == null ? null : Arrays.stream(r.peaksAfterStage1()).boxed().toList());
+                summary.put("epochs", epochs);
+                summary.put("seconds", r.seconds());
+                summary.put("settings", s.describe());
+                Json.write(dir.resolve("summary.json"), summary);
+                CompositionalFigures.fit(r.network(), t.id(), dir.resolve("fit.png"), dir.resolve("fit.svg"));
+                CompositionalFigures.waves(r.network(), dir.resolve("waves.png"), dir.resolve("waves.svg"));
+            });
             o.printf("wrote    %s (model.safetensors, model.json, metrics.csv, summary.json, fit.png/.svg, waves.png/.svg)%n", out);
         }
         o.flush();

@@ -21,6 +21,7 @@ import org.relume.grow.GrowthMethod;
 import org.relume.grow.GrowthSchedule;
 import org.relume.io.AtomicFiles;
 import org.relume.io.Json;
+import org.relume.io.ModelDirectory;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
 import org.relume.loss.Loss;
@@ -132,6 +133,9 @@ final class GrowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (out != null) {
+            ModelDirectory.checkOutput(out);
+        }
         boolean folding = method.equalsIgnoreCase("folding");
         GrowthMethod m = folding ? null : GrowthMethod.byName(method);
         if (epochs <= 0 || startWidth <= 0 || depth <= 0 || every <= 0 || times < 0 || units <= 0) {
@@ -228,37 +232,39 @@ final class GrowCommand implements Callable<Integer> {
             prov.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
             prov.put("seed", seed);
             prov.put("created", Instant.now().toString());
-            ModelFiles.save(out, r.network(), new ModelMetadata(train.task(), train.classes(), loss.id(), null, null,
-                    loaded.featureNames(), prov));
-            AtomicFiles.writeString(out.resolve("metrics.csv"), r.history().toCsv());
-            StringBuilder g = new StringBuilder();
-            if (!rows.isEmpty()) {
-                g.append(String.join(",", rows.get(0).keySet())).append('\n');
-                for (Map<String, Object> row : rows) {
-                    g.append(String.join(",", row.values().stream().map(v -> String.valueOf(v).replace(',', ' ')).toList())).append('\n');
+            ModelDirectory.replace(out, dir -> {
+                ModelFiles.write(dir, r.network(), new ModelMetadata(train.task(), train.classes(), loss.id(), null, null,
+                        loaded.featureNames(), prov));
+                AtomicFiles.writeString(dir.resolve("metrics.csv"), r.history().toCsv());
+                StringBuilder g = new StringBuilder();
+                if (!rows.isEmpty()) {
+                    g.append(String.join(",", rows.get(0).keySet())).append('\n');
+                    for (Map<String, Object> row : rows) {
+                        g.append(String.join(",", row.values().stream().map(v -> String.valueOf(v).replace(',', ' ')).toList())).append('\n');
+                    }
                 }
-            }
-            AtomicFiles.writeString(out.resolve("growth.csv"), g.toString());
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("method", folding ? "folding" : m.id());
-            summary.put("architecture", r.network().architecture());
-            summary.put("growths", rows.size());
-            summary.put("final_loss", r.finalLoss());
-            summary.put(train.task().isClassification() ? "train_accuracy" : "train_mse",
-                    train.task().isClassification() ? r.train().accuracy() : r.train().mse());
-            summary.put("epochs", epochs);
-            summary.put("seconds", r.seconds());
-            summary.put("seed", seed);
-            summary.put("schedule", schedule.describe());
-            summary.put("growth_events", rows);
-            Json.write(out.resolve("summary.json"), summary);
-            if (folding && train.inputs() == 2 && !fold.events().isEmpty()) {
-                List<Figures.Scene> scenes = new ArrayList<>();
-                for (FoldingListener.Event e : fold.events()) {
-                    scenes.add(FoldingExperiment.scene(data + ": fold at epoch " + e.epoch(), train, e.before(), e.fold()));
+                AtomicFiles.writeString(dir.resolve("growth.csv"), g.toString());
+                Map<String, Object> summary = new LinkedHashMap<>();
+                summary.put("method", folding ? "folding" : m.id());
+                summary.put("architecture", r.network().architecture());
+                summary.put("growths", rows.size());
+                summary.put("final_loss", r.finalLoss());
+                summary.put(train.task().isClassification() ? "train_accuracy" : "train_mse",
+                        train.task().isClassification() ? r.train().accuracy() : r.train().mse());
+                summary.put("epochs", epochs);
+                summary.put("seconds", r.seconds());
+                summary.put("seed", seed);
+                summary.put("schedule", schedule.describe());
+                summary.put("growth_events", rows);
+                Json.write(dir.resolve("summary.json"), summary);
+                if (folding && train.inputs() == 2 && !fold.events().isEmpty()) {
+                    List<Figures.Scene> scenes = new ArrayList<>();
+                    for (FoldingListener.Event e : fold.events()) {
+                        scenes.add(FoldingExperiment.scene(data + ": fold at epoch " + e.epoch(), train, e.before(), e.fold()));
+                    }
+                    Figures.scenes(scenes, dir.resolve("folds.png"), dir.resolve("folds.svg"));
                 }
-                Figures.scenes(scenes, out.resolve("folds.png"), out.resolve("folds.svg"));
-            }
+            });
             o.printf("wrote    %s%n", out);
         }
         o.flush();

@@ -23,6 +23,7 @@ import org.relume.geometry.RedundancyBarrier;
 import org.relume.geometry.UnitPointStates;
 import org.relume.io.AtomicFiles;
 import org.relume.io.Json;
+import org.relume.io.ModelDirectory;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
 import org.relume.jumpstart.Aggregation;
@@ -201,6 +202,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         validateFlags();
+        if (out != null) {
+            ModelDirectory.checkOutput(out);
+        }
         DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seed, valSplit, label, taskOverride(), limit));
         Dataset train = loaded.split().train();
         Dataset validation = loaded.split().validation();
@@ -268,13 +272,15 @@ final class TrainCommand implements Callable<Integer> {
             ModelMetadata meta = new ModelMetadata(train.task(), train.classes(), loss.id(),
                     standardizer == null ? null : standardizer.mean(), standardizer == null ? null : standardizer.std(),
                     loaded.featureNames(), provenance(cfg));
-            ModelFiles.save(out, result.network(), meta);
-            AtomicFiles.writeString(out.resolve("metrics.csv"), result.history().toCsv());
-            Json.write(out.resolve("summary.json"), summary);
-            if (plot) {
-                Figures.trainingCurves(result.history(), data + " " + net.architecture(),
-                        out.resolve("curves.png"), out.resolve("curves.svg"));
-            }
+            ModelDirectory.replace(out, dir -> {
+                ModelFiles.write(dir, result.network(), meta);
+                AtomicFiles.writeString(dir.resolve("metrics.csv"), result.history().toCsv());
+                Json.write(dir.resolve("summary.json"), summary);
+                if (plot) {
+                    Figures.trainingCurves(result.history(), data + " " + net.architecture(),
+                            dir.resolve("curves.png"), dir.resolve("curves.svg"));
+                }
+            });
             o.printf("wrote    %s (model.safetensors, model.json, metrics.csv, summary.json%s)%n", out,
                     plot ? ", curves.png, curves.svg" : "");
         }

@@ -46,10 +46,25 @@ public final class ModelFiles {
     public static final String FORMAT = "relume-model";
     public static final int VERSION = 1;
 
+    /** model.json holds sizes, names and a few coefficients: even a 10,000-layer model stays far below this. */
+    public static final long MAX_JSON_BYTES = 16L << 20;
+
     /** A loaded model: the network and what is known about it. */
     public record SavedModel(Network network, ModelMetadata metadata) {}
 
+    /**
+     * Saves a model directory as one step ({@link ModelDirectory#replace}): a reader, or a kill at any
+     * moment, sees either the old model or the new one, never a mix.
+     */
     public static void save(Path dir, Network network, ModelMetadata metadata) throws IOException {
+        ModelDirectory.replace(dir, staging -> write(staging, network, metadata));
+    }
+
+    /**
+     * Writes the model's two files into {@code dir} (a fresh staging directory, or any directory the
+     * caller makes consistent itself).
+     */
+    public static void write(Path dir, Network network, ModelMetadata metadata) throws IOException {
         Files.createDirectories(dir);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         network.namedParameters().forEach((name, v) -> tensors.put(name, v.value()));
@@ -98,7 +113,8 @@ public final class ModelFiles {
         return root;
     }
 
-    public static SavedModel load(Path dir) throws IOException {
+    public static SavedModel load(Path modelDir) throws IOException {
+        Path dir = ModelDirectory.readable(modelDir);
         Path json = dir.resolve(ARCHITECTURE);
         Path weights = dir.resolve(WEIGHTS);
         if (!Files.isDirectory(dir)) {
@@ -110,6 +126,18 @@ public final class ModelFiles {
         }
         if (!Files.exists(weights)) {
             throw new ModelFormatException(weights, "missing; a model directory holds " + ARCHITECTURE + " and " + WEIGHTS);
+        }
+        for (Path p : new Path[] {json, weights}) {
+            // A named pipe or a device would block or never end; only regular files are read.
+            if (!Files.isRegularFile(p)) {
+                throw new ModelFormatException(p, "not a regular file (" + (Files.isDirectory(p) ? "a directory" : "a pipe, device or socket")
+                        + "); a model directory holds two regular files");
+            }
+        }
+        long jsonBytes = Files.size(json);
+        if (jsonBytes > MAX_JSON_BYTES) {
+            throw new ModelFormatException(json, jsonBytes + " bytes; a model description is at most " + MAX_JSON_BYTES
+                    + " bytes (this one cannot be a Relume model.json)");
         }
         JsonNode root;
         try {
