@@ -11,7 +11,7 @@ import org.relume.tensor.kernel.CrossEntropy;
 import org.relume.tensor.kernel.PointwiseFunctions;
 
 /**
- * Grow by folding (Kang 2024, slides only; SPEC section 4), for a network with one hidden layer:
+ * Grow by folding (Kang 2024, slides; REFERENCES.md §4.2) for a network with one hidden layer:
  * <ol>
  *   <li>the <em>typical mis-predicted instance</em> x_t: weight every training point by its loss,
  *       run weighted k-means, take the cluster with the highest mean loss and its member nearest
