@@ -58,7 +58,7 @@ import picocli.CommandLine.Spec;
             "nothing is written when training fails.",
             "",
             "Data (--data):",
-            "  moons[:n=100,noise=0]             two interleaving half-circles (SPEC section 1), split 85/15",
+            "  moons[:n=100,noise=0]             jumpstart paper's two moons, split 85/15",
             "  curve:NAME[:n=500,lo=0,hi=1]     1-D regression: x3, x11, tanh3, sin, x2",
             "  csv:PATH                          numeric CSV; --label names the label column (default: last)",
             "  idx:DIR                           MNIST-layout idx files (raw or .gz); t10k is the validation set",

@@ -11,8 +11,9 @@ import org.relume.tensor.Tensor;
 import org.relume.tensor.kernel.PointwiseFunctions;
 
 /**
- * The explicit width-4 ReLU network of a compositional approximation (SPEC section 2,
- * reconstruction [R], checked against the closed form by a test). Neurons (Sum, A, B, C):
+ * The explicit width-4 ReLU network of a compositional approximation (Milkert et al., Section 3,
+ * Figure 2; the weights are a reconstruction [R], REFERENCES.md §7.2, checked against the closed
+ * form by a test). Neurons (Sum, A, B, C):
  * <pre>
  *   input layer:  W = (1, 1, 1, 0)^T, b = (0, 0, -a_0, 1)  ->  (x, x, relu(x - a_0), 1)
  *   wave layer i (i = 0..d-2), S_i = s_i / s_{i-1} with s_{-1} = 1, rows Sum, A, B, C:

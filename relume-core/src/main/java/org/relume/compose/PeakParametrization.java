@@ -9,8 +9,9 @@ import org.relume.tensor.Var;
 import org.relume.train.Parametrization;
 
 /**
- * Stage 1 of compositional pretraining (SPEC section 2): the network's weights are a function of
- * the peaks a_0..a_d, kept in (0, 1) as a_i = sigmoid(l_i) of free logits l_i, and of the scales:
+ * Stage 1 of compositional pretraining (Milkert et al., Section 4; REFERENCES.md §2): the
+ * network's weights are a function of the peaks a_0..a_d, kept in (0, 1) as a_i = sigmoid(l_i) of
+ * free logits l_i, and of the scales:
  * <ul>
  *   <li>{@link Mode#ENFORCED} ("differentiability enforced"): scales follow eq. 5 from the [R]
  *       first scale, so every ratio S_i = s_i / s_{i-1} is (1 - a_i) a_{i+1} for i &gt;= 1 and

@@ -2,7 +2,7 @@ package org.relume.compose;
 
 /**
  * Triangle waves and their scaled sums, the closed form behind compositional networks
- * (compositional ReLU networks paper; SPEC section 2):
+ * (Milkert, Hyde, Laine, eqs. 1-3 and 5; REFERENCES.md §2):
  * <pre>
  *   T_a(x) = x / a for x &lt;= a, (1 - x) / (1 - a) for x &gt; a            (a triangle with peak a on [0, 1])
  *   W_0 = T_{a_0}(x),  W_i = T_{a_i}(W_{i-1}(x))                          (composed waves; W_i has 2^(i+1) pieces)

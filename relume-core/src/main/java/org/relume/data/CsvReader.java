@@ -21,7 +21,7 @@ import org.relume.tensor.Tensor;
  * label or target) into a {@link Dataset}.
  *
  * <p>It exists so that users can bring small real tables (the scikit-learn and statsmodels files of
- * SPEC section 6, their own exports) without writing code, so it guesses what such files usually
+ * REFERENCES.md §6, their own exports) without writing code, so it guesses what such files usually
  * mean and says exactly where a file breaks its rules:
  * <ul>
  *   <li>the separator is ',', ';' or tab, whichever splits the first row into the most fields;

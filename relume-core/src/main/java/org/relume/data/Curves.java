@@ -7,9 +7,9 @@ import java.util.function.DoubleUnaryOperator;
 import org.relume.tensor.Tensor;
 
 /**
- * The 1-D regression targets of the compositional-networks experiment (SPEC section 2): x^3 and
- * x^11 (convex on [0, 1], fitted by subtracting waves), tanh(3x) and sin(pi x / 2) (concave, fitted
- * by adding them), and x^2, the limit Yarotsky's construction reaches with all peaks at 1/2.
+ * The 1-D regression targets of the compositional-networks experiment (REFERENCES.md §2): x^3
+ * and x^11 (convex on [0, 1], fitted by subtracting waves), tanh(3x) and sin(pi x / 2) (concave,
+ * fitted by adding them), and x^2, the limit Yarotsky's construction reaches with all peaks at 1/2.
  *
  * <p>Targets are addressed by a short name so that a command line, a results row and a test all
  * say the same thing ("curve:x3"). The experiment's grid is 500 evenly spaced points on [0, 1], ends

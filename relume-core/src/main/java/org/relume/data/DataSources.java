@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  *   csv:PATH                       a numeric table (see {@link CsvReader}); shuffled split
  *   idx:DIR                        an MNIST-layout directory; t10k is the validation set
  * </pre>
- * Moons are split in order because the generator already shuffled them (SPEC section 1); the other
- * sets come in file or grid order and are shuffled with the request's seed before splitting.
+ * Moons are split in order because the generator already shuffled them (REFERENCES.md §7.1); the
+ * other sets come in file or grid order and are shuffled with the request's seed before splitting.
  */
 public final class DataSources {
     /** What every error about a malformed spec lists. */

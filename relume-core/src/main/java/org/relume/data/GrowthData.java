@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 import org.relume.tensor.Tensor;
 
 /**
- * The generated data sets of the growth experiments (SPEC section 4).
+ * The generated data sets of the growth experiments (REFERENCES.md §4; settings [R] in §7.4).
  * <ul>
  *   <li><b>student-teacher</b> (GradMax's MLP experiment): inputs N(0, I_10); targets from a teacher
  *       10 -> 10 relu (no bias) -> 10 with weights U(-1, 1), drawn from the seed.</li>

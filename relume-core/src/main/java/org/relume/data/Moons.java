@@ -4,9 +4,9 @@ import java.util.SplittableRandom;
 import org.relume.tensor.Tensor;
 
 /**
- * The two-moons data set of the jumpstart-regularization paper's headline experiment (SPEC section
- * 1, experiment A): two interleaving half circles, the same construction as scikit-learn's
- * {@code make_moons}, followed by the paper's single global rescaling.
+ * The two-moons data set of the jumpstart-regularization paper's headline experiment (Section 4,
+ * Figure 2; REFERENCES.md §1 and §7.1): two interleaving half circles, the same construction as
+ * scikit-learn's {@code make_moons}, followed by the paper's single global rescaling.
  *
  * <p>It is generated rather than loaded because the experiment depends on every detail (point
  * counts, endpoints included, order after shuffling, the scale), and a generator pins them all down

@@ -20,9 +20,9 @@ import org.relume.train.Trainer;
 import org.relume.train.TrainingHistory;
 
 /**
- * One model of the compositional networks paper's experiment (SPEC section 2): a 1-[4 x d]-1 ReLU
- * network fitted to a curve on 500 evenly spaced points of [0, 1] with MSE and Adam, by one of
- * five methods:
+ * One model of the compositional networks paper's experiment (Section 4.1; REFERENCES.md §2): a
+ * 1-[4 x d]-1 ReLU network fitted to a curve on 500 evenly spaced points of [0, 1] with MSE and
+ * Adam, by one of five methods:
  * <ul>
  *   <li>{@code default}: PyTorch's nn.Linear initialization, trained for all epochs;</li>
  *   <li>{@code raai}: RAAI initialization [R], trained for all epochs;</li>

@@ -21,9 +21,9 @@ import org.relume.tensor.Tensor;
 import org.relume.train.TrainingHistory;
 
 /**
- * The compositional networks paper's Tables 1-2 (SPEC section 2): 30 models per method and target
- * (quick: 5), min and mean MSE beside the paper's numbers, the share of default-initialized nets
- * that are constant at initialization, and the mean number of linear pieces per method.
+ * The compositional networks paper's Tables 1-2 (REFERENCES.md §2): 30 models per method and
+ * target (quick: 5), min and mean MSE beside the paper's numbers, the share of default-initialized
+ * nets that are constant at initialization, and the mean number of linear pieces per method.
  */
 public final class CompositionalReproduction implements Reproduction {
     public static final int FULL_MODELS = 30;
@@ -211,7 +211,8 @@ public final class CompositionalReproduction implements Reproduction {
         sb.append("- The epoch split and stage-1 learning rate are not in the paper; ours (500 + 500 epochs, stage 1 at lr 1e-2) "
                 + "were chosen after measuring that stage 1 at lr 1e-3 does not converge in 500 epochs (x^3, 10 models: "
                 + "enforced stage-1 MSE 3.7e-3 vs 4.0e-5; final mean MSE 1.6e-5 vs 6.3e-7).\n");
-        sb.append("- The s_0 rule, the RAAI initializer and the width-4 encoding are reconstructions [R] (SPEC section 2).\n");
+        sb.append("- The s_0 rule, the RAAI initializer and the width-4 encoding are reconstructions [R] "
+                + "(REFERENCES.md §7.2).\n");
         sb.append("- Per-model rows (seed, MSE after each stage, pieces, starting peaks) are in `models.csv`.\n");
         return sb.toString();
     }

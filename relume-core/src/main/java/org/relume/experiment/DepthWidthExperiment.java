@@ -20,8 +20,8 @@ import org.relume.train.TrainResult;
 import org.relume.train.Trainer;
 
 /**
- * One cell of the jumpstart paper's depth x width experiment (SPEC section 1, Experiment A): a
- * ReLU MLP of the given width and depth trained on a data set with or without the jumpstart
+ * One cell of the jumpstart paper's depth x width experiment (Section 4, Figure 2; REFERENCES.md
+ * §1): a ReLU MLP of the given width and depth trained on a data set with or without the jumpstart
  * penalty, then its accuracies, final loss and unit/point states.
  */
 public final class DepthWidthExperiment {

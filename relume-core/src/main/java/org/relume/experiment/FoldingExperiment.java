@@ -16,8 +16,8 @@ import org.relume.train.TrainConfig;
 import org.relume.train.Trainer;
 
 /**
- * One seed of the folding comparison (Kang 2024; SPEC section 4) on a 2-D binary set: a 2-2-2 ReLU
- * network trained alone, the same 2-2-2 grown to 2-3-2 by folding halfway, and a 2-3-2 from a
+ * One seed of the folding comparison (Kang 2024; REFERENCES.md §4.2) on a 2-D binary set: a 2-2-2
+ * ReLU network trained alone, the same 2-2-2 grown to 2-3-2 by folding halfway, and a 2-3-2 from a
  * random initialization, each trained for the same number of epochs (full-batch Adam) [R].
  */
 public final class FoldingExperiment {

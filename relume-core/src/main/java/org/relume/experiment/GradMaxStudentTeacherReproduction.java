@@ -29,7 +29,7 @@ import org.relume.train.TrainingListener;
 import org.relume.train.TrainingState;
 
 /**
- * GradMax's MLP student-teacher experiment (Evci et al. 2022; SPEC section 4): a teacher
+ * GradMax's MLP student-teacher experiment (Evci et al. 2022; REFERENCES.md §4.1): a teacher
  * 10 -> 10 -> 10 (relu, no bias, weights U(-1, 1)) labels 1000 inputs N(0, I); a bias-free
  * student 10 -> 5 -> 10 grows one hidden unit every 200 steps from step 200 (to 10 units) during
  * 1500 full-batch SGD steps (lr 0.1 [R]) on MSE, by gradmax, random, zeros or gradmax-opt.

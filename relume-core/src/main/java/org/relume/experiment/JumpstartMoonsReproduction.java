@@ -15,7 +15,7 @@ import org.relume.experiment.DepthWidthExperiment.Settings;
 import org.relume.io.AtomicFiles;
 
 /**
- * The jumpstart paper's headline (Riera et al., Experiment A / Figure 2; SPEC section 1): MOONS,
+ * The jumpstart paper's headline (Riera et al., Section 4, Figure 2; REFERENCES.md §1): MOONS,
  * widths x depths of thin ReLU MLPs trained with and without the jumpstart penalty; trainable depth
  * per width beside the paper's (width 3: baseline 10 vs jumpstart 60; width 25: 30 vs 100).
  */
@@ -129,8 +129,8 @@ public final class JumpstartMoonsReproduction implements Reproduction {
         sb.append("## Notes\n\n");
         sb.append("- The penalty's negative deficits are max(0, 1 + min g), the deficits of the paper's constraints (4) and (6) "
                 + "as both reference implementations compute them; the printed eqs. (10) and (12) have a sign typo.\n");
-        sb.append("- `l1` sums all four deficits of every hidden layer (SPEC). The reference Keras code applied its regularizer "
-                + "to (xi+ + xi-)/2, i.e. half this weight per deficit.\n");
+        sb.append("- `l1` sums all four deficits of every hidden layer (the paper's 1-norm P). The reference Keras code "
+                + "applied its regularizer to (xi+ + xi-)/2, i.e. half this weight per deficit.\n");
         sb.append("- Adam follows PyTorch (eps 1e-8 added after bias correction); Keras uses eps 1e-7 before it.\n");
         sb.append("- Every row of `results.csv` has the final train/validation accuracy, final loss, and the dead units, dead points "
                 + "(training points dead at some hidden layer) and dead layers of the trained network on the training set.\n");

@@ -12,7 +12,7 @@ import org.relume.tensor.kernel.PointwiseFunctions;
 /**
  * The exact linear pieces of a network with one input on an interval, found by following
  * breakpoints layer by layer rather than by sampling (used for the compositional networks' "bends",
- * SPEC section 2).
+ * Milkert et al., Sections 3.1 and 4.3; REFERENCES.md §2).
  *
  * <p>On every interval of the current partition, each unit of the current layer is an affine
  * function p x + q of the input. A layer maps these to preactivations, splits each interval where

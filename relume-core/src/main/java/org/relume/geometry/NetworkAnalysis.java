@@ -11,7 +11,7 @@ import org.relume.tensor.Tensor;
 
 /**
  * One report of what the geometry package knows about a network (behind {@code relume analyze}):
- * the unit and point states of every hidden layer on the data (jumpstart paper, SPEC section 1),
+ * the unit and point states of every hidden layer on the data (jumpstart paper, Definitions 1-2),
  * the exact number of linear regions over a box for 1-D and 2-D inputs, and for a shallow ReLU
  * net the Sobolev semi-norm and the degeneracies of Berner, Elbrächter, Grohs (eqs. 21, C.1-C.3).
  *

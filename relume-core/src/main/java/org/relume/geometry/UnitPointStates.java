@@ -12,8 +12,8 @@ import org.relume.tensor.Var;
 
 /**
  * Dead, linear and nonlinear units and points of a ReLU network on a data set, as defined in the
- * jumpstart paper (Riera et al.; SPEC section 1). With g the preactivation and h = relu(g), a unit
- * is "on" for a sample when g &gt; 0:
+ * jumpstart paper (Riera et al., Definitions 1 and 2; REFERENCES.md §1). With g the preactivation
+ * and h = relu(g), a unit is "on" for a sample when g &gt; 0:
  * <ul>
  *   <li>unit j of layer l is <em>dead</em> if it is off for every sample, <em>linear</em> if it is
  *       on for every sample, else <em>nonlinear</em>; a layer is dead (linear) if all its units are;</li>

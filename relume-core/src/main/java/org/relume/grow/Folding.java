@@ -7,9 +7,11 @@ import org.relume.nn.Dense;
 import org.relume.nn.Network;
 import org.relume.optim.Optimizer;
 import org.relume.tensor.Tensor;
+import org.relume.tensor.kernel.CrossEntropy;
+import org.relume.tensor.kernel.PointwiseFunctions;
 
 /**
- * Grow by folding (Kang 2024, slides only; SPEC section 4), for a network with one hidden layer:
+ * Grow by folding (Kang 2024, slides; REFERENCES.md §4.2) for a network with one hidden layer:
  * <ol>
  *   <li>the <em>typical mis-predicted instance</em> x_t: weight every training point by its loss,
  *       run weighted k-means, take the cluster with the highest mean loss and its member nearest
@@ -66,30 +68,22 @@ public final class Folding {
         double[] loss = new double[n];
         double[][] dz = new double[n][c];
         int[] predicted = new int[n];
+        float[] z = logits.data();
+        float[] prob = new float[n * c];
         for (int i = 0; i < n; i++) {
-            float[] z = Arrays.copyOfRange(logits.data(), i * c, (i + 1) * c);
+            int y = labels[i];
             if (c == 1) {
-                double p = 1 / (1 + Math.exp(-z[0]));
-                int y = labels[i];
-                loss[i] = Math.max(z[0], 0) - z[0] * y + Math.log1p(Math.exp(-Math.abs(z[0])));
-                dz[i][0] = (p - y) / n;
-                predicted[i] = z[0] > 0 ? 1 : 0;
+                loss[i] = CrossEntropy.binary(z[i], y);
+                dz[i][0] = (PointwiseFunctions.sigmoid(z[i]) - y) / n;
+                predicted[i] = z[i] > 0 ? 1 : 0;
             } else {
-                double max = Double.NEGATIVE_INFINITY;
+                loss[i] = CrossEntropy.softmax(z, i * c, 1, c, y, prob);
                 int arg = 0;
                 for (int k = 0; k < c; k++) {
-                    if (z[k] > max) {
-                        max = z[k];
+                    dz[i][k] = (prob[i * c + k] - (k == y ? 1 : 0)) / n;
+                    if (z[i * c + k] > z[i * c + arg]) {
                         arg = k;
                     }
-                }
-                double sum = 0;
-                for (int k = 0; k < c; k++) {
-                    sum += Math.exp(z[k] - max);
-                }
-                loss[i] = -(z[labels[i]] - max - Math.log(sum));
-                for (int k = 0; k < c; k++) {
-                    dz[i][k] = (Math.exp(z[k] - max) / sum - (k == labels[i] ? 1 : 0)) / n;
                 }
                 predicted[i] = arg;
             }

@@ -9,8 +9,8 @@ import org.relume.tensor.Var;
 
 /**
  * The two quantities GradMax needs around hidden layer l, from one forward and backward pass on a
- * batch (Evci et al. 2022, SPEC section 4): the layer's input H [in, batch] (the previous layer's
- * activations, or the data) and dL/dZ [out', batch], the loss gradient at the next layer's
+ * batch (Evci et al. 2022, REFERENCES.md §4.1): the layer's input H [in, batch] (the previous
+ * layer's activations, or the data) and dL/dZ [out', batch], the loss gradient at the next layer's
  * preactivation. Their product G = dZ [H; 1]^T is the gradient of an auxiliary linear map
  * H -> Z that does not exist yet; a bias row of ones is included when the layer has biases.
  */

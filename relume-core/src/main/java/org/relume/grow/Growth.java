@@ -10,9 +10,10 @@ import org.relume.tensor.Tensor;
 import org.relume.tensor.kernel.PointwiseFunctions;
 
 /**
- * One growth step by GradMax or a baseline (Evci et al. 2022; SPEC section 4): k new units in a
- * hidden layer, incoming weights zero (or epsilon-random), outgoing weights per {@link GrowthMethod},
- * each of norm {@code scale} x the mean norm of the existing units' outgoing weights.
+ * One growth step by GradMax or a baseline (Evci et al. 2022; REFERENCES.md §4.1): k new units in
+ * a hidden layer, incoming weights zero (or epsilon-random), outgoing weights per
+ * {@link GrowthMethod}, each of norm {@code scale} x the mean norm of the existing units' outgoing
+ * weights.
  *
  * <p>The new units' preactivation is exactly 0, so the grown layer's relu gets derivative 1 at 0
  * (as in the reference code); otherwise their incoming weights would never move. With zero incoming

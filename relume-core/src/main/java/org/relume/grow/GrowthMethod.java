@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * How new units get their weights (SPEC section 4). Incoming weights and biases are zero, so the
- * new units output relu(0) = 0 and the function is unchanged; they differ in the outgoing weights:
+ * How new units get their weights (REFERENCES.md §4.1). Incoming weights and biases are zero, so
+ * the new units output relu(0) = 0 and the function is unchanged; they differ in the outgoing
+ * weights:
  * <ul>
  *   <li>{@code gradmax}: the top-k left singular vectors of G = dZ [H; 1]^T (Evci et al. 2022),
  *       which maximize the gradient norm of the new incoming weights, W_out^T G;</li>

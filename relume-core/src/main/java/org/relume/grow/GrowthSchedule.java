@@ -3,7 +3,7 @@ package org.relume.grow;
 import java.util.Locale;
 
 /**
- * When and where to grow (SPEC section 4): every {@code every} optimizer steps from step
+ * When and where to grow (REFERENCES.md §4.1): every {@code every} optimizer steps from step
  * {@code start}, {@code times} times, {@code units} units each, into a fixed hidden layer, the hidden
  * layers in turn, or the layer whose G has the largest top singular value; or, with a plateau
  * trigger, whenever the training loss improved by less than {@code plateauFraction} (relative)

@@ -1,8 +1,8 @@
 package org.relume.grow;
 
 /**
- * Leading left singular vectors of a small matrix G (GradMax, Evci et al. 2022, SPEC section 4),
- * as the leading eigenvectors of the symmetric G G^T by the cyclic Jacobi method.
+ * Leading left singular vectors of a small matrix G (GradMax, Evci et al. 2022, REFERENCES.md
+ * §4.1), as the leading eigenvectors of the symmetric G G^T by the cyclic Jacobi method.
  *
  * <p>Written here rather than taken from a linear-algebra library: G G^T is tiny (outputs x
  * outputs of one layer), Jacobi is short, unconditionally stable and accurate to rounding on

@@ -12,8 +12,8 @@ import org.relume.tensor.kernel.PointwiseFunction;
 import org.relume.tensor.kernel.PointwiseFunctions;
 
 /**
- * Function-preserving network surgery for growth (SPEC section 4; GradMax, Evci et al. 2022; grow by
- * folding, Kang 2024): widen a hidden layer, and insert a layer that computes the identity.
+ * Function-preserving network surgery for growth (REFERENCES.md §4; GradMax, Evci et al. 2022;
+ * grow by folding, Kang 2024): widen a hidden layer, and insert a layer that computes the identity.
  *
  * <p>Parameters that change size keep their {@link Var} identity: their values are replaced by the
  * resized tensors and the optimizer's state is remapped element by element, so existing weights keep

@@ -12,8 +12,8 @@ import org.relume.tensor.Var;
 import org.relume.train.Regularizer;
 
 /**
- * Jumpstart regularization (Riera, Rey, Serra, Puertas, Serra, "Training thin and deep neural
- * networks: jumpstart regularization"; SPEC section 1, eqs. 3-12). With margin 1, for every
+ * Jumpstart regularization (Riera, Rey, Serra, Puertas, Pujol, "Training Thinner and Deeper Neural
+ * Networks: Jumpstart Regularization", eqs. 3-12; REFERENCES.md §1). With margin 1, for every
  * penalized layer and the current batch:
  * <pre>
  *   unit j:   xi+_j  = max(0, 1 - max_x g_j(x))     xi-_j  = max(0, 1 + min_x g_j(x))

@@ -14,7 +14,7 @@ import org.relume.tensor.kernel.PointwiseFunction;
 
 /**
  * A fully connected layer, h = f(W x + b), with W of shape [out, in] and b of shape [out], on
- * feature-major inputs [in, batch] (the SPEC's notation g^l = W^l h^{l-1} + b^l, h^l = f(g^l)).
+ * feature-major inputs [in, batch] (REFERENCES.md notation g^l = W^l h^{l-1} + b^l, h^l = f(g^l)).
  */
 public final class Dense implements Layer {
     private final Var weight;

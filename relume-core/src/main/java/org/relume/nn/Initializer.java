@@ -15,7 +15,7 @@ import org.relume.tensor.Tensor;
  *   <li>kaiming_uniform (He et al. 2015, PyTorch's kaiming_uniform_ for relu): W ~ U(-l, l), l = sqrt(6 / in); b = 0.</li>
  *   <li>kaiming_normal: W ~ N(0, 2 / in); b = 0.</li>
  *   <li>torch_default (PyTorch's nn.Linear): W, b ~ U(-1/sqrt(in), 1/sqrt(in)).</li>
- *   <li>rai (Lu et al. 2019, randomized asymmetric initialization; SPEC section 2):
+ *   <li>rai (Lu et al. 2019, randomized asymmetric initialization; REFERENCES.md §2):
  *       V = N(0, 1)[out, in+1] * 0.6007 / sqrt(in); in every row one index k, uniform in 0..in,
  *       gets V[j, k] ~ Beta(2, 1); W = V[:, :in], b = V[:, in].</li>
  *   <li>raai (Singh &amp; Sreejith 2021) <b>[R]</b>, a reconstruction: each row's weights are Gaussian

@@ -1,5 +1,6 @@
 package org.relume.tensor;
 
+import org.relume.tensor.kernel.CrossEntropy;
 import org.relume.tensor.kernel.PointwiseFunctions;
 
 /**
@@ -12,6 +13,7 @@ import org.relume.tensor.kernel.PointwiseFunctions;
  *   <li>softmax cross-entropy on logits [classes, batch] with integer labels:
  *       mean of -log softmax(z)[label]; dz = (softmax(z) - onehot) / batch.</li>
  * </ul>
+ * Both cross-entropies come from {@link CrossEntropy}, which evaluation and growth use too.
  */
 public final class LossOps {
     private LossOps() {}
@@ -46,8 +48,7 @@ public final class LossOps {
         float[] td = target.data();
         double s = 0;
         for (int i = 0; i < n; i++) {
-            double zi = zd[i];
-            s += Math.max(zi, 0) - zi * td[i] + Math.log1p(Math.exp(-Math.abs(zi)));
+            s += CrossEntropy.binary(zd[i], td[i]);
         }
         boolean grad = tape.needsGrad(logits);
         Var out = tape.allocScalar(grad);
@@ -74,9 +75,9 @@ public final class LossOps {
         boolean grad = tape.needsGrad(logits);
         Var out = tape.allocScalar(grad);
         Node node = grad ? tape.record(SOFTMAX_CE, out, logits, null, null) : null;
-        Tensor prob = node != null ? node.scratch(classes, batch) : Tensor.zeros(classes, batch);
+        // Only the backward needs the probabilities; without it there is nowhere to keep them.
+        float[] pd = node != null ? node.scratch(classes, batch).data() : null;
         float[] zd = z.data();
-        float[] pd = prob.data();
         double total = 0;
         for (int j = 0; j < batch; j++) {
             int label = labels[j];
@@ -84,20 +85,7 @@ public final class LossOps {
                 throw new IllegalArgumentException("softmax cross-entropy: label " + label + " of sample " + j
                         + " is outside [0, " + classes + ")");
             }
-            float max = Float.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                max = Math.max(max, zd[c * batch + j]);
-            }
-            double sum = 0;
-            for (int c = 0; c < classes; c++) {
-                double e = Math.exp(zd[c * batch + j] - max);
-                pd[c * batch + j] = (float) e;
-                sum += e;
-            }
-            for (int c = 0; c < classes; c++) {
-                pd[c * batch + j] = (float) (pd[c * batch + j] / sum);
-            }
-            total += -(zd[label * batch + j] - max - Math.log(sum));
+            total += CrossEntropy.softmax(zd, j, batch, classes, label, pd);
         }
         out.value().data()[0] = batch == 0 ? 0f : (float) (total / batch);
         if (node != null) {

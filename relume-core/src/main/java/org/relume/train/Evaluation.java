@@ -5,12 +5,13 @@ import org.relume.data.Task;
 import org.relume.loss.Loss;
 import org.relume.nn.Network;
 import org.relume.tensor.Tensor;
+import org.relume.tensor.kernel.CrossEntropy;
 import org.relume.tensor.kernel.PointwiseFunctions;
 
 /**
  * A network's loss and metric on a whole data set, computed in double from its raw outputs:
  * accuracy for classification (logit &gt; 0 for binary, arg-max for multiclass), mean squared
- * error for regression.
+ * error for regression. The cross-entropies are the training losses' own ({@link CrossEntropy}).
  */
 public record Evaluation(double loss, double accuracy, double mse, int samples) {
 
@@ -40,7 +41,7 @@ public record Evaluation(double loss, double accuracy, double mse, int samples) 
                     correct++;
                 }
                 if (loss == Loss.BINARY_CROSS_ENTROPY) {
-                    lossSum += Math.max(z, 0) - z * y + Math.log1p(Math.exp(-Math.abs(z)));
+                    lossSum += CrossEntropy.binary(z, y);
                 } else {
                     sq += (z - y) * (z - y);
                 }
@@ -57,11 +58,7 @@ public record Evaluation(double loss, double accuracy, double mse, int samples) 
                 if (arg == y) {
                     correct++;
                 }
-                double sum = 0;
-                for (int c = 0; c < k; c++) {
-                    sum += Math.exp(o[i * k + c] - max);
-                }
-                lossSum += -(o[i * k + y] - max - Math.log(sum));
+                lossSum += CrossEntropy.softmax(o, i * k, 1, k, y, null);
             }
         }
         double mse = task == Task.REGRESSION ? sq / ((double) n * k) : Double.NaN;

@@ -8,7 +8,7 @@ import org.relume.tensor.Var;
  * A map from free parameters to a network's weights, trained through the ordinary loop: the
  * optimizer updates the free parameters, the network's weights are rebuilt from them after every
  * step, and gradients flow back through the map's vector-Jacobian product. The compositional
- * networks' peak reparameterization (SPEC section 2) is one.
+ * networks' peak reparameterization (REFERENCES.md §2) is one.
  *
  * <p>Call order in the trainer: {@link #build} once before the first batch; then per batch:
  * forward and backward on the network (its parameters receive gradients), {@link #pullBack}

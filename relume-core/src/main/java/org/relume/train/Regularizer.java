@@ -8,8 +8,8 @@ import org.relume.tensor.Var;
 
 /**
  * A term added to the task loss, computed on the tape so its gradient flows with the rest. It may
- * read the current batch's preactivations (jumpstart, SPEC section 1) or the parameters directly
- * (balance and redundancy penalties, SPEC section 5). The trainer adds whatever this returns and
+ * read the current batch's preactivations (jumpstart, REFERENCES.md §1) or the parameters directly
+ * (balance and redundancy penalties, REFERENCES.md §5). The trainer adds whatever this returns and
  * logs its value under {@link #name()}; it knows nothing else about it.
  */
 public interface Regularizer {

@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * leaky relu, sigmoid, tanh, softplus, softsign, elu, swish (x * sigmoid(x)) and identity.
  *
  * <p>The derivative of relu at 0 matters in this field: GradMax's new neurons start with
- * preactivation exactly 0 and only move if relu'(0) = 1 (SPEC section 4), while the usual
+ * preactivation exactly 0 and only move if relu'(0) = 1 (REFERENCES.md §4.1), while the usual
  * convention (PyTorch, Keras) is relu'(0) = 0.
  */
 public final class PointwiseFunctions {
