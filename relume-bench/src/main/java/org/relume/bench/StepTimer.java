@@ -3,24 +3,26 @@ package org.relume.bench;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.relume.data.Batch;
+import org.relume.data.Batcher;
+import org.relume.data.Dataset;
 import org.relume.jumpstart.Aggregation;
 import org.relume.jumpstart.Jumpstart;
+import org.relume.loss.Loss;
 import org.relume.nn.Activations;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
-import org.relume.nn.Preactivation;
 import org.relume.optim.Adam;
-import org.relume.tensor.ArithmeticOps;
-import org.relume.tensor.LossOps;
-import org.relume.tensor.Tape;
 import org.relume.tensor.Tensor;
-import org.relume.tensor.Var;
+import org.relume.train.Regularizer;
+import org.relume.train.TrainingStep;
 
 /**
- * Times Relume's training step on a workload exactly as the trainer runs it (tape reset, forward
- * with preactivations when jumpstart needs them, loss, backward, Adam), step by step with
- * System.nanoTime after an untimed warm-up that also lets the JIT compile; reports the median.
+ * Times Relume's training step on a workload exactly as the trainer runs it (the trainer's own
+ * {@link TrainingStep}: forward with preactivations when jumpstart needs them, loss, backward,
+ * Adam), step by step with System.nanoTime after an untimed warm-up that also lets the JIT
+ * compile; reports the median.
  */
 public final class StepTimer {
     private StepTimer() {}
@@ -45,46 +47,46 @@ public final class StepTimer {
         return steps % 2 == 1 ? t[steps / 2] : 0.5 * (t[steps / 2 - 1] + t[steps / 2]);
     }
 
-    /** One training step of the workload on fixed random data, as a closure (also used by the JMH benchmarks). */
+    /**
+     * One training step of the workload on fixed random data, as a closure (also used by the JMH
+     * benchmarks): the trainer's own {@link TrainingStep} on one full batch.
+     */
     public static Runnable step(Workload w, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] widths = new int[w.depth];
         Arrays.fill(widths, w.width);
         Network net = Mlp.builder().inputs(w.inputs).hidden(widths).outputs(w.outputs).activation(Activations.relu())
                 .init(Initializer.TORCH_DEFAULT).seed(seed).build();
-        Tensor x = Tensor.zeros(w.inputs, w.batch);
-        for (int i = 0; i < x.numel(); i++) {
-            x.data()[i] = (float) r.nextGaussian();
+        float[] x = new float[w.batch * w.inputs];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
         }
-        Tensor y = Tensor.zeros(w.outputs, w.batch);
-        int[] labels = new int[w.batch];
-        for (int i = 0; i < w.batch; i++) {
-            labels[i] = r.nextInt(w.outputs);
-            for (int o = 0; o < w.outputs; o++) {
-                y.data()[o * w.batch + i] = w.loss.equals("mse") ? (float) r.nextGaussian() : (r.nextBoolean() ? 1f : 0f);
+        Tensor features = Tensor.wrap(x, w.batch, w.inputs);
+        Dataset data;
+        Loss loss;
+        if (w.loss.equals("mse")) {
+            float[] y = new float[w.batch * w.outputs];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = (float) r.nextGaussian();
             }
+            data = Dataset.regression(w.id(), features, Tensor.wrap(y, w.batch, w.outputs));
+            loss = Loss.MSE;
+        } else {
+            int classes = w.loss.equals("ce") ? w.outputs : 2;
+            int[] labels = new int[w.batch];
+            for (int i = 0; i < w.batch; i++) {
+                labels[i] = r.nextInt(classes);
+            }
+            data = w.loss.equals("ce") ? Dataset.multiclass(w.id(), features, labels, classes)
+                    : Dataset.classification(w.id(), features, labels, classes);
+            loss = w.loss.equals("ce") ? Loss.SOFTMAX_CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
         }
-        Var input = Var.constant(x);
-        List<Var> params = net.parameters();
-        Adam adam = new Adam(1e-3);
-        Tape tape = new Tape();
-        Jumpstart jumpstart = w.loss.equals("bce+jumpstart") ? new Jumpstart(Aggregation.L1, 1e-4, false) : null;
-        List<Preactivation> pre = new java.util.ArrayList<>();
-        java.util.function.Consumer<Preactivation> sink = jumpstart != null ? pre::add : null;
-        return () -> {
-            tape.reset();
-            pre.clear();
-            Var out = net.forward(tape, input, sink);
-            Var loss = switch (w.loss) {
-                case "mse" -> LossOps.mse(tape, out, y);
-                case "ce" -> LossOps.softmaxCrossEntropy(tape, out, labels);
-                default -> ArithmeticOps.add(tape, LossOps.bceWithLogits(tape, out, y), jumpstart.penalty(tape, pre, net));
-            };
-            for (Var p : params) {
-                p.zeroGrad();
-            }
-            tape.backward(loss);
-            adam.step(params);
-        };
+        List<Regularizer> regularizers = w.loss.equals("bce+jumpstart")
+                ? List.of(new Jumpstart(Aggregation.L1, 1e-4, false)) : List.of();
+        Batcher batcher = new Batcher(data, 0, false, seed);
+        batcher.startEpoch();
+        Batch batch = batcher.batch(0);
+        TrainingStep step = new TrainingStep(net, loss, regularizers, new Adam(1e-3), null);
+        return () -> step.run(batch);
     }
 }

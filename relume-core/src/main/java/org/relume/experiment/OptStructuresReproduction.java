@@ -290,14 +290,16 @@ public final class OptStructuresReproduction implements Reproduction {
                 Arrays.toString(s.depths()), s.epochs()));
         md.append("- HB: beta = 0.3 (eq. 11); AGD: beta_k from the theta sequence (eq. 12); AGD2: h_{k+1,j} of eq. 5 (eq. 13); "
                 + "ADMM: eq. 14 with x'_0 = x_0\n");
-        md.append(String.format(Locale.ROOT, "- **reconstructed** (the paper gives none): Adam, learning rate %g, batch %d, "
+        md.append(String.format(Locale.ROOT, "- **reconstructed** (the paper gives none): Adam, learning rate %s, batch %d, "
                 + "reshuffled every epoch, Glorot-uniform weights and zero biases; ADMM gives each of its two paths its own W "
-                + "(as DMRNet's branches do), so it has twice the weights of the others%n", s.learningRate(), s.batchSize()));
+                + "(as DMRNet's branches do), so it has twice the weights of the others%n", Double.toString(s.learningRate()),
+                s.batchSize()));
         md.append(String.format(Locale.ROOT, "- wall time %.0f s on %d worker thread(s); generated %s%n", wall, ctx.threads(),
                 Instant.now()));
         if (ctx.quick()) {
-            md.append("\nThe quick profile trains on 1,000 pairs for few epochs: its numbers show the structures run and "
-                    + "how they compare early in training, not the paper's converged table.\n");
+            md.append(String.format(Locale.ROOT, "%nThe quick profile trains on %,d pairs for %d epochs: its numbers show the "
+                    + "structures run and how they compare early in training, not the paper's converged table.%n",
+                    s.samples(), s.epochs()));
         }
         return md.toString();
     }
