@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.relume.data.DataSources;
 import org.relume.experiment.DepthWidthAnalysis;
 import org.relume.experiment.DepthWidthExperiment;
 import org.relume.experiment.DepthWidthExperiment.Cell;
@@ -80,6 +81,12 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    private static void requireDistinct(String flag, List<?> values) {
+        if (new java.util.HashSet<>(values).size() != values.size()) {
+            throw new IllegalArgumentException(flag + " lists a value twice (" + values + "); each cell would be trained and recorded twice");
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         if (epochs <= 0) {
@@ -88,9 +95,21 @@ final class SweepCommand implements Callable<Integer> {
         if (!(lr > 0)) {
             throw new IllegalArgumentException("--lr must be positive, got " + lr);
         }
+        if (threads != null && threads <= 0) {
+            throw new IllegalArgumentException("--threads must be positive, got " + threads);
+        }
+        requireDistinct("--widths", widths);
+        requireDistinct("--depths", depths);
+        requireDistinct("--methods", methods);
+        requireDistinct("--seeds", seeds);
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         Settings settings = new Settings(data, epochs, lr, Initializer.byName(init), 0, Aggregation.byName(aggregation), lambda);
         List<Cell> cells = Sweep.grid(methods, widths, depths, seeds);
+        // A bad data spec or file fails here, once, rather than in every cell after the output exists.
+        DataSources.load(DataSources.Request.of(data, 1));
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file; give a directory");
+        }
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "sweep    %d cells: methods %s, widths %s, depths %s, seeds %s; %d threads%n",
                 cells.size(), methods, widths, depths, seeds, workers);
@@ -109,6 +128,10 @@ final class SweepCommand implements Callable<Integer> {
             progress.end();
         }
         DepthWidthAnalysis a = new DepthWidthAnalysis(r.outcomes());
+        if (a.failedRuns() == r.outcomes().size()) {
+            Object error = r.outcomes().get(0).error();
+            throw new IllegalStateException("every cell failed (the first: " + error + "); see " + out.resolve("results.csv"));
+        }
         a.writeHeatmaps(out.resolve("heatmap.png"), out.resolve("heatmap.svg"));
         o.println();
         o.print(a.trainableDepthTable());

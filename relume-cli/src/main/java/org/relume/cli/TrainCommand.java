@@ -38,6 +38,7 @@ import org.relume.plot.Figures;
 import org.relume.optim.LearningRateSchedule;
 import org.relume.optim.Optimizer;
 import org.relume.optim.Sgd;
+import org.relume.tensor.Memory;
 import org.relume.tensor.kernel.PointwiseFunction;
 import org.relume.train.RunSeeds;
 import org.relume.train.TrainConfig;
@@ -289,6 +290,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Network buildNetwork(Dataset train, PointwiseFunction act, Initializer initializer, long initSeed) {
+        requireMemory(train);
         if (structure == null) {
             int[] hidden = widths != null ? widths : filled(depth, width);
             return Mlp.builder().inputs(train.inputs()).hidden(hidden).outputs(train.outputs())
@@ -297,6 +299,32 @@ final class TrainCommand implements Callable<Integer> {
         Structure s = Structure.parse(structure);
         Structures.Options options = new Structures.Options(beta == null ? Double.NaN : beta, learnableCoefficients);
         return Structures.forTask(s, options, train.inputs(), width, depth, train.outputs(), act, initializer, initSeed);
+    }
+
+    /**
+     * Refuses, before allocating, a network whose weights, gradients, Adam moments and per-batch
+     * activations cannot fit in the heap (a 20000-wide layer needs 6 GB).
+     */
+    private void requireMemory(Dataset train) {
+        int[] hidden = widths != null ? widths : filled(depth, width);
+        long perLayer = structure == null ? 1 : Structure.parse(structure).layersPerStep();
+        long params = 0;
+        long units = 0;
+        int previous = train.inputs();
+        for (int i = 0; i < hidden.length; i++) {
+            long copies = i == 0 ? 1 : perLayer;
+            params = saturatingAdd(params, Memory.product(copies, previous + 1L, hidden[i]));
+            units = saturatingAdd(units, Memory.product(copies, hidden[i]));
+            previous = hidden[i];
+        }
+        params = saturatingAdd(params, Memory.product(previous + 1L, train.outputs()));
+        long rows = batchSize > 0 ? Math.min(batchSize, train.size()) : Math.min(train.size(), 1024);
+        long bytes = saturatingAdd(Memory.product(params, 4, 4), Memory.product(units, rows, 4, 4));
+        Memory.require("a network of " + (params < 0 ? "more than 2^63" : params) + " parameters", bytes);
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        return a < 0 || b < 0 || a > Long.MAX_VALUE - b ? -1 : a + b;
     }
 
     private void validateFlags() {
@@ -328,6 +356,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (epochs < 0) {
             throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
+        }
+        if (batchSize < 0) {
+            throw new IllegalArgumentException("--batch-size must be 0 (automatic) or positive, got " + batchSize);
         }
         if (validateEvery <= 0) {
             throw new IllegalArgumentException("--validate-every must be positive, got " + validateEvery);

@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.relume.tensor.Memory;
 import org.relume.tensor.Tensor;
 
 /**
@@ -39,6 +40,9 @@ import org.relume.tensor.Tensor;
 public final class CsvReader {
     /** The most distinct whole-number labels that still read as classes when the task is automatic. */
     public static final int MAX_AUTO_CLASSES = 100;
+
+    /** Far beyond any table row (a 10,000-column row of 20-digit numbers is 210,000 characters). */
+    public static final int MAX_LINE_CHARS = 1_000_000;
 
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
     private static final Pattern NON_FINITE = Pattern.compile("[+-]?(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
@@ -129,6 +133,7 @@ public final class CsvReader {
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException("CSV file " + source + " is a directory, expected a file");
         }
+        requireRegularFile(file, source);
         // InputStreamReader replaces malformed bytes instead of throwing, so that the user learns the
         // line of a bad byte rather than only that the file is not UTF-8.
         try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8)) {
@@ -145,7 +150,7 @@ public final class CsvReader {
      * error messages.
      */
     public static Result read(Reader reader, String source, Options options) throws IOException {
-        List<Line> lines = contentLines(reader);
+        List<Line> lines = contentLines(reader, source);
         if (lines.isEmpty()) {
             throw DataFormatException.inFile(source, "the file is empty: expected a header or data rows "
                     + "(blank lines and lines starting with '#' are skipped)");
@@ -237,8 +242,9 @@ public final class CsvReader {
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException("CSV file " + source + " is a directory, expected a file");
         }
+        requireRegularFile(file, source);
         try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8)) {
-            List<Line> lines = contentLines(reader);
+            List<Line> lines = contentLines(reader, source);
             if (lines.isEmpty()) {
                 throw DataFormatException.inFile(source, "the file is empty: expected a header or data rows");
             }
@@ -276,14 +282,35 @@ public final class CsvReader {
         }
     }
 
+    /**
+     * Refuses pipes, devices and sockets (reading /dev/zero or a FIFO never ends) and files larger than
+     * the heap could hold once parsed.
+     */
+    private static void requireRegularFile(Path file, String source) {
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("CSV file " + source + " is not a regular file (a pipe, device or socket)");
+        }
+        try {
+            if (Files.exists(file)) {
+                // Lines become Java strings (2 bytes a character) before the numbers are parsed.
+                Memory.require("reading CSV file " + source + " (" + Files.size(file) + " bytes)",
+                        Memory.product(Files.size(file), 3));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read CSV file " + source + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A non-blank, non-comment line and its 1-based number in the file. */
     private record Line(long number, String text) {}
 
-    private static List<Line> contentLines(Reader reader) throws IOException {
+    private static List<Line> contentLines(Reader reader, String source) throws IOException {
         BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
         List<Line> lines = new ArrayList<>();
         long number = 0;
-        for (String text = in.readLine(); text != null; text = in.readLine()) {
+        StringBuilder buffer = new StringBuilder();
+        for (String text = boundedLine(in, buffer, source, number + 1); text != null;
+             text = boundedLine(in, buffer, source, number + 1)) {
             number++;
             if (number == 1 && text.startsWith("\uFEFF")) {
                 text = text.substring(1); // a byte-order mark some spreadsheet programs write
@@ -294,6 +321,30 @@ public final class CsvReader {
             }
         }
         return lines;
+    }
+
+    /**
+     * The next line without its terminator, or null at the end; a line longer than
+     * {@link #MAX_LINE_CHARS} is refused, so a binary file or a stream without newlines cannot fill
+     * the heap one line at a time.
+     */
+    private static String boundedLine(BufferedReader in, StringBuilder buffer, String source, long number) throws IOException {
+        buffer.setLength(0);
+        int c = in.read();
+        if (c < 0) {
+            return null;
+        }
+        while (c >= 0 && c != '\n') {
+            if (c != '\r') {
+                buffer.append((char) c);
+            }
+            if (buffer.length() > MAX_LINE_CHARS) {
+                throw DataFormatException.atLine(source, number, "longer than " + MAX_LINE_CHARS
+                        + " characters without a line break; not a CSV table");
+            }
+            c = in.read();
+        }
+        return buffer.toString();
     }
 
     /** The candidate that occurs most often outside quotes; ',' when none occurs. */

@@ -1,6 +1,7 @@
 package org.relume.data;
 
 import java.util.SplittableRandom;
+import org.relume.tensor.Memory;
 import org.relume.tensor.Tensor;
 
 /**
@@ -40,6 +41,8 @@ public final class Moons {
         if (!(noise >= 0) || Double.isInfinite(noise)) {
             throw new IllegalArgumentException("moons noise must be a finite number >= 0, got " + noise);
         }
+        // Coordinates in double, then the float features, labels and a shuffle order.
+        Memory.require("moons with n = " + n, Memory.product(n, 2 * 8 + 2 * 4 + 4 + 4 + 16));
         int outer = n / 2;
         int inner = n - outer;
         double[] x = new double[n];

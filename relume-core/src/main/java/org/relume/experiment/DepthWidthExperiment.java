@@ -128,7 +128,7 @@ public final class DepthWidthExperiment {
 
     public static final java.util.List<String> COLUMNS = java.util.List.of("method", "width", "depth", "seed",
             "train_accuracy", "validation_accuracy", "final_loss", "dead_units", "dead_points", "dead_layers",
-            "seconds", "status", "error");
+            "seconds", "status", "error", "settings");
 
     /** Runs one cell on the calling thread; failures (divergence, bad settings) become an Outcome with an error. */
     public static Outcome run(Cell cell, Settings s) {

@@ -17,7 +17,7 @@ import org.relume.io.AtomicFiles;
  *
  * <p>Opening an existing file keeps every complete row whose header matches and drops a torn last
  * line (a crash mid-write), rewriting the file atomically; new rows are appended and flushed as
- * they arrive. Values never contain the separator: text fields have commas and newlines replaced.
+ * they arrive. Text values with commas or quotes are quoted as RFC 4180 says.
  */
 public final class ResultsCsv implements AutoCloseable {
     private final Path file;
@@ -43,11 +43,11 @@ public final class ResultsCsv implements AutoCloseable {
             }
             // The last element is the text after the final newline: empty, or a torn row.
             for (int i = 1; i < lines.length - 1; i++) {
-                String[] f = lines[i].split(",", -1);
-                if (f.length == header.size()) {
+                List<String> f = fields(lines[i]);
+                if (f != null && f.size() == header.size()) {
                     Map<String, String> row = new LinkedHashMap<>();
-                    for (int c = 0; c < f.length; c++) {
-                        row.put(header.get(c), f[c]);
+                    for (int c = 0; c < f.size(); c++) {
+                        row.put(header.get(c), f.get(c));
                     }
                     rows.add(row);
                 }
@@ -88,11 +88,52 @@ public final class ResultsCsv implements AutoCloseable {
         return sb.append('\n').toString();
     }
 
+    /**
+     * RFC 4180 quoting where a value holds a comma or a quote, so error messages and settings keep
+     * their commas; line breaks become spaces, so every row stays one line (which the torn-row rule
+     * above relies on).
+     */
     private static String clean(Object v) {
         if (v instanceof Double d) {
             return org.relume.train.TrainingHistory.format(d);
         }
-        return v.toString().replace(',', ';').replace('\n', ' ').replace('\r', ' ');
+        String text = v.toString().replace('\n', ' ').replace('\r', ' ');
+        if (text.indexOf(',') < 0 && text.indexOf('"') < 0) {
+            return text;
+        }
+        return '"' + text.replace("\"", "\"\"") + '"';
+    }
+
+    /** The fields of one row, or null for a row whose quotes do not close (a torn or foreign line). */
+    static List<String> fields(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"' && field.length() == 0) {
+                quoted = true;
+            } else if (c == ',') {
+                out.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        if (quoted) {
+            return null;
+        }
+        out.add(field.toString());
+        return out;
     }
 
     public Path file() {

@@ -23,8 +23,9 @@ import org.relume.tensor.kernel.Parallelism;
  * Trains every cell of a depth x width grid, one network per core: cells run on a fixed pool of
  * worker threads, each with kernel splitting disabled, so two cores train two networks at once.
  * Each finished cell is appended to {@code results.csv} at once; rerunning with the same file skips
- * the cells already there, so an interrupted sweep resumes where it stopped. A failed cell is
- * recorded with its error and the sweep goes on.
+ * the cells already there, so an interrupted sweep resumes where it stopped. Every row records the
+ * settings it was trained with, and a file holding rows of other settings is refused rather than
+ * resumed. A failed cell is recorded with its error and the sweep goes on.
  */
 public final class Sweep {
     private final Settings settings;
@@ -73,7 +74,14 @@ public final class Sweep {
             for (Cell c : cells) {
                 wanted.add(c.key());
             }
+            String ours = settings.describe();
             for (Map<String, String> row : csv.existingRows()) {
+                String theirs = row.get("settings");
+                if (!ours.equals(theirs)) {
+                    // Resuming would mix cells trained two ways under one heatmap and sweep.json.
+                    throw new IllegalArgumentException(resultsCsv + " holds cells trained with other settings ("
+                            + theirs + "; now: " + ours + "); use another output directory or remove the file");
+                }
                 try {
                     Outcome o = Outcome.fromRow(row);
                     if (wanted.contains(o.cell().key())) {
@@ -102,7 +110,9 @@ public final class Sweep {
                     futures.add(pool.submit(() -> {
                         Outcome outcome = Parallelism.callSingleThreaded(() -> DepthWidthExperiment.run(c, settings));
                         try {
-                            csv.append(outcome.row());
+                            Map<String, Object> row = outcome.row();
+                            row.put("settings", settings.describe());
+                            csv.append(row);
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
