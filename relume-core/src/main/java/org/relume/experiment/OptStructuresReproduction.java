@@ -101,8 +101,9 @@ public final class OptStructuresReproduction implements Reproduction {
                         s.depths().length * STRUCTURES.size());
                 log.flush();
             }
-            // Deepest first, so the longest cells do not start last and leave a core idle.
-            for (int d = s.depths().length - 1; d >= 0; d--) {
+            // Shallowest first: the full profile runs for hours, and an interrupted run then holds
+            // whole rows of the table rather than scattered cells.
+            for (int d = 0; d < s.depths().length; d++) {
                 int depth = s.depths()[d];
                 for (Structure structure : STRUCTURES) {
                     if (done.contains(structure.id() + "@" + depth)) {

@@ -1,7 +1,6 @@
 package org.relume.tensor.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Gemm {
     private Gemm() {}
 
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = Lanes.SPECIES;
     static final int L = S.length();
     /** Rows of the micro-kernel's register block. */
     public static final int MR = 6;
@@ -143,10 +142,15 @@ public final class Gemm {
             }
             if (nv < n) {
                 if (n >= L) {
+                    // The window's last n - nv columns start from C, like the main body, so every
+                    // column is rounded the same way whichever lane count put it in the tail.
                     float[] w = tailScratch();
-                    rows4x1(k, a, a0, sp, si, b, bOff + n - L, ldb, false, w, 0, L);
                     for (int r = 0; r < 4; r++) {
-                        copyTail(w, r * L + L - (n - nv), c, c0 + r * ldc + nv, n - nv, accumulate);
+                        startTail(w, r * L, L - (n - nv), c, c0 + r * ldc + nv, n - nv, accumulate);
+                    }
+                    rows4x1(k, a, a0, sp, si, b, bOff + n - L, ldb, true, w, 0, L);
+                    for (int r = 0; r < 4; r++) {
+                        copyTail(w, r * L + L - (n - nv), c, c0 + r * ldc + nv, n - nv);
                     }
                 } else {
                     for (int r = 0; r < 4; r++) {
@@ -164,8 +168,9 @@ public final class Gemm {
             if (nv < n) {
                 if (n >= L) {
                     float[] w = tailScratch();
-                    row1(k, a, a0, sp, b, bOff + n - L, ldb, false, w, 0);
-                    copyTail(w, L - (n - nv), c, c0 + nv, n - nv, accumulate);
+                    startTail(w, 0, L - (n - nv), c, c0 + nv, n - nv, accumulate);
+                    row1(k, a, a0, sp, b, bOff + n - L, ldb, true, w, 0);
+                    copyTail(w, L - (n - nv), c, c0 + nv, n - nv);
                 } else {
                     scalarTail(nv, n, k, a, a0, sp, b, bOff, ldb, accumulate, c, c0);
                 }
@@ -258,11 +263,19 @@ public final class Gemm {
         return TAIL.get();
     }
 
-    /** c[at .. at+count) (+)= w[from .. from+count). */
-    private static void copyTail(float[] w, int from, float[] c, int at, int count, boolean accumulate) {
-        for (int q = 0; q < count; q++) {
-            c[at + q] = accumulate ? c[at + q] + w[from + q] : w[from + q];
+    /** w[base .. base+skip) = 0 and w[base+skip .. +count) = C's values (or 0 when not accumulating). */
+    private static void startTail(float[] w, int base, int skip, float[] c, int at, int count, boolean accumulate) {
+        for (int q = 0; q < skip; q++) {
+            w[base + q] = 0f;
         }
+        for (int q = 0; q < count; q++) {
+            w[base + skip + q] = accumulate ? c[at + q] : 0f;
+        }
+    }
+
+    /** c[at .. at+count) = w[from .. from+count). */
+    private static void copyTail(float[] w, int from, float[] c, int at, int count) {
+        System.arraycopy(w, from, c, at, count);
     }
 
     private static void scalarTail(int from, int n, int k, float[] a, int a0, int sp,
@@ -287,7 +300,8 @@ public final class Gemm {
     private static void smallDotForm(int m, int n, int k, float[] a, int aOff, int lda,
                                      float[] b, int bOff, int ldb, boolean accumulate,
                                      float[] c, int cOff, int ldc) {
-        if (n >= L / 2) {
+        // A fixed threshold, not one in lanes: which form runs decides the order of the sums.
+        if (n >= Lanes.LOGICAL / 2) {
             int npad = (n + L - 1) / L * L;
             float[][] s = smallScratch(k * npad, m * npad);
             float[] bt = s[0];
@@ -315,19 +329,11 @@ public final class Gemm {
             }
             return;
         }
-        final int kv = k - k % L;
         for (int i = 0; i < m; i++) {
             final int ar = aOff + i * lda;
             for (int j = 0; j < n; j++) {
                 final int br = bOff + j * ldb;
-                FloatVector acc = FloatVector.zero(S);
-                for (int p = 0; p < kv; p += L) {
-                    acc = FloatVector.fromArray(S, a, ar + p).fma(FloatVector.fromArray(S, b, br + p), acc);
-                }
-                float sum = acc.reduceLanes(VectorOperators.ADD);
-                for (int p = kv; p < k; p++) {
-                    sum = Math.fma(a[ar + p], b[br + p], sum);
-                }
+                float sum = Lanes.dot(a, ar, b, br, k);
                 int ci = cOff + i * ldc + j;
                 c[ci] = accumulate ? c[ci] + sum : sum;
             }

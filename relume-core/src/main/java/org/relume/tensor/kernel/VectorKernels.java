@@ -1,7 +1,6 @@
 package org.relume.tensor.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -11,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorKernels {
     private VectorKernels() {}
 
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final int L = S.length();
 
     /** y[i] += x[i]. x: not modified; y: modified. */
@@ -42,32 +41,14 @@ public final class VectorKernels {
         }
     }
 
-    /** Sum of x[off .. off+n), accumulated in vector lanes then reduced. x: not modified. */
+    /** Sum of x[off .. off+n), in an order independent of the vector width ({@link Lanes}). x: not modified. */
     public static float sum(float[] x, int off, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            acc = acc.add(FloatVector.fromArray(S, x, off + i));
-        }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            s += x[off + i];
-        }
-        return s;
+        return Lanes.sum(x, off, n);
     }
 
-    /** Dot product of x[xo ..) and y[yo ..) over n elements. Not modified. */
+    /** Dot product of x[xo ..) and y[yo ..) over n elements ({@link Lanes}). Not modified. */
     public static float dot(float[] x, int xo, float[] y, int yo, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            acc = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc);
-        }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            s = Math.fma(x[xo + i], y[yo + i], s);
-        }
-        return s;
+        return Lanes.dot(x, xo, y, yo, n);
     }
 
     /**

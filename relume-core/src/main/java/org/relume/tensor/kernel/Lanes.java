@@ -1,0 +1,123 @@
+package org.relume.tensor.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector width the kernels use, and reductions whose summation order does not depend on it.
+ *
+ * <p>Thin, deep training is chaotic: one differently rounded sum early on changes which units die.
+ * So every reduction sums into {@link #LOGICAL} = 16 fixed partial sums (lane j takes the elements
+ * with index j mod 16), adds them in lane order, then the remainder in index order. A 512-bit CPU
+ * holds the 16 partial sums in one register, a 256-bit CPU in two; the additions and fused
+ * multiply-adds are the same, so both give the same bits. Elementwise kernels are lane-independent
+ * by construction (their scalar tails use the same operations as their vector bodies).
+ *
+ * <p>The width is the CPU's preferred one (512 or 256 bits); {@code -Drelume.vector.bits=256} or
+ * {@code 512} forces it (the determinism test runs both).
+ */
+public final class Lanes {
+    private Lanes() {}
+
+    /** Partial sums of every reduction. */
+    public static final int LOGICAL = 16;
+
+    /** The species all kernels use. */
+    public static final VectorSpecies<Float> SPECIES = choose();
+
+    private static final int L = SPECIES.length();
+
+    private static VectorSpecies<Float> choose() {
+        String forced = System.getProperty("relume.vector.bits");
+        if (forced != null) {
+            return switch (forced.trim()) {
+                case "256" -> FloatVector.SPECIES_256;
+                case "512" -> FloatVector.SPECIES_512;
+                default -> throw new IllegalArgumentException("relume.vector.bits must be 256 or 512, got " + forced);
+            };
+        }
+        return FloatVector.SPECIES_PREFERRED.length() >= LOGICAL ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
+    }
+
+    /** Sum of x[off .. off+n). x: not modified. */
+    public static float sum(float[] x, int off, int n) {
+        int blocks = n - n % LOGICAL;
+        float s;
+        if (L == LOGICAL) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int i = 0; i < blocks; i += LOGICAL) {
+                acc = acc.add(FloatVector.fromArray(SPECIES, x, off + i));
+            }
+            s = combine(acc);
+        } else {
+            FloatVector lo = FloatVector.zero(SPECIES);
+            FloatVector hi = FloatVector.zero(SPECIES);
+            for (int i = 0; i < blocks; i += LOGICAL) {
+                lo = lo.add(FloatVector.fromArray(SPECIES, x, off + i));
+                hi = hi.add(FloatVector.fromArray(SPECIES, x, off + i + L));
+            }
+            s = combine(lo, hi);
+        }
+        for (int i = blocks; i < n; i++) {
+            s += x[off + i];
+        }
+        return s;
+    }
+
+    /** Dot product of x[xo ..) and y[yo ..) over n elements. Not modified. */
+    public static float dot(float[] x, int xo, float[] y, int yo, int n) {
+        int blocks = n - n % LOGICAL;
+        if (blocks == 0) {
+            float s = 0f;
+            for (int i = 0; i < n; i++) {
+                s = Math.fma(x[xo + i], y[yo + i], s);
+            }
+            return s;
+        }
+        float s;
+        if (L == LOGICAL) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int i = 0; i < blocks; i += LOGICAL) {
+                acc = FloatVector.fromArray(SPECIES, x, xo + i).fma(FloatVector.fromArray(SPECIES, y, yo + i), acc);
+            }
+            s = combine(acc);
+        } else {
+            FloatVector lo = FloatVector.zero(SPECIES);
+            FloatVector hi = FloatVector.zero(SPECIES);
+            for (int i = 0; i < blocks; i += LOGICAL) {
+                lo = FloatVector.fromArray(SPECIES, x, xo + i).fma(FloatVector.fromArray(SPECIES, y, yo + i), lo);
+                hi = FloatVector.fromArray(SPECIES, x, xo + i + L).fma(FloatVector.fromArray(SPECIES, y, yo + i + L), hi);
+            }
+            s = combine(lo, hi);
+        }
+        for (int i = blocks; i < n; i++) {
+            s = Math.fma(x[xo + i], y[yo + i], s);
+        }
+        return s;
+    }
+
+    /**
+     * The 16 partial sums of one 512-bit register added in lane order. Lane order (not a tree) is
+     * what HotSpot's own 512-bit float reduction does, so results on AVX-512 machines stay what
+     * they were before the order was fixed.
+     */
+    private static float combine(FloatVector p) {
+        float s = p.lane(0);
+        for (int i = 1; i < LOGICAL; i++) {
+            s += p.lane(i);
+        }
+        return s;
+    }
+
+    /** The same order over two 256-bit registers holding lanes 0-7 and 8-15. */
+    private static float combine(FloatVector lo, FloatVector hi) {
+        float s = lo.lane(0);
+        for (int i = 1; i < L; i++) {
+            s += lo.lane(i);
+        }
+        for (int i = 0; i < L; i++) {
+            s += hi.lane(i);
+        }
+        return s;
+    }
+}
