@@ -23,6 +23,7 @@ import org.relume.nn.Layer;
 import org.relume.nn.Network;
 import org.relume.nn.Stage;
 import org.relume.tensor.Tensor;
+import org.relume.tensor.Var;
 import org.relume.tensor.kernel.PointwiseFunction;
 
 /**
@@ -308,7 +309,9 @@ public final class ModelFiles {
             if (b != null) {
                 checkFinite(weights, "layers." + i + ".bias", b);
             }
-            layers.add(new Dense(w, b, a.activation()));
+            // The tensors were just read and belong to no one else: wrapping them instead of copying
+            // keeps the peak at the data size Safetensors.read checked against the free heap.
+            layers.add(Dense.wrap(Var.parameter("weight", w), b == null ? null : Var.parameter("bias", b), a.activation()));
         }
         Network network = stageConfigs == null ? new Network(layers) : structured(json, weights, stageConfigs, layers, tensors);
         if (structure != null && !structure.equals(network.structure())) {
