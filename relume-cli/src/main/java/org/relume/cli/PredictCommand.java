@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.relume.data.CsvReader;
+import org.relume.data.DataFormatException;
 import org.relume.data.Standardizer;
 import org.relume.data.Task;
 import org.relume.io.AtomicFiles;
@@ -58,9 +59,12 @@ final class PredictCommand implements Callable<Integer> {
         CsvReader.Table table = CsvReader.readTable(input);
         Tensor x = selectFeatures(table, meta.featureNames(), inputs);
         if (meta.standardizesInputs()) {
-            x = Standardizer.of(meta.inputMean(), meta.inputStd()).apply(x);
+            Tensor raw = x;
+            x = Standardizer.of(meta.inputMean(), meta.inputStd()).apply(raw);
+            requireFiniteStandardized(raw, x, meta);
         }
         Tensor y = saved.network().predict(x);
+        requireFiniteOutputs(y);
         String csv = format(y, meta.task());
         if (output == null) {
             PrintWriter o = spec.commandLine().getOut();
@@ -89,6 +93,38 @@ final class PredictCommand implements Callable<Integer> {
                     + " inputs" + (featureNames.isEmpty() ? "" : "; a header naming " + featureNames + " selects them"));
         }
         return v;
+    }
+
+    /**
+     * The CSV reader keeps values within float range, but (x - mean) / std can still leave it; the
+     * network would then print NaN as if it were a prediction, so the row is refused instead.
+     */
+    private void requireFiniteStandardized(Tensor raw, Tensor standardized, ModelMetadata meta) {
+        int d = standardized.cols();
+        float[] s = standardized.data();
+        for (int i = 0; i < s.length; i++) {
+            if (!Float.isFinite(s[i])) {
+                int row = i / d;
+                int f = i % d;
+                String name = meta.featureNames().isEmpty() ? "input " + f : meta.featureNames().get(f);
+                throw DataFormatException.inFile(input.toString(), "data row " + (row + 1) + ": feature '" + name + "' = "
+                        + raw.data()[i] + " overflows to infinity in the model's input standardization (" + name + " - "
+                        + meta.inputMean()[f] + ") / " + meta.inputStd()[f] + "; expected values the model can scale");
+            }
+        }
+    }
+
+    /** Finite inputs can still overflow float32 inside the network; its output then means nothing. */
+    private void requireFiniteOutputs(Tensor y) {
+        int k = y.cols();
+        float[] d = y.data();
+        for (int i = 0; i < d.length; i++) {
+            if (!Float.isFinite(d[i])) {
+                throw DataFormatException.inFile(input.toString(), "data row " + (i / k + 1) + ": the model's output is "
+                        + (Float.isNaN(d[i]) ? "NaN" : "infinite") + " (float32 overflowed inside the network; the inputs"
+                        + " are far outside what it was trained on)");
+            }
+        }
     }
 
     private static String format(Tensor y, Task task) {

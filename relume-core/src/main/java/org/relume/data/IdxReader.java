@@ -44,6 +44,8 @@ public final class IdxReader {
     private static final int CHUNK_BYTES = 1 << 16;
     private static final int INITIAL_GZIP_ELEMENTS = 1 << 16;
     private static final int MNIST_CLASSES = 10;
+    private static final byte[] IMAGE_MAGIC = {0, 0, TYPE_UBYTE, 3};
+    private static final String IMAGE_MEANING = "unsigned-byte images, 3 dimensions";
 
     private IdxReader() {}
 
@@ -166,17 +168,38 @@ public final class IdxReader {
             throw new IllegalArgumentException("MNIST directory " + dir + " lacks " + missing.size() + " of the 4 idx files;"
                     + " looked for: " + String.join("; ", missing));
         }
+        requireSameImageSize(found[0], found[2]);
         String base = dir.getFileName() == null ? "mnist" : dir.getFileName().toString();
         Dataset train = loadPair(found[0], found[1], limit, base + "/train");
         Dataset validation = loadPair(found[2], found[3], limit, base + "/validation");
         return new Dataset.Split(train, validation);
     }
 
+    /**
+     * A network takes one image size, so test images of another size than the training images are
+     * refused here, from the headers, naming both files; otherwise training fails later with a
+     * feature count that names neither.
+     */
+    private static void requireSameImageSize(Path trainImages, Path testImages) {
+        Header train = readHeader(trainImages);
+        requireMagic(trainImages, train, IMAGE_MAGIC, IMAGE_MEANING);
+        Header test = readHeader(testImages);
+        requireMagic(testImages, test, IMAGE_MAGIC, IMAGE_MEANING);
+        if (train.dims[1] != test.dims[1] || train.dims[2] != test.dims[2]) {
+            throw DataFormatException.atOffset(testImages.toString(), 8, "images are " + imageSize(test)
+                    + ", but the training images in " + trainImages + " are " + imageSize(train)
+                    + "; expected one image size for both");
+        }
+    }
+
+    private static String imageSize(Header images) {
+        return images.dims[1] + " x " + images.dims[2] + " (" + (long) images.dims[1] * images.dims[2] + " pixels)";
+    }
+
     private static Dataset loadPair(Path imageFile, Path labelFile, int limit, String name) {
-        byte[] imageMagic = {0, 0, TYPE_UBYTE, 3};
         byte[] labelMagic = {0, 0, TYPE_UBYTE, 1};
         Header images = readHeader(imageFile);
-        requireMagic(imageFile, images, imageMagic, "unsigned-byte images, 3 dimensions");
+        requireMagic(imageFile, images, IMAGE_MAGIC, IMAGE_MEANING);
         Header labels = readHeader(labelFile);
         requireMagic(labelFile, labels, labelMagic, "unsigned-byte labels, 1 dimension");
         int count = images.dims[0];

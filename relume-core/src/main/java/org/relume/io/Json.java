@@ -1,7 +1,10 @@
 package org.relume.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
@@ -15,6 +18,14 @@ public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
+
+    /**
+     * Reads files a person may have edited (model.json): a repeated field or text after the value is
+     * an error, where the shared mapper would keep the last copy or stop reading without a word.
+     */
+    public static final ObjectReader STRICT_READER = MAPPER.reader()
+            .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature())
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** {@code value} (maps, lists, records, numbers, strings) as indented JSON text with a final newline. */
     public static String toJson(Object value) {

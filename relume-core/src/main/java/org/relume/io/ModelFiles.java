@@ -1,5 +1,6 @@
 package org.relume.io;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -15,12 +16,14 @@ import java.util.Locale;
 import java.util.Map;
 import org.relume.blocks.Structures;
 import org.relume.data.Task;
+import org.relume.loss.Loss;
 import org.relume.nn.Activations;
 import org.relume.nn.Dense;
 import org.relume.nn.Layer;
 import org.relume.nn.Network;
 import org.relume.nn.Stage;
 import org.relume.tensor.Tensor;
+import org.relume.tensor.Var;
 import org.relume.tensor.kernel.PointwiseFunction;
 
 /**
@@ -113,6 +116,22 @@ public final class ModelFiles {
         return root;
     }
 
+    /** Every field model.json may hold, in the order {@link #describe} writes them. */
+    private static final List<String> ROOT_FIELDS = List.of("format", "version", "inputs", "outputs", "architecture",
+            "parameters", "layers", "structure", "stages", "task", "classes", "loss", "input_standardization",
+            "feature_names", "provenance");
+    private static final List<String> LAYER_FIELDS = List.of("type", "in", "out", "bias", "activation", "activation_params");
+    private static final List<String> STAGE_FIELDS = List.of("type", "position", "coefficients", "learnable", "layers");
+    private static final List<String> STANDARDIZATION_FIELDS = List.of("mean", "std");
+
+    /**
+     * Loads a model directory, refusing with one line anything {@link #save} would not have written:
+     * model.json is read strictly (no unknown or repeated fields) and every field must agree with the
+     * others and with the layers (task, classes, outputs and loss; inputs, outputs, architecture and
+     * parameter count; feature names), because a contradiction there means the file was edited or
+     * damaged, and predictions from it would be silently wrong. Then the tensor file must hold exactly
+     * the parameters the layers need, and fit in the heap, before any tensor data is read.
+     */
     public static SavedModel load(Path modelDir) throws IOException {
         Path dir = ModelDirectory.readable(modelDir);
         Path json = dir.resolve(ARCHITECTURE);
@@ -139,16 +158,9 @@ public final class ModelFiles {
             throw new ModelFormatException(json, jsonBytes + " bytes; a model description is at most " + MAX_JSON_BYTES
                     + " bytes (this one cannot be a Relume model.json)");
         }
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(new String(Files.readAllBytes(json), StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            throw new ModelFormatException(json, "not valid JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new ModelFormatException(json, "expected a JSON object");
-        }
+        JsonNode root = readJson(json);
         Fields f = new Fields(json, root);
+        f.allowOnly(ROOT_FIELDS);
         String format = f.text("format");
         if (!FORMAT.equals(format)) {
             throw new ModelFormatException(json, "field 'format' is '" + format + "', expected '" + FORMAT + "'");
@@ -166,6 +178,7 @@ public final class ModelFiles {
         List<DenseSpec> layerArgs = new ArrayList<>();
         for (int i = 0; i < layersNode.size(); i++) {
             Fields lf = new Fields(json, layersNode.get(i), "layers[" + i + "].");
+            lf.allowOnly(LAYER_FIELDS);
             String type = lf.text("type");
             if (!"dense".equals(type)) {
                 throw new ModelFormatException(json, "layers[" + i + "].type is '" + type + "'; this version reads: dense");
@@ -189,21 +202,58 @@ public final class ModelFiles {
                 }
             }
         }
+        // describe() writes 'structure' exactly when it writes 'stages'; it is checked against the
+        // built network below.
+        String structure = stageConfigs != null || root.has("structure") ? f.text("structure") : null;
+        if (stageConfigs == null && structure != null && !"chain".equals(structure)) {
+            throw new ModelFormatException(json, "field 'structure' is '" + structure + "' but there are no 'stages'");
+        }
         for (int i = 1; i < layerArgs.size(); i++) {
             if (layerArgs.get(i).in() != layerArgs.get(i - 1).out()) {
                 throw new ModelFormatException(json, "layers[" + i + "].in is " + layerArgs.get(i).in()
                         + " but layers[" + (i - 1) + "].out is " + layerArgs.get(i - 1).out());
             }
         }
+        int last = layerArgs.size() - 1;
+        int inputs = layerArgs.get(0).in();
+        int outputs = layerArgs.get(last).out();
+        f.requireInt("inputs", inputs, "layers[0].in is " + inputs);
+        f.requireInt("outputs", outputs, "layers[" + last + "].out is " + outputs);
+        StringBuilder architecture = new StringBuilder().append(inputs);
+        for (DenseSpec a : layerArgs) {
+            architecture.append('-').append(a.out());
+        }
+        String declaredArchitecture = f.text("architecture");
+        if (!declaredArchitecture.equals(architecture.toString())) {
+            throw new ModelFormatException(json, "field 'architecture' is '" + declaredArchitecture
+                    + "' but the layers give '" + architecture + "'");
+        }
+        long parameters = 0;
+        for (int[] shape : expectedShapes.values()) {
+            parameters += numel(shape);
+        }
+        String holders = stageConfigs == null ? "the layers hold " : "the layers and stages hold ";
+        long declaredParameters = f.nonNegativeLong("parameters");
+        if (declaredParameters != parameters) {
+            throw new ModelFormatException(json, "field 'parameters' is " + declaredParameters + " but " + holders
+                    + parameters + " parameters");
+        }
+
         Task task = f.task();
         int classes = f.nonNegativeInt("classes");
+        requireConsistentTask(json, task, classes, outputs);
         String loss = f.text("loss");
+        String taskLoss = Loss.forTask(task).id();
+        if (!loss.equals(taskLoss)) {
+            throw new ModelFormatException(json, "field 'loss' is '" + loss + "' but a " + task.id()
+                    + " model is trained with '" + taskLoss + "'");
+        }
         float[] mean = null;
         float[] std = null;
         JsonNode norm = root.get("input_standardization");
-        int inputs = layerArgs.get(0).in();
         if (norm != null && !norm.isNull()) {
             Fields nf = new Fields(json, norm, "input_standardization.");
+            nf.allowOnly(STANDARDIZATION_FIELDS);
             mean = nf.floats("mean", inputs);
             std = nf.floats("std", inputs);
             for (int i = 0; i < std.length; i++) {
@@ -213,9 +263,17 @@ public final class ModelFiles {
             }
         }
         List<String> featureNames = f.strings("feature_names");
+        if (!featureNames.isEmpty() && featureNames.size() != inputs) {
+            throw new ModelFormatException(json, "field 'feature_names' lists " + featureNames.size()
+                    + " names but the model has " + inputs + " inputs; expected " + inputs + " names, or none");
+        }
         Map<String, Object> provenance = new LinkedHashMap<>();
         JsonNode prov = root.get("provenance");
-        if (prov != null && prov.isObject()) {
+        if (prov != null && !prov.isNull()) {
+            if (!prov.isObject()) {
+                throw new ModelFormatException(json, "field 'provenance' must be a JSON object, got " + prov.getNodeType()
+                        .toString().toLowerCase(Locale.ROOT));
+            }
             provenance = Json.MAPPER.convertValue(prov, LinkedHashMap.class);
         }
 
@@ -251,15 +309,67 @@ public final class ModelFiles {
             if (b != null) {
                 checkFinite(weights, "layers." + i + ".bias", b);
             }
-            layers.add(new Dense(w, b, a.activation()));
+            // The tensors were just read and belong to no one else: wrapping them instead of copying
+            // keeps the peak at the data size Safetensors.read checked against the free heap.
+            layers.add(Dense.wrap(Var.parameter("weight", w), b == null ? null : Var.parameter("bias", b), a.activation()));
         }
         Network network = stageConfigs == null ? new Network(layers) : structured(json, weights, stageConfigs, layers, tensors);
-        int outputs = network.outputSize();
-        if (root.has("outputs") && f.positiveInt("outputs") != outputs) {
-            throw new ModelFormatException(json, "field 'outputs' is " + f.positiveInt("outputs")
-                    + " but the layers produce " + outputs);
+        if (structure != null && !structure.equals(network.structure())) {
+            throw new ModelFormatException(json, "field 'structure' is '" + structure + "' but the stages make a '"
+                    + network.structure() + "' network");
+        }
+        if (network.parameterCount() != parameters) {
+            // The count above comes from the expected tensors; a stage holding other coefficients
+            // than its config lists would show here.
+            throw new ModelFormatException(json, "field 'parameters' is " + declaredParameters + " but the network built"
+                    + " from it holds " + network.parameterCount());
         }
         return new SavedModel(network, new ModelMetadata(task, classes, loss, mean, std, featureNames, provenance));
+    }
+
+    /** model.json parsed strictly (see {@link Json#STRICT_READER}), with the place of a syntax error. */
+    private static JsonNode readJson(Path json) throws IOException {
+        JsonNode root;
+        try {
+            root = Json.STRICT_READER.readTree(new String(Files.readAllBytes(json), StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at != null && at.getLineNr() > 0 ? " at line " + at.getLineNr() + ", column " + at.getColumnNr() : "";
+            throw new ModelFormatException(json, "not valid JSON" + where + ": " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new ModelFormatException(json, "expected a JSON object");
+        }
+        return root;
+    }
+
+    /**
+     * What {@link Task} promises about a model: binary has 2 classes and 1 output (the logit of class
+     * 1), multiclass one output per class and at least 2 classes, regression no classes.
+     */
+    private static void requireConsistentTask(Path json, Task task, int classes, int outputs) {
+        String problem = switch (task) {
+            case BINARY -> classes != 2 ? "field 'classes' is " + classes + " but task 'binary' has 2 classes"
+                    : outputs != 1 ? "task 'binary' needs 1 output (the logit of class 1), but the last layer has "
+                            + outputs + " outputs"
+                    : null;
+            case MULTICLASS -> classes < 2 ? "field 'classes' is " + classes + " but task 'multiclass' needs at least 2"
+                    : outputs != classes ? "task 'multiclass' has one output per class, but 'classes' is " + classes
+                            + " and the last layer has " + outputs + (outputs == 1 ? " output" : " outputs")
+                    : null;
+            case REGRESSION -> classes != 0 ? "field 'classes' is " + classes + " but task 'regression' has none (0)" : null;
+        };
+        if (problem != null) {
+            throw new ModelFormatException(json, problem);
+        }
+    }
+
+    private static long numel(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
     }
 
     /** The "stages" array of a structured model (null for a chain), checked against the layer count. */
@@ -279,6 +389,7 @@ public final class ModelFiles {
             if (!st.isObject() || !st.path("type").isTextual()) {
                 throw new ModelFormatException(json, "stages[" + s + "] must be an object with a 'type'");
             }
+            new Fields(json, st, "stages[" + s + "].").allowOnly(STAGE_FIELDS);
             Map<String, Object> c = Json.MAPPER.convertValue(st, LinkedHashMap.class);
             int expected = Structures.layerCount(String.valueOf(c.get("type")));
             if (!(c.get("layers") instanceof Integer n) || n != expected) {
@@ -317,6 +428,10 @@ public final class ModelFiles {
         for (String name : network.namedParameters().keySet()) {
             if (name.startsWith("stages.")) {
                 Tensor t = tensors.get(name);
+                if (t == null) {
+                    throw new ModelFormatException(weights, "missing tensor '" + name + "': the stages in " + ARCHITECTURE
+                            + " have learnable coefficients there");
+                }
                 checkFinite(weights, name, t);
                 network.setParameter(name, t);
             }
@@ -376,6 +491,37 @@ public final class ModelFiles {
             return v.asText();
         }
 
+        /**
+         * Refuses a field this object may not hold: a misspelled field would otherwise be ignored and
+         * its value silently replaced by the default.
+         */
+        void allowOnly(List<String> known) {
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String name = it.next();
+                if (!known.contains(name)) {
+                    String near = nearest(name, known);
+                    throw new ModelFormatException(file, "unknown field '" + prefix + name + "'; "
+                            + (near != null ? "did you mean '" + near + "'?" : "expected only " + String.join(", ", known)));
+                }
+            }
+        }
+
+        /** Requires field {@code name} to equal {@code actual}, which {@code because} explains. */
+        void requireInt(String name, int actual, String because) {
+            int declared = positiveInt(name);
+            if (declared != actual) {
+                throw new ModelFormatException(file, "field '" + prefix + name + "' is " + declared + " but " + because);
+            }
+        }
+
+        long nonNegativeLong(String name) {
+            JsonNode v = required(name);
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 0) {
+                throw new ModelFormatException(file, "field '" + prefix + name + "' must be a non-negative integer, got " + v);
+            }
+            return v.asLong();
+        }
+
         int positiveInt(String name) {
             int v = nonNegativeInt(name);
             if (v == 0) {
@@ -402,11 +548,12 @@ public final class ModelFiles {
 
         Task task() {
             String t = text("task");
-            try {
-                return Task.valueOf(t.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new ModelFormatException(file, "field '" + prefix + "task' is '" + t + "'; expected binary, multiclass or regression");
+            for (Task task : Task.values()) {
+                if (task.id().equals(t)) {
+                    return task;
+                }
             }
+            throw new ModelFormatException(file, "field '" + prefix + "task' is '" + t + "'; expected binary, multiclass or regression");
         }
 
         PointwiseFunction activation() {
@@ -458,11 +605,53 @@ public final class ModelFiles {
                 throw new ModelFormatException(file, "field '" + prefix + name + "' must be an array of strings");
             }
             List<String> out = new ArrayList<>();
-            for (JsonNode e : v) {
-                out.add(e.asText());
+            for (int i = 0; i < v.size(); i++) {
+                if (!v.get(i).isTextual()) {
+                    throw new ModelFormatException(file, "field '" + prefix + name + "[" + i + "]' must be a string, got " + v.get(i));
+                }
+                out.add(v.get(i).asText());
             }
             return out;
         }
+    }
+
+    /** The known field {@code name} was probably meant as: equal but for case and separators, or one or two typos off. */
+    private static String nearest(String name, List<String> known) {
+        String squashed = squash(name);
+        String best = null;
+        int bestDistance = 3;
+        for (String k : known) {
+            int d = editDistance(squashed, squash(k));
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    private static String squash(String name) {
+        return name.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "").replace(" ", "");
+    }
+
+    /** Levenshtein distance, two rows at a time; field names are short. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     /** Distinguishes "no model here" from other I/O errors for callers that want to. */

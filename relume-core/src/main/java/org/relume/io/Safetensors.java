@@ -3,6 +3,7 @@ package org.relume.io;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,8 +56,18 @@ import org.relume.tensor.Tensor;
  * {@link ModelFormatException} that names the file, the tensor or field, and what was expected.
  */
 public final class Safetensors {
-    /** Largest header accepted, in bytes; a larger header length means the file is not safetensors. */
-    public static final long MAX_HEADER_BYTES = 100_000_000L;
+    /**
+     * Largest header accepted, in bytes. A header holds one entry of about 100 bytes per tensor, so
+     * even {@link #MAX_TENSORS} tensors fit; the reference library allows 100 MB, but a header that
+     * size takes seconds and gigabytes to parse (issue 18) and no Relume model comes near it.
+     */
+    public static final long MAX_HEADER_BYTES = 8L << 20;
+
+    /**
+     * Most entries (tensors and {@value #METADATA_KEY} pairs) a header may list. A network has two
+     * tensors per layer and one per learnable stage, so a 10,000-layer model needs about 30,000.
+     */
+    public static final int MAX_TENSORS = 65_536;
 
     /** The header key reserved for free-form string metadata. */
     public static final String METADATA_KEY = "__metadata__";
@@ -185,7 +196,8 @@ public final class Safetensors {
      * @param tensors  name to tensor; names must not be null or {@value #METADATA_KEY}. Not modified.
      * @param metadata string pairs, or null for none. Not modified.
      * @throws IllegalArgumentException for a null or reserved name, a null tensor, null metadata keys
-     *                                  or values, or a header over {@link #MAX_HEADER_BYTES}
+     *                                  or values, more than {@link #MAX_TENSORS} entries, or a header
+     *                                  over {@link #MAX_HEADER_BYTES}
      * @throws IOException              if the file cannot be written
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata)
@@ -206,6 +218,11 @@ public final class Safetensors {
                 throw new IllegalArgumentException("cannot write " + file + ": tensor '" + name + "' is null");
             }
             entries.add(Map.entry(name, e.getValue()));
+        }
+        int count = entries.size() + (metadata == null ? 0 : metadata.size());
+        if (count > MAX_TENSORS) {
+            throw new IllegalArgumentException("cannot write " + file + ": " + count + " tensors and metadata pairs,"
+                    + " but a header lists at most " + MAX_TENSORS + " (readers refuse more)");
         }
         byte[] header = headerBytes(file, entries, metadata == null ? Map.of() : metadata);
 
@@ -278,15 +295,18 @@ public final class Safetensors {
     // reading
 
     /**
-     * Reads every tensor and the metadata, after validating the whole header against the file.
+     * Reads every tensor and the metadata, after validating the whole header against the file and
+     * checking that the tensors fit in the free heap.
      *
-     * @throws ModelFormatException if the file is not a well-formed F32 safetensors file
+     * @throws ModelFormatException if the file is not a well-formed F32 safetensors file, or its
+     *                              tensors need more memory than the heap has free
      * @throws IOException          if the file cannot be read
      */
     public static Contents read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             Header header = parseHeader(file, channel);
+            requireHeapFor(file, header);
             LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
             ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             for (TensorInfo info : header.tensors()) {
@@ -333,7 +353,8 @@ public final class Safetensors {
         long headerLength = prefix.getLong(0);
         if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
             throw new ModelFormatException(file, 0, "the header length is " + Long.toUnsignedString(headerLength)
-                    + " bytes; expected at most " + MAX_HEADER_BYTES + " (this is probably not a safetensors file)");
+                    + " bytes; expected at most " + MAX_HEADER_BYTES + ", room for " + MAX_TENSORS + " tensors (this is probably"
+                    + " not a safetensors file, or not a model's)");
         }
         if (headerLength > fileSize - PREFIX_BYTES) {
             throw new ModelFormatException(file, 0, "the header length is " + headerLength + " bytes, but only "
@@ -364,6 +385,33 @@ public final class Safetensors {
         return new Header(headerLength, tensors, metadata);
     }
 
+    /**
+     * Refuses, in one line, tensors that cannot fit in the heap, instead of an OutOfMemoryError part
+     * way through (which may hit another thread). The tensors take as many bytes as the data buffer
+     * they tile; free heap is estimated as the maximum heap less what is in use now, which counts
+     * uncollected garbage as used and so errs towards refusing only when a collection could help.
+     */
+    private static void requireHeapFor(Path file, Header header) {
+        long needed = 0;
+        for (TensorInfo t : header.tensors()) {
+            needed += t.byteLength();
+        }
+        Runtime runtime = Runtime.getRuntime();
+        long used = runtime.totalMemory() - runtime.freeMemory();
+        long free = runtime.maxMemory() - used;
+        if (needed > free) {
+            long suggestGiB = (needed + used) / (1L << 30) + 2;
+            throw new ModelFormatException(file, "its tensors need " + needed + " bytes (" + gib(needed)
+                    + ") of memory, but only " + gib(free) + " of the Java heap is free (maximum " + gib(runtime.maxMemory())
+                    + "); run Java with a larger heap, e.g. -Xmx" + suggestGiB + "g (the relume launcher reads"
+                    + " RELUME_JAVA_OPTS)");
+        }
+    }
+
+    private static String gib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30));
+    }
+
     private static void requireUtf8(Path file, byte[] bytes) {
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -384,6 +432,7 @@ public final class Safetensors {
     }
 
     private static JsonNode parseJson(Path file, byte[] headerBytes) {
+        requireFewEntries(file, headerBytes);
         JsonNode root;
         try (JsonParser parser = JSON.createParser(headerBytes)) {
             root = JSON.readTree(parser);
@@ -408,6 +457,48 @@ public final class Safetensors {
                     + " JSON object mapping tensor names to {dtype, shape, data_offsets}");
         }
         return root;
+    }
+
+    /**
+     * Counts the header's entries as its tokens stream past, building nothing, and refuses the file
+     * at the first entry over {@link #MAX_TENSORS}: a tree of 1.6 million tiny entries took 27 s and
+     * 2.3 GB before the entries themselves were checked (issue 18). Malformed JSON is left to the
+     * full parse, which reports it with its position.
+     */
+    private static void requireFewEntries(Path file, byte[] headerBytes) {
+        try (JsonParser parser = JSON.createParser(headerBytes)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            int entries = 0;
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean metadata = METADATA_KEY.equals(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (metadata && value == JsonToken.START_OBJECT) {
+                    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                        countEntry(file, parser, ++entries);
+                        parser.nextToken();
+                        parser.skipChildren();
+                    }
+                } else {
+                    countEntry(file, parser, ++entries);
+                    parser.skipChildren();
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // reported by the full parse
+        } catch (IOException e) {
+            throw new ModelFormatException(file, PREFIX_BYTES, "the header could not be parsed as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static void countEntry(Path file, JsonParser parser, int entries) {
+        if (entries > MAX_TENSORS) {
+            long offset = parser.currentTokenLocation().getByteOffset();
+            throw new ModelFormatException(file, offset >= 0 ? PREFIX_BYTES + offset : -1, "the header lists more"
+                    + " than " + MAX_TENSORS + " entries (tensors and " + METADATA_KEY + " pairs); expected at most "
+                    + MAX_TENSORS + " (a model has two per layer)");
+        }
     }
 
     private static Map<String, String> parseMetadata(Path file, JsonNode node) {

@@ -215,6 +215,19 @@ class IdxReaderTest {
     }
 
     @Test
+    void testImagesOfAnotherSizeAreRefusedNamingBothFilesAndShapes() {
+        // Issue 18: 5 x 5 test images against 4 x 4 training images loaded, and training then failed
+        // with "network expects 16 input features, got 25", naming no file.
+        IdxFiles.mnistDirectory(dir);
+        write(dir.resolve("train-images-idx3-ubyte"), IdxFiles.images(5, 4, 4));
+        write(dir.resolve("t10k-images.idx3-ubyte.gz"), gzip(IdxFiles.images(3, 5, 5)));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> IdxReader.loadMnistDirectory(dir, 0));
+        assertMessage(e, dir.resolve("t10k-images.idx3-ubyte.gz") + " at byte 8", "images are 5 x 5 (25 pixels)",
+                "training images in " + dir.resolve("train-images-idx3-ubyte") + " are 4 x 4 (16 pixels)");
+        assertFalse(e.getMessage().contains("\n"), "one line");
+    }
+
+    @Test
     void labelOutOfRangeIsRejected() {
         IdxFiles.mnistDirectory(dir);
         write(dir.resolve("t10k-labels.idx1-ubyte"), IdxFiles.labels(1, 12, 2));

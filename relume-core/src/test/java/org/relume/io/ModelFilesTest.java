@@ -6,15 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.relume.blocks.Structure;
+import org.relume.blocks.Structures;
 import org.relume.data.Task;
+import org.relume.loss.Loss;
 import org.relume.nn.Activations;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
@@ -34,8 +40,9 @@ class ModelFilesTest {
         return Tensor.wrap(x, n, d);
     }
 
+    /** Metadata for a 3-input network: two classes for classification, the task's own loss. */
     private static ModelMetadata meta(Task task) {
-        return new ModelMetadata(task, task == Task.REGRESSION ? 0 : 2, "bce", new float[] {0.5f, -1f, 2f},
+        return new ModelMetadata(task, task == Task.REGRESSION ? 0 : 2, Loss.forTask(task).id(), new float[] {0.5f, -1f, 2f},
                 new float[] {1f, 2f, 0.25f}, List.of("a", "b", "c"), Map.of("seed", 7, "data", "test"));
     }
 
@@ -48,7 +55,7 @@ class ModelFilesTest {
             Network net = Mlp.builder().inputs(3).hidden(5, 4).outputs(2).activation(Activations.byName(act, params))
                     .init(Initializer.TORCH_DEFAULT).seed(k).build();
             Path d = dir.resolve("m" + k++);
-            ModelFiles.save(d, net, meta(Task.BINARY));
+            ModelFiles.save(d, net, meta(Task.MULTICLASS));
             ModelFiles.SavedModel loaded = ModelFiles.load(d);
             Tensor x = randomInputs(50, 3, 1);
             assertTrue(net.predict(x).identical(loaded.network().predict(x)), "predictions differ for " + act);
@@ -101,11 +108,119 @@ class ModelFilesTest {
         expectRejected("layers[0].type", j -> layer(j, 0).put("type", "conv2d"));
         expectRejected("task", j -> j.put("task", "ranking"));
         expectRejected("input_standardization", j -> ((Map<String, Object>) j.get("input_standardization")).put("std", List.of(1, 0, 1)));
-        // The tensor file no longer matches what the JSON describes.
+        // The tensor file no longer matches what the (self-consistent) JSON describes.
         expectRejected("has shape [4, 3] but model.json needs [5, 3]", j -> {
             layer(j, 0).put("out", 5);
             layer(j, 1).put("in", 5);
+            j.put("architecture", "3-5-4-1");
+            j.put("parameters", 3 * 5 + 5 + 5 * 4 + 4 + 4 + 1);
         });
+    }
+
+    @Test
+    void descriptionsThatContradictThemselvesOrTheTensorsAreRejected() throws IOException {
+        // Issue 18: each of these loaded with exit 0, and predict printed nonsense for some.
+        expectRejected("field 'classes' is 5 but task 'binary' has 2 classes", j -> j.put("classes", 5));
+        expectRejected("task 'multiclass' has one output per class, but 'classes' is 5 and the last layer has 1 output",
+                j -> {
+                    j.put("task", "multiclass");
+                    j.put("classes", 5);
+                    j.put("loss", "softmax_ce");
+                });
+        expectRejected("field 'classes' is 1 but task 'multiclass' needs at least 2", j -> {
+            j.put("task", "multiclass");
+            j.put("classes", 1);
+            j.put("loss", "softmax_ce");
+        });
+        expectRejected("field 'loss' is 'hinge' but a binary model is trained with 'bce'", j -> j.put("loss", "hinge"));
+        expectRejected("field 'loss' is 'mse' but a binary model is trained with 'bce'", j -> j.put("loss", "mse"));
+        expectRejected("field 'classes' is 2 but task 'regression' has none (0)", j -> {
+            j.put("task", "regression");
+            j.put("loss", "mse");
+        });
+        expectRejected("field 'inputs' is 2 but layers[0].in is 3", j -> j.put("inputs", 2));
+        expectRejected("field 'outputs' is 2 but layers[2].out is 1", j -> j.put("outputs", 2));
+        expectRejected("field 'architecture' is '3-4-NaN-1' but the layers give '3-4-4-1'",
+                j -> j.put("architecture", "3-4-NaN-1"));
+        expectRejected("field 'parameters' is 32147483648 but the layers hold 41 parameters",
+                j -> j.put("parameters", 32147483648L));
+        expectRejected("field 'parameters' must be a non-negative integer, got \"41\"", j -> j.put("parameters", "41"));
+        expectRejected("missing field 'parameters'", j -> j.remove("parameters"));
+        expectRejected("field 'feature_names' lists 2 names but the model has 3 inputs", j -> j.put("feature_names", List.of("a", "b")));
+        expectRejected("field 'feature_names[1]' must be a string, got 7", j -> j.put("feature_names", List.of("a", 7, "c")));
+        expectRejected("field 'structure' is 'hb' but there are no 'stages'", j -> j.put("structure", "hb"));
+        expectRejected("field 'provenance' must be a JSON object", j -> j.put("provenance", "yesterday"));
+    }
+
+    @Test
+    void unknownAndMisspelledFieldsAreRejected() throws IOException {
+        expectRejected("unknown field 'feature_Names'; did you mean 'feature_names'?", j -> j.put("feature_Names", List.of("p", "q", "r")));
+        expectRejected("unknown field 'comment'; expected only ", j -> j.put("comment", "hand-edited"));
+        expectRejected("unknown field 'layers[1].dropout'", j -> layer(j, 1).put("dropout", 0.5));
+        expectRejected("unknown field 'input_standardization.median'",
+                j -> ((Map<String, Object>) j.get("input_standardization")).put("median", List.of(0, 0, 0)));
+        // model.json is read strictly: a repeated key would otherwise keep only its last value.
+        Network net = Mlp.of(3, 4, 2, 1, Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
+        ModelFiles.save(dir, net, meta(Task.BINARY));
+        Path json = dir.resolve(ModelFiles.ARCHITECTURE);
+        String original = Files.readString(json);
+        Files.writeString(json, original.replaceFirst("\\{", "{ \"classes\" : 7,"));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(e.getMessage().contains("not valid JSON at line ") && e.getMessage().contains("Duplicate field 'classes'"),
+                e.getMessage());
+        // ... and so is a second value after the first, which a lenient reader never looks at.
+        Files.writeString(json, original + "{\"classes\" : 7}\n");
+        e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(e.getMessage().contains("not valid JSON at line"), e.getMessage());
+    }
+
+    @Test
+    void structuredModelsCheckTheirStagesAndStructure() throws IOException {
+        Network net = Structures.forTask(Structure.HB, new Structures.Options(Double.NaN, true), 2, 4, 3, 1,
+                Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
+        ModelMetadata m = new ModelMetadata(Task.REGRESSION, 0, "mse", null, null, List.of("x", "y"), Map.of());
+        ModelFiles.save(dir, net, m);
+        assertEquals(net.parameterCount(), ModelFiles.load(dir).network().parameterCount());
+        Path json = dir.resolve(ModelFiles.ARCHITECTURE);
+        String text = Files.readString(json);
+
+        Files.writeString(json, text.replaceFirst("\"learnable\" : true", "\"learnable\" : true, \"momentum\" : 0.9"));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(e.getMessage().contains("unknown field 'stages[1].momentum'"), e.getMessage());
+
+        Files.writeString(json, text.replace("\"structure\" : \"hb\"", "\"structure\" : \"agd\""));
+        e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(e.getMessage().contains("field 'structure' is 'agd' but the stages make a 'hb' network"), e.getMessage());
+
+        Files.writeString(json, text.replace("\"structure\" : \"hb\",", ""));
+        e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(e.getMessage().contains("missing field 'structure'"), e.getMessage());
+    }
+
+    @Test
+    void anOversizedDescriptionIsRefusedWithoutReadingIt() throws IOException {
+        Network net = Mlp.of(3, 4, 2, 1, Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
+        ModelFiles.save(dir, net, meta(Task.BINARY));
+        Path json = dir.resolve(ModelFiles.ARCHITECTURE);
+        Files.delete(json);
+        long size = 3L << 30; // sparse: 3 GB that take no disk space, and would take minutes to read
+        try (FileChannel channel = FileChannel.open(json, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[] {'{'}), size - 1);
+        }
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(e.getMessage().contains(size + " bytes; a model description is at most " + ModelFiles.MAX_JSON_BYTES),
+                e.getMessage());
+    }
+
+    @Test
+    void aDirectoryInPlaceOfAModelFileIsNamedInOneLine() throws IOException {
+        Network net = Mlp.of(3, 4, 2, 1, Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
+        ModelFiles.save(dir, net, meta(Task.BINARY));
+        Path weights = dir.resolve(ModelFiles.WEIGHTS);
+        Files.delete(weights);
+        Files.createDirectory(weights);
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertEquals(weights + ": not a regular file (a directory); a model directory holds two regular files", e.getMessage());
     }
 
     @Test

@@ -8,15 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.relume.tensor.Tensor;
@@ -223,9 +226,81 @@ class SafetensorsTest {
     @Test
     void rejectsAnAbsurdHeaderLength() throws IOException {
         Path huge = rawWithLength("huge.safetensors", 1L << 40, "{}".getBytes(StandardCharsets.US_ASCII));
-        assertRejected(huge, "header length is 1099511627776 bytes", "at most 100000000");
+        assertRejected(huge, "header length is 1099511627776 bytes", "at most " + Safetensors.MAX_HEADER_BYTES);
         Path negative = rawWithLength("allones.safetensors", -1L, "{}".getBytes(StandardCharsets.US_ASCII));
         assertRejected(negative, "header length is 18446744073709551615 bytes", "not a safetensors file");
+    }
+
+    @Test
+    void rejectsAHeaderOverAFewMegabytesFromItsLengthAlone() throws IOException {
+        // Issue 18: a 95 MB header took 27 s and 2.3 GB before it was refused. A model's header has
+        // one short entry per tensor, so 20 MB can only be an attack or garbage; the file is sparse.
+        long length = 20L << 20;
+        Path file = dir.resolve("big-header.safetensors");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(u64(length)), 0);
+            channel.write(ByteBuffer.wrap(new byte[] {' '}), 8 + length - 1);
+        }
+        assertRejected(file, "header length is " + length + " bytes", "at most " + Safetensors.MAX_HEADER_BYTES);
+        assertTrue(Safetensors.MAX_HEADER_BYTES < length);
+    }
+
+    @Test
+    void rejectsAHeaderWithTooManyEntriesBeforeBuildingThem() throws IOException {
+        // 70,000 empty tensors: a well-formed file, and one no Relume model comes near; counting
+        // the entries as the JSON streams past stops it before a tree of them is built.
+        StringBuilder header = new StringBuilder("{");
+        for (int i = 0; i < 70_000; i++) {
+            header.append(i == 0 ? "" : ",").append(body("t" + i, "[0]", "[0,0]"));
+        }
+        header.append('}');
+        ModelFormatException e = assertRejected(raw("many.safetensors", header.toString(), new byte[0]),
+                "more than " + Safetensors.MAX_TENSORS + " entries");
+        assertTrue(e.byteOffset() > 8, "the offset points at the first entry over the cap: " + e.byteOffset());
+    }
+
+    @Test
+    void writeRefusesMoreTensorsThanReadAccepts() {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (int i = 0; i <= Safetensors.MAX_TENSORS; i++) {
+            tensors.put("t" + i, Tensor.zeros(0));
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Safetensors.write(dir.resolve("many.safetensors"), tensors, null));
+        assertTrue(e.getMessage().contains("at most " + Safetensors.MAX_TENSORS), e.getMessage());
+    }
+
+    @Test
+    void declaredDataBeyondTheFileIsRefusedBeforeAllocating() throws IOException {
+        // 10^10 floats declared, 8 bytes present: the size check comes before any array is made.
+        assertRejected(raw("claims.safetensors", entry("w", "F32", "[100000,100000]", "[0,40000000000]"), new byte[8]),
+                "data_offsets [0,40000000000]", "holds only 8 bytes", "truncated");
+    }
+
+    @Test
+    void refusesTensorsLargerThanTheFreeHeapBeforeAllocating() throws IOException {
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        Assumptions.assumeTrue(maxHeap < (64L << 30), "the heap is unbounded or larger than a sparse test file");
+        // Enough 1 GiB tensors to exceed the whole heap, in a sparse file that takes no disk space.
+        long each = 1L << 30;
+        int count = (int) (maxHeap / each) + 2;
+        StringBuilder header = new StringBuilder("{");
+        for (int i = 0; i < count; i++) {
+            header.append(i == 0 ? "" : ",").append(body("t" + i, "[" + each / 4 + "]", "[" + i * each + "," + (i + 1) * each + "]"));
+        }
+        header.append('}');
+        byte[] headerBytes = header.toString().getBytes(StandardCharsets.UTF_8);
+        Path file = dir.resolve("huge.safetensors");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(concat(u64(headerBytes.length), headerBytes)), 0);
+            channel.write(ByteBuffer.wrap(new byte[] {0}), 8 + headerBytes.length + count * each - 1);
+        }
+        assertEquals(count, Safetensors.readHeader(file).tensors().size(), "the header itself is fine");
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> Safetensors.read(file));
+        assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("need " + count * each + " bytes"), e.getMessage());
+        assertTrue(e.getMessage().contains("of the Java heap is free"), e.getMessage());
+        assertTrue(e.getMessage().contains("-Xmx"), e.getMessage());
     }
 
     @Test
