@@ -19,6 +19,9 @@ import java.util.function.Supplier;
  *   curve:NAME:n=200,lo=-1,hi=1    another grid
  *   csv:PATH                       a numeric table (see {@link CsvReader}); shuffled split
  *   idx:DIR                        an MNIST-layout directory; t10k is the validation set
+ *   cifar:DIR                      a CIFAR-10 or CIFAR-100 binary directory (see {@link CifarReader});
+ *                                  the test file is the validation set; CIFAR-100 uses fine labels
+ *   cifar:DIR:labels=coarse        CIFAR-100's 20 coarse labels instead (labels=fine is the default)
  * </pre>
  * Moons are split in order because the generator already shuffled them (REFERENCES.md §7.1); the
  * other sets come in file or grid order and are shuffled with the request's seed before splitting.
@@ -27,7 +30,8 @@ public final class DataSources {
     /** What every error about a malformed spec lists. */
     public static final String ACCEPTED_FORMS = "moons, moons:n=200,noise=0.1, curve:NAME, "
             + "curve:NAME:n=500,lo=0,hi=1 (NAME one of " + String.join(", ", Curves.names())
-            + "), csv:PATH, idx:DIR, student-teacher[:n=1000], sine[:n=500], overlap-quadratic[:n=500,noise=0.15]";
+            + "), csv:PATH, idx:DIR, cifar:DIR[:labels=fine|coarse], student-teacher[:n=1000], sine[:n=500], "
+            + "overlap-quadratic[:n=500,noise=0.15]";
 
     private DataSources() {}
 
@@ -36,14 +40,15 @@ public final class DataSources {
      *
      * @param spec               one of the forms in the class comment
      * @param seed               moons: noise and order; curve and csv: the shuffle before splitting
-     * @param validationFraction share of samples that validate, in [0, 1); ignored by idx:, whose
-     *                           validation set is the t10k files
+     * @param validationFraction share of samples that validate, in [0, 1); ignored by idx: and
+     *                           cifar:, whose validation set is the t10k or test files
      * @param labelColumn        csv only: header name or 0-based index of the label; null: last
      * @param taskOverride       csv: null to decide from the labels, else the task to use; other
-     *                           sources have a fixed task (moons binary, curve regression, idx
-     *                           multiclass), and naming a different one is an error
+     *                           sources have a fixed task (moons binary, curve regression, idx and
+     *                           cifar multiclass), and naming a different one is an error
      * @param limit              csv and idx: when > 0, keep only the first {@code limit} samples of
-     *                           each file; the generated sets take their size from the spec instead
+     *                           each file; cifar: of the training files together and of the test
+     *                           file; the generated sets take their size from the spec instead
      */
     public record Request(String spec, long seed, double validationFraction, String labelColumn, Task taskOverride,
                           int limit) {
@@ -101,6 +106,7 @@ public final class DataSources {
             case "curve" -> curve(r, spec, rest);
             case "csv" -> csv(r, spec, rest);
             case "idx" -> idx(r, spec, rest);
+            case "cifar" -> cifar(r, spec, rest);
             case "student-teacher" -> studentTeacher(r, spec, rest);
             case "sine" -> twoDimensional(r, spec, rest, false);
             case "overlap-quadratic" -> twoDimensional(r, spec, rest, true);
@@ -206,6 +212,50 @@ public final class DataSources {
         String description = "idx " + path.strip() + " (" + split.train().inputs() + " pixels, 10 classes"
                 + (r.limit() > 0 ? ", limit " + r.limit() : "") + "): " + sizes(split);
         return new Loaded(split, description, names, classValues);
+    }
+
+    /**
+     * cifar:DIR[:labels=fine|coarse]. A directory name may itself hold colons, so the text after the
+     * last colon counts as parameters only when it looks like key=value and not like a path.
+     */
+    private static Loaded cifar(Request r, String spec, String rest) {
+        if (rest == null || rest.isBlank()) {
+            throw badSpec(spec, "cifar needs a directory");
+        }
+        requireNoCsvOptions(r, "cifar");
+        requireTask(r, Task.MULTICLASS, "cifar");
+        String path = rest;
+        String params = null;
+        int colon = rest.lastIndexOf(':');
+        if (colon >= 0) {
+            String tail = rest.substring(colon + 1);
+            if (tail.contains("=") && !tail.contains("/") && !tail.contains("\\")) {
+                path = rest.substring(0, colon);
+                params = tail;
+            }
+        }
+        if (path.isBlank()) {
+            throw badSpec(spec, "cifar needs a directory");
+        }
+        Map<String, String> p = parameters(spec, params, List.of("labels"));
+        String labelName = p.getOrDefault("labels", "fine");
+        CifarReader.Labels labels = switch (labelName.toLowerCase(Locale.ROOT)) {
+            case "fine" -> CifarReader.Labels.FINE;
+            case "coarse" -> CifarReader.Labels.COARSE;
+            default -> throw badSpec(spec, "labels must be fine or coarse, found '" + labelName + "'");
+        };
+        CifarReader.Result result = CifarReader.load(Path.of(path.strip()), labels, r.limit());
+        Dataset.Split split = result.split();
+        double[] classValues = new double[result.classes()];
+        for (int c = 0; c < classValues.length; c++) {
+            classValues[c] = c;
+        }
+        boolean hundred = result.layout() == CifarReader.Layout.CIFAR100;
+        String description = "cifar " + result.directory() + " (" + result.layout().title() + ", "
+                + (hundred ? (labels == CifarReader.Labels.COARSE ? "coarse" : "fine") + " labels, " : "")
+                + CifarReader.PIXELS + " pixels, " + result.classes() + " classes"
+                + (r.limit() > 0 ? ", limit " + r.limit() : "") + "): " + sizes(split);
+        return new Loaded(split, description, CifarReader.featureNames(), classValues);
     }
 
     /** Parses "k=v,k=v"; null or blank gives no parameters. */
