@@ -30,6 +30,7 @@ import org.relume.jumpstart.Aggregation;
 import org.relume.jumpstart.Jumpstart;
 import org.relume.loss.Loss;
 import org.relume.nn.Activations;
+import org.relume.nn.Cnn;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
@@ -63,12 +64,14 @@ import picocli.CommandLine.Spec;
             "  curve:NAME[:n=500,lo=0,hi=1]     1-D regression: x3, x11, tanh3, sin, x2",
             "  csv:PATH                          numeric CSV; --label names the label column (default: last)",
             "  idx:DIR                           MNIST-layout idx files (raw or .gz); t10k is the validation set",
+            "  cifar:DIR[:labels=fine|coarse]    CIFAR-10/100 binary files; the test file is the validation set",
             "",
             "Examples:",
             "  relume train --data moons --width 8 --depth 3 --epochs 2000 --seed 1 --out runs/moons",
             "  relume train --data curve:x3 --width 16 --depth 2 --epochs 3000 --out runs/x3",
             "  relume train --data csv:iris.csv --label species --optimizer sgd --lr 0.1 --momentum 0.9",
             "  relume train --data moons --structure hb --width 8 --depth 20 --epochs 2000 --out runs/hb",
+            "  relume train --data idx:data/mnist --limit 10000 --conv 8x4 --epochs 3 --batch-size 128 --lr 0.001",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)
@@ -105,6 +108,18 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--widths", split = ",", paramLabel = "W1,W2,...", description = "Hidden widths layer by layer (overrides --width/--depth).")
     int[] widths;
+
+    @Option(names = "--conv", paramLabel = "WxD",
+            description = "A thin CNN instead of an MLP: D convolutions of W channels (k x k, same padding, no pooling),"
+                    + " then a linear output layer on the flattened maps (the jumpstart paper's MNIST nets), e.g. 8x4.")
+    String conv;
+
+    @Option(names = "--kernel", defaultValue = "3", paramLabel = "K", description = "With --conv: kernel size, odd (default: ${DEFAULT-VALUE}).")
+    int kernel;
+
+    @Option(names = "--image", paramLabel = "CxHxW",
+            description = "With --conv: the image shape of each sample (default: 1x28x28 for 784 features, 3x32x32 for 3072).")
+    String image;
 
     @Option(names = "--structure", paramLabel = "NAME",
             description = "Optimization-inspired structure (Li et al.): gd, hb, agd, agd2, admm, resnet, hbnet, dmrnet."
@@ -291,6 +306,12 @@ final class TrainCommand implements Callable<Integer> {
 
     private Network buildNetwork(Dataset train, PointwiseFunction act, Initializer initializer, long initSeed) {
         requireMemory(train);
+        if (conv != null) {
+            int[] wd = convWidthDepth();
+            int[] img = imageShape(train.inputs());
+            int[] channels = filled(wd[1], wd[0]);
+            return Cnn.build(img[0], img[1], img[2], channels, kernel, train.outputs(), act, initializer, initSeed);
+        }
         if (structure == null) {
             int[] hidden = widths != null ? widths : filled(depth, width);
             return Mlp.builder().inputs(train.inputs()).hidden(hidden).outputs(train.outputs())
@@ -306,6 +327,15 @@ final class TrainCommand implements Callable<Integer> {
      * activations cannot fit in the heap (a 20000-wide layer needs 6 GB).
      */
     private void requireMemory(Dataset train) {
+        if (conv != null) {
+            int[] wd = convWidthDepth();
+            long maps = Memory.product(wd[0], train.inputs() / Math.max(1, imageShape(train.inputs())[0]));
+            long params = Memory.product(wd[1], wd[0], wd[0], kernel, kernel);
+            long rows = batchSize > 0 ? Math.min(batchSize, train.size()) : Math.min(train.size(), 1024);
+            Memory.require("a CNN of " + wd[1] + " convolutions of " + wd[0] + " channels",
+                    saturatingAdd(Memory.product(params, 16), Memory.product(maps, wd[1], rows, 16)));
+            return;
+        }
         int[] hidden = widths != null ? widths : filled(depth, width);
         long perLayer = structure == null ? 1 : Structure.parse(structure).layersPerStep();
         long params = 0;
@@ -327,7 +357,61 @@ final class TrainCommand implements Callable<Integer> {
         return a < 0 || b < 0 || a > Long.MAX_VALUE - b ? -1 : a + b;
     }
 
+    /** WIDTHxDEPTH of --conv. */
+    private int[] convWidthDepth() {
+        String[] p = conv.toLowerCase(Locale.ROOT).split("x");
+        try {
+            int w = Integer.parseInt(p[0].trim());
+            int d = Integer.parseInt(p[1].trim());
+            if (p.length != 2 || w <= 0 || d <= 0) {
+                throw new NumberFormatException();
+            }
+            return new int[] {w, d};
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--conv must be WIDTHxDEPTH with positive numbers (e.g. 8x4), got '" + conv + "'");
+        }
+    }
+
+    /** C, H, W from --image, or guessed for MNIST (784) and CIFAR (3072) sized samples. */
+    private int[] imageShape(int features) {
+        int[] shape;
+        if (image != null) {
+            String[] p = image.toLowerCase(Locale.ROOT).split("x");
+            try {
+                shape = new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim())};
+                if (p.length != 3 || shape[0] <= 0 || shape[1] <= 0 || shape[2] <= 0) {
+                    throw new NumberFormatException();
+                }
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--image must be CxHxW with positive numbers (e.g. 1x28x28), got '" + image + "'");
+            }
+        } else if (features == 784) {
+            shape = new int[] {1, 28, 28};
+        } else if (features == 3072) {
+            shape = new int[] {3, 32, 32};
+        } else {
+            throw new IllegalArgumentException("--conv needs --image CxHxW for samples of " + features + " features");
+        }
+        if ((long) shape[0] * shape[1] * shape[2] != features) {
+            throw new IllegalArgumentException("--image " + shape[0] + "x" + shape[1] + "x" + shape[2] + " is "
+                    + (long) shape[0] * shape[1] * shape[2] + " features but the data have " + features);
+        }
+        return shape;
+    }
+
     private void validateFlags() {
+        if (conv != null) {
+            convWidthDepth();
+            if (structure != null || widths != null) {
+                throw new IllegalArgumentException("--conv builds its own layers; it does not combine with --structure or --widths");
+            }
+            if (kernel <= 0 || kernel % 2 == 0) {
+                throw new IllegalArgumentException("--kernel must be odd and positive for same padding, got " + kernel);
+            }
+            if (balancePenalty != 0 || redundancyPenalty != 0) {
+                throw new IllegalArgumentException("--balance-penalty and --redundancy-penalty work on plain MLPs only, not with --conv");
+            }
+        }
         if (structure != null) {
             Structure s = Structure.parse(structure);
             if (widths != null) {

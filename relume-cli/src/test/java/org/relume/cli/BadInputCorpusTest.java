@@ -71,6 +71,7 @@ class BadInputCorpusTest {
             assertEquals(1, r.err().strip().split("\n").length, "one line: " + what);
             assertTrue(r.err().contains(c.names()), "names " + c.names() + ": " + what);
             assertFalse(r.err().contains("Exception"), "no exception class names: " + what);
+            assertTrue(r.err().strip().chars().allMatch(ch -> ch >= 0x20 && ch != 0x7f), "no control characters: " + what);
             assertFalse(Files.exists(out), "--out untouched: " + what);
         }
         assertTrue(cases.size() >= 30, "corpus size " + cases.size());

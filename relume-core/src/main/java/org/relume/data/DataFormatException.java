@@ -40,7 +40,28 @@ public final class DataFormatException extends RuntimeException {
      */
     public static DataFormatException atField(String file, long line, int column, String text, String expected) {
         return new DataFormatException(file, line, -1,
-                file + " line " + line + ", column " + column + " ('" + text + "'): " + expected, null);
+                file + " line " + line + ", column " + column + " ('" + printable(text) + "'): " + expected, null);
+    }
+
+    /**
+     * The text with control characters written as {@code \xNN} (and long text cut), so a message
+     * about a binary or corrupt file stays one readable line and cannot drive the terminal.
+     */
+    public static String printable(String text) {
+        StringBuilder sb = new StringBuilder();
+        int limit = Math.min(text.length(), 80);
+        for (int i = 0; i < limit; i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        if (text.length() > limit) {
+            sb.append("...");
+        }
+        return sb.toString();
     }
 
     /** A problem at a byte offset (counted from 0) of a binary file. */

@@ -144,7 +144,8 @@ public final class UnitPointStates {
         boolean[][] everOff = new boolean[hidden][];
         int[][] onCount = new int[hidden][n];
         for (int l = 0; l < hidden; l++) {
-            int u = network.layer(l).outputSize();
+            // A convolution's units are its channels, each over its H x W positions.
+            int u = network.layer(l).outputSize() / network.layer(l).spatial();
             everOn[l] = new boolean[u];
             everOff[l] = new boolean[u];
         }

@@ -103,6 +103,7 @@ public final class ModelDirectory {
                         + " (by real path); write the result somewhere else");
             }
         }
+        requireCreatable(out);
         if (Files.isDirectory(out)) {
             List<String> foreign = new ArrayList<>();
             try (DirectoryStream<Path> s = Files.newDirectoryStream(out)) {
@@ -121,6 +122,31 @@ public final class ModelDirectory {
                         + String.join(", ", foreign.subList(0, Math.min(3, foreign.size())))
                         + (foreign.size() > 3 ? ", ..." : "") + "); saving would replace them, so choose a new or empty directory");
             }
+        }
+    }
+
+    /**
+     * Creates and removes a probe directory where the save will stage its files, so a read-only or
+     * special file system (/sys, /proc, a full disk) is refused now rather than after training.
+     */
+    private static void requireCreatable(Path out) {
+        Path abs = out.toAbsolutePath().normalize();
+        Path existing = abs.getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            throw new IllegalArgumentException("--out " + out + " cannot be created: " + existing + " is not a directory");
+        }
+        Path probe = existing.resolve("." + abs.getFileName() + ".relume-probe");
+        try {
+            Files.deleteIfExists(probe);
+            Files.createDirectory(probe);
+            Files.delete(probe);
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new IllegalArgumentException("--out " + out + " cannot be written: creating a directory in " + existing
+                    + " failed (" + why.replace(probe.toString(), "").replace(": ", "").trim() + ")");
         }
     }
 

@@ -18,10 +18,12 @@ import org.relume.blocks.Structures;
 import org.relume.data.Task;
 import org.relume.loss.Loss;
 import org.relume.nn.Activations;
+import org.relume.nn.Conv2d;
 import org.relume.nn.Dense;
 import org.relume.nn.Layer;
 import org.relume.nn.Network;
 import org.relume.nn.Stage;
+import org.relume.tensor.ConvGeometry;
 import org.relume.tensor.Tensor;
 import org.relume.tensor.Var;
 import org.relume.tensor.kernel.PointwiseFunction;
@@ -121,6 +123,8 @@ public final class ModelFiles {
             "parameters", "layers", "structure", "stages", "task", "classes", "loss", "input_standardization",
             "feature_names", "provenance");
     private static final List<String> LAYER_FIELDS = List.of("type", "in", "out", "bias", "activation", "activation_params");
+    private static final List<String> CONV_FIELDS = List.of("type", "in_channels", "height", "width", "out_channels",
+            "kernel", "stride", "padding", "in", "out", "bias", "activation", "activation_params");
     private static final List<String> STAGE_FIELDS = List.of("type", "position", "coefficients", "learnable", "layers");
     private static final List<String> STANDARDIZATION_FIELDS = List.of("mean", "std");
 
@@ -175,23 +179,25 @@ public final class ModelFiles {
             throw new ModelFormatException(json, "field 'layers' must be a non-empty array");
         }
         Map<String, int[]> expectedShapes = new LinkedHashMap<>();
-        List<DenseSpec> layerArgs = new ArrayList<>();
+        List<LayerSpec> layerArgs = new ArrayList<>();
         for (int i = 0; i < layersNode.size(); i++) {
             Fields lf = new Fields(json, layersNode.get(i), "layers[" + i + "].");
-            lf.allowOnly(LAYER_FIELDS);
             String type = lf.text("type");
-            if (!"dense".equals(type)) {
-                throw new ModelFormatException(json, "layers[" + i + "].type is '" + type + "'; this version reads: dense");
+            if (!"dense".equals(type) && !"conv2d".equals(type)) {
+                throw new ModelFormatException(json, "layers[" + i + "].type is '" + type + "'; this version reads: dense, conv2d");
             }
+            lf.allowOnly("dense".equals(type) ? LAYER_FIELDS : CONV_FIELDS);
             int in = lf.positiveInt("in");
             int out = lf.positiveInt("out");
             boolean bias = lf.bool("bias");
             PointwiseFunction act = lf.activation();
-            expectedShapes.put("layers." + i + ".weight", new int[] {out, in});
+            ConvGeometry conv = "conv2d".equals(type) ? convGeometry(json, lf, i, in, out) : null;
+            int outUnits = conv == null ? out : conv.outChannels();
+            expectedShapes.put("layers." + i + ".weight", conv == null ? new int[] {out, in} : new int[] {outUnits, conv.taps()});
             if (bias) {
-                expectedShapes.put("layers." + i + ".bias", new int[] {out});
+                expectedShapes.put("layers." + i + ".bias", new int[] {outUnits});
             }
-            layerArgs.add(new DenseSpec(in, out, bias, act));
+            layerArgs.add(new LayerSpec(in, out, bias, act, conv));
         }
         List<Map<String, Object>> stageConfigs = stageConfigs(json, root, layerArgs.size());
         if (stageConfigs != null) {
@@ -220,7 +226,7 @@ public final class ModelFiles {
         f.requireInt("inputs", inputs, "layers[0].in is " + inputs);
         f.requireInt("outputs", outputs, "layers[" + last + "].out is " + outputs);
         StringBuilder architecture = new StringBuilder().append(inputs);
-        for (DenseSpec a : layerArgs) {
+        for (LayerSpec a : layerArgs) {
             architecture.append('-').append(a.out());
         }
         String declaredArchitecture = f.text("architecture");
@@ -302,7 +308,7 @@ public final class ModelFiles {
         Map<String, Tensor> tensors = Safetensors.read(weights).tensors();
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < layerArgs.size(); i++) {
-            DenseSpec a = layerArgs.get(i);
+            LayerSpec a = layerArgs.get(i);
             Tensor w = tensors.get("layers." + i + ".weight");
             Tensor b = a.bias() ? tensors.get("layers." + i + ".bias") : null;
             checkFinite(weights, "layers." + i + ".weight", w);
@@ -311,7 +317,9 @@ public final class ModelFiles {
             }
             // The tensors were just read and belong to no one else: wrapping them instead of copying
             // keeps the peak at the data size Safetensors.read checked against the free heap.
-            layers.add(Dense.wrap(Var.parameter("weight", w), b == null ? null : Var.parameter("bias", b), a.activation()));
+            Var wv = Var.parameter("weight", w);
+            Var bv = b == null ? null : Var.parameter("bias", b);
+            layers.add(a.conv() == null ? Dense.wrap(wv, bv, a.activation()) : Conv2d.wrap(a.conv(), wv, bv, a.activation()));
         }
         Network network = stageConfigs == null ? new Network(layers) : structured(json, weights, stageConfigs, layers, tensors);
         if (structure != null && !structure.equals(network.structure())) {
@@ -439,7 +447,24 @@ public final class ModelFiles {
         return network;
     }
 
-    private record DenseSpec(int in, int out, boolean bias, PointwiseFunction activation) {}
+    /** One layer as model.json describes it; {@code conv} is null for a dense layer. */
+    private record LayerSpec(int in, int out, boolean bias, PointwiseFunction activation, ConvGeometry conv) {}
+
+    private static ConvGeometry convGeometry(Path json, Fields lf, int i, int in, int out) {
+        ConvGeometry g;
+        try {
+            g = new ConvGeometry(lf.positiveInt("in_channels"), lf.positiveInt("height"), lf.positiveInt("width"),
+                    lf.positiveInt("out_channels"), lf.positiveInt("kernel"), lf.positiveInt("stride"),
+                    lf.nonNegativeInt("padding"));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(json, "layers[" + i + "]: " + e.getMessage());
+        }
+        if (g.inSize() != in || g.outSize() != out) {
+            throw new ModelFormatException(json, "layers[" + i + "]: 'in' " + in + " and 'out' " + out + " do not match the "
+                    + "convolution's " + g.inSize() + " inputs and " + g.outSize() + " outputs");
+        }
+        return g;
+    }
 
     private static void checkFinite(Path file, String name, Tensor t) {
         if (!t.allFinite()) {

@@ -267,10 +267,10 @@ public final class Jumpstart implements Regularizer {
                 float min = Float.POSITIVE_INFINITY;
                 int argMax = -1;
                 int argMin = -1;
-                for (int s = 0; s < points; s++) {
-                    int base = (u * points + s) * spatial;
-                    for (int q = 0; q < spatial; q++) {
-                        int i = base + q;
+                for (int q = 0; q < spatial; q++) {
+                    int base = (u * spatial + q) * points;
+                    for (int s = 0; s < points; s++) {
+                        int i = base + s;
                         float v = g[i];
                         if (v > max) {
                             max = v;

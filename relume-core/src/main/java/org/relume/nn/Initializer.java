@@ -58,10 +58,18 @@ public enum Initializer {
      * W, b: modified. random: advanced.
      */
     public void initialize(Tensor w, Tensor b, SplittableRandom random) {
-        int out = w.rows();
-        int in = w.cols();
+        initialize(w, b, w.cols(), w.rows(), random);
+    }
+
+    /**
+     * Fills W (any shape) and b with the given fans: a convolution's fan-in is in_channels x k x k and
+     * its fan-out out_channels x k x k, as PyTorch and Keras count them.
+     */
+    public void initialize(Tensor w, Tensor b, int fanIn, int fanOut, SplittableRandom random) {
+        int out = fanOut;
+        int in = fanIn;
         float[] wd = w.data();
-        int n = out * in;
+        int n = w.numel();
         switch (this) {
             case GLOROT_UNIFORM -> {
                 uniform(wd, n, Math.sqrt(6.0 / (in + out)), random);

@@ -33,6 +33,14 @@ public interface Layer {
 
     PointwiseFunction activation();
 
+    /**
+     * Spatial positions per unit of the output: 1 for a dense layer, H' x W' for a convolution, whose
+     * units are its channels. Decides how the preactivation sink sees the layer.
+     */
+    default int spatial() {
+        return 1;
+    }
+
     /** The hyperparameters that rebuild this layer's shape (not its parameter values), for model files. */
     Map<String, Object> config();
 

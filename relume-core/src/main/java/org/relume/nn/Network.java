@@ -247,11 +247,12 @@ public final class Network {
     /** Reuses the record for a layer while the tape hands back the same Var and shape. */
     private Preactivation preactivation(int layer, Var g, boolean output) {
         Tensor v = g.value();
-        int units = v.rows();
+        int spatial = layers.get(layer).spatial();
+        int units = v.rows() / spatial;
         int samples = v.cols();
         Preactivation p = preactivationCache[layer];
         if (p == null || p.value() != g || p.units() != units || p.samples() != samples) {
-            p = new Preactivation(layer, g, units, samples, 1, output);
+            p = new Preactivation(layer, g, units, samples, spatial, output);
             preactivationCache[layer] = p;
         }
         return p;

@@ -105,7 +105,8 @@ class ModelFilesTest {
         expectRejected("layers[0].in", j -> layer(j, 0).put("in", "three"));
         expectRejected("layers[1].in is 7", j -> layer(j, 1).put("in", 7));
         expectRejected("unknown activation", j -> layer(j, 0).put("activation", "gelu"));
-        expectRejected("layers[0].type", j -> layer(j, 0).put("type", "conv2d"));
+        expectRejected("layers[0].type", j -> layer(j, 0).put("type", "lstm"));
+        expectRejected("missing field 'layers[0].in_channels'", j -> layer(j, 0).put("type", "conv2d"));
         expectRejected("task", j -> j.put("task", "ranking"));
         expectRejected("input_standardization", j -> ((Map<String, Object>) j.get("input_standardization")).put("std", List.of(1, 0, 1)));
         // The tensor file no longer matches what the (self-consistent) JSON describes.

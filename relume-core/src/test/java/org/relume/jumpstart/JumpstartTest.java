@@ -88,8 +88,9 @@ class JumpstartTest {
 
     @Test
     void convolutionalLayoutTakesUnitsOverBatchAndSpace() {
-        // 1 channel, 2 samples, 2 spatial positions: channel max over all four values.
-        Var g = Var.constant(Tensor.of(new float[] {0.1f, 0.3f, -2f, 0.2f}, 1, 4));
+        // 1 channel, 2 spatial positions, 2 samples (layout: position-major, the batch contiguous):
+        // sample 0 holds 0.1 and 0.3, sample 1 holds -2 and 0.2; the channel max runs over all four.
+        Var g = Var.constant(Tensor.of(new float[] {0.1f, -2f, 0.3f, 0.2f}, 1, 4));
         Jumpstart j = new Jumpstart(Aggregation.L1, 1, false);
         j.penalty(new Tape(), List.of(new Preactivation(0, g, 1, 2, 2, false)), null);
         Jumpstart.LayerDeficits d = j.layer(0);

@@ -20,7 +20,7 @@ import org.relume.tensor.kernel.PointwiseFunctions;
 class OpsGradientTest {
     private static final Class<?>[] OP_FAMILIES = {
         LinearOps.class, PointwiseOps.class, ArithmeticOps.class, ReductionOps.class, LossOps.class,
-        CombinationOps.class
+        CombinationOps.class, ConvOps.class
     };
 
     private final SplittableRandom r = new SplittableRandom(20260101L);
@@ -245,6 +245,66 @@ class OpsGradientTest {
                     }
                     return s;
                 });
+    }
+
+    /** Same and valid padding, stride 1 and 2, a batch not a multiple of the vector width, with and without bias. */
+    @Test
+    void conv2dEveryGeometry() {
+        int[][] cases = {
+            // in channels, height, width, out channels, kernel, stride, padding, batch
+            {2, 5, 4, 3, 3, 1, 1, 7},
+            {1, 6, 6, 2, 3, 2, 1, 3},
+            {3, 4, 5, 2, 3, 1, 0, 18},
+            {2, 5, 5, 1, 1, 1, 0, 5},
+            {1, 7, 6, 2, 5, 2, 2, 2},
+        };
+        for (int[] c : cases) {
+            ConvGeometry g = new ConvGeometry(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);
+            int n = c[7];
+            double[] wts = GradientCheck.weights(r, g.outSize() * n);
+            Tensor wt = GradientCheck.toTensor(wts, g.outSize(), n);
+            for (boolean withBias : new boolean[] {true, false}) {
+                Tensor[] inputs = withBias
+                        ? GradientCheck.randomInputs(r, 0, new int[] {g.outChannels(), g.taps()}, new int[] {g.inSize(), n},
+                                new int[] {g.outChannels()})
+                        : GradientCheck.randomInputs(r, 0, new int[] {g.outChannels(), g.taps()}, new int[] {g.inSize(), n});
+                boolean[] req = new boolean[inputs.length];
+                java.util.Arrays.fill(req, true);
+                GradientCheck.check("conv2d " + g + (withBias ? "" : " no bias") + " batch " + n, inputs, req,
+                        (tape, v) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape,
+                                ConvOps.conv2d(tape, v[0], v[1], withBias ? v[2] : null, g), Var.constant(wt))),
+                        x -> convReference(g, n, x[0], x[1], withBias ? x[2] : null, wts));
+            }
+        }
+    }
+
+    /** sum over outputs of conv(x)[co, oy, ox, n] * weights, straight from the definition. */
+    private static double convReference(ConvGeometry g, int n, double[] w, double[] x, double[] b, double[] wts) {
+        double s = 0;
+        int k = g.kernel();
+        for (int co = 0; co < g.outChannels(); co++) {
+            for (int oy = 0; oy < g.outHeight(); oy++) {
+                for (int ox = 0; ox < g.outWidth(); ox++) {
+                    for (int j = 0; j < n; j++) {
+                        double z = b == null ? 0 : b[co];
+                        for (int ci = 0; ci < g.inChannels(); ci++) {
+                            for (int ky = 0; ky < k; ky++) {
+                                for (int kx = 0; kx < k; kx++) {
+                                    int iy = oy * g.stride() - g.padding() + ky;
+                                    int ix = ox * g.stride() - g.padding() + kx;
+                                    if (iy >= 0 && iy < g.height() && ix >= 0 && ix < g.width()) {
+                                        z += w[co * g.taps() + (ci * k + ky) * k + kx]
+                                                * x[((ci * g.height() + iy) * g.width() + ix) * n + j];
+                                    }
+                                }
+                            }
+                        }
+                        s += z * wts[((co * g.outHeight() + oy) * g.outWidth() + ox) * n + j];
+                    }
+                }
+            }
+        }
+        return s;
     }
 
     @AfterAll

@@ -19,6 +19,12 @@ public final class EngineParameters {
     /** Above this many multiply-adds, a blocked product is split over threads (output blocks only). */
     public static volatile long gemmParallelThreshold = 128L * 128 * 128;
 
+    /**
+     * Above this many multiply-adds (output features x taps x batch), a convolution splits over
+     * cores by channel; below it the thread hand-off costs more than it saves.
+     */
+    public static volatile long convParallelThreshold = 4_000_000L;
+
     /** Depth of one packed block (rows of B, columns of A) in the blocked kernel. */
     public static volatile int gemmKc = 256;
 

@@ -97,6 +97,49 @@ public final class Lanes {
     }
 
     /**
+     * The sum over {@code count} row pairs of the dot product of a row of {@code a} and a row of
+     * {@code b}, each row {@code n} long: sum_c sum_j a[aBase + pairs[2c] n + j] b[bBase + pairs[2c+1] n + j].
+     * The 16 partial sums run across all pairs (a convolution's weight gradient: every output
+     * position times the input its tap read), the remainders in a scalar in pair order, so the
+     * result is the same at any vector width.
+     */
+    public static float dotRows(float[] a, int aBase, float[] b, int bBase, int[] pairs, int count, int n) {
+        int blocks = n - n % LOGICAL;
+        float tail = 0f;
+        float s;
+        if (L == LOGICAL) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int c = 0; c < count; c++) {
+                int ao = aBase + pairs[2 * c] * n;
+                int bo = bBase + pairs[2 * c + 1] * n;
+                for (int i = 0; i < blocks; i += LOGICAL) {
+                    acc = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), acc);
+                }
+                for (int i = blocks; i < n; i++) {
+                    tail = Math.fma(a[ao + i], b[bo + i], tail);
+                }
+            }
+            s = blocks == 0 ? 0f : combine(acc);
+        } else {
+            FloatVector lo = FloatVector.zero(SPECIES);
+            FloatVector hi = FloatVector.zero(SPECIES);
+            for (int c = 0; c < count; c++) {
+                int ao = aBase + pairs[2 * c] * n;
+                int bo = bBase + pairs[2 * c + 1] * n;
+                for (int i = 0; i < blocks; i += LOGICAL) {
+                    lo = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), lo);
+                    hi = FloatVector.fromArray(SPECIES, a, ao + i + L).fma(FloatVector.fromArray(SPECIES, b, bo + i + L), hi);
+                }
+                for (int i = blocks; i < n; i++) {
+                    tail = Math.fma(a[ao + i], b[bo + i], tail);
+                }
+            }
+            s = blocks == 0 ? 0f : combine(lo, hi);
+        }
+        return s + tail;
+    }
+
+    /**
      * The 16 partial sums of one 512-bit register added in lane order. Lane order (not a tree) is
      * what HotSpot's own 512-bit float reduction does, so results on AVX-512 machines stay what
      * they were before the order was fixed.

@@ -1,0 +1,73 @@
+package org.relume.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** relume train --conv end to end on tiny generated images: training, info, predict and bad flags. */
+class ConvCommandsTest {
+    @TempDir
+    Path tmp;
+
+    /** 4x4 images whose class is whether the top half is brighter than the bottom half. */
+    private Path images(int n) throws IOException {
+        SplittableRandom r = new SplittableRandom(5);
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            sb.append("p").append(i).append(',');
+        }
+        sb.append("label\n");
+        for (int s = 0; s < n; s++) {
+            int label = s % 2;
+            for (int i = 0; i < 16; i++) {
+                boolean top = i < 8;
+                double v = r.nextDouble() * 0.5 + (top == (label == 1) ? 0.5 : 0);
+                sb.append(String.format(java.util.Locale.ROOT, "%.3f,", v));
+            }
+            sb.append(label).append('\n');
+        }
+        Path f = tmp.resolve("images.csv");
+        Files.writeString(f, sb.toString());
+        return f;
+    }
+
+    @Test
+    void thinCnnTrainsSavesAndPredicts() throws IOException {
+        Path data = images(200);
+        Path out = tmp.resolve("cnn");
+        CliRun r = CliRun.of("train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--epochs", "150",
+                "--standardize", "off", "--jumpstart", "l1", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("validation accuracy 1.0000") || r.out().contains("validation accuracy 0.9"), r.out());
+        assertTrue(r.out().contains("units"), r.out());
+        CliRun info = CliRun.of("info", "--model", out.toString());
+        assertEquals(0, info.exitCode(), info.toString());
+        assertTrue(info.out().contains("conv2d 16 -> 48"), info.out());
+        CliRun p = CliRun.of("predict", "--model", out.toString(), "--input", data.toString());
+        assertEquals(0, p.exitCode(), p.toString());
+        assertEquals(201, p.out().strip().split("\n").length);
+    }
+
+    @Test
+    void badConvFlagsGetOneLine() throws IOException {
+        Path data = images(20);
+        String[][] cases = {
+            {"train", "--data", "csv:" + data, "--conv", "3", "--image", "1x4x4", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--conv", "3x2", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x5x5", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--kernel", "2", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--structure", "hb", "--epochs", "1"},
+        };
+        for (String[] args : cases) {
+            CliRun r = CliRun.of(args);
+            assertEquals(2, r.exitCode(), String.join(" ", args) + "\n" + r);
+            assertEquals(1, r.err().strip().split("\n").length, r.toString());
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package org.relume.tensor;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.relume.tensor.kernel.EngineParameters;
+import org.relume.tensor.kernel.Lanes;
+import org.relume.tensor.kernel.Parallelism;
+
+/**
+ * A 2-D convolution on feature-major images: the input is [C*H*W, N] with row (c, y, x) holding
+ * that pixel for every sample of the batch, contiguous. So the batch is the vectorized dimension,
+ * as for dense layers: with 2-16 channels on 28x28 maps the channels are too few to vectorize, but
+ * a batch of 128-1024 fills the vectors, and padding is just a tap that is skipped. The output
+ * [C'*H'*W', N] is again feature-major, so a dense head reads it with no reshaping (flatten is free).
+ *
+ * <p>Direct convolution, no im2col: every output element is its bias plus the taps in a fixed
+ * order (input channel, kernel row, kernel column), by fused multiply-adds, in vector bodies and
+ * scalar tails alike, so results do not depend on the vector width. The weight gradient sums over
+ * positions and batch through {@link Lanes#dotRows}. Large layers split over cores by output
+ * channel (forward, weight gradient) or input channel (input gradient): each element is computed by
+ * one thread, so the split changes no bit.
+ */
+public final class ConvOps {
+    private ConvOps() {}
+
+    private static final VectorSpecies<Float> S = Lanes.SPECIES;
+    private static final int L = S.length();
+
+    /**
+     * Z = conv(X) + b: W [outChannels, inChannels*k*k] (row-major over (c, ky, kx)), X [C*H*W, N],
+     * b [outChannels] or null; Z [C'*H'*W', N].
+     */
+    public static Var conv2d(Tape tape, Var w, Var x, Var b, ConvGeometry g) {
+        Tensor wv = w.value();
+        Tensor xv = x.value();
+        Shapes.requireRank("convolution", "weight", wv, 2);
+        Shapes.requireRank("convolution", "input", xv, 2);
+        if (wv.rows() != g.outChannels() || wv.cols() != g.taps()) {
+            throw new ShapeException("convolution: weight " + wv.shapeString() + " does not match " + g);
+        }
+        if (xv.rows() != g.inSize()) {
+            throw new ShapeException("convolution: expects " + g.inChannels() + "x" + g.height() + "x" + g.width()
+                    + " = " + g.inSize() + " input features per sample, got input of shape " + xv.shapeString());
+        }
+        if (b != null && (b.value().rank() != 1 || b.value().dim(0) != g.outChannels())) {
+            throw new ShapeException("convolution: bias of shape " + b.value().shapeString() + " does not match "
+                    + g.outChannels() + " output channels");
+        }
+        int n = xv.cols();
+        boolean grad = tape.needsGrad(w, x, b);
+        Var z = tape.alloc(g.outSize(), n, grad);
+        float[] zd = z.value().data();
+        float[] wd = wv.data();
+        float[] xd = xv.data();
+        float[] bd = b == null ? null : b.value().data();
+        int threads = threads(g.outChannels(), g, n);
+        if (threads == 1) {
+            for (int co = 0; co < g.outChannels(); co++) {
+                forwardChannel(co, g, n, wd, xd, bd, zd);
+            }
+        } else {
+            Parallelism.forEachPart(threads, part -> {
+                for (int co = part; co < g.outChannels(); co += threads) {
+                    forwardChannel(co, g, n, wd, xd, bd, zd);
+                }
+            });
+        }
+        if (grad) {
+            tape.record(CONV2D, z, w, x, b).aux = g;
+        }
+        return z;
+    }
+
+    /** One thread below the engine's threshold (so small layers neither wait nor allocate), else the cores. */
+    private static int threads(int channels, ConvGeometry g, int n) {
+        long work = (long) g.outSize() * g.taps() * n;
+        return work < EngineParameters.convParallelThreshold ? 1 : Math.min(channels, Parallelism.threadsAvailable());
+    }
+
+    private static void forwardChannel(int co, ConvGeometry g, int n, float[] w, float[] x, float[] b, float[] z) {
+        int ho = g.outHeight();
+        int wo = g.outWidth();
+        int k = g.kernel();
+        int nv = n - n % L;
+        float bias = b == null ? 0f : b[co];
+        for (int oy = 0; oy < ho; oy++) {
+            int iy0 = oy * g.stride() - g.padding();
+            int ky0 = Math.max(0, -iy0);
+            int ky1 = Math.min(k, g.height() - iy0);
+            for (int ox = 0; ox < wo; ox++) {
+                int ix0 = ox * g.stride() - g.padding();
+                int kx0 = Math.max(0, -ix0);
+                int kx1 = Math.min(k, g.width() - ix0);
+                int out = ((co * ho + oy) * wo + ox) * n;
+                for (int j = 0; j < nv; j += L) {
+                    forwardVector(g, n, w, x, z, co * g.taps(), bias, ky0, ky1, kx0, kx1, iy0, ix0, out, j);
+                }
+                for (int j = nv; j < n; j++) {
+                    float acc = bias;
+                    for (int ci = 0; ci < g.inChannels(); ci++) {
+                        int wRow = co * g.taps() + ci * k * k;
+                        for (int ky = ky0; ky < ky1; ky++) {
+                            int in = ((ci * g.height() + iy0 + ky) * g.width() + ix0) * n + j;
+                            for (int kx = kx0; kx < kx1; kx++) {
+                                acc = Math.fma(x[in + kx * n], w[wRow + ky * k + kx], acc);
+                            }
+                        }
+                    }
+                    z[out + j] = acc;
+                }
+            }
+        }
+    }
+
+    /**
+     * One vector of outputs: bias plus every in-range tap. Kept small and separate so the JIT inlines
+     * and intrinsifies its vector operations (inside the large position loops it boxed every vector).
+     */
+    private static void forwardVector(ConvGeometry g, int n, float[] w, float[] x, float[] z, int wBase, float bias,
+                                      int ky0, int ky1, int kx0, int kx1, int iy0, int ix0, int out, int j) {
+        int k = g.kernel();
+        FloatVector acc = FloatVector.broadcast(S, bias);
+        for (int ci = 0; ci < g.inChannels(); ci++) {
+            int wRow = wBase + ci * k * k;
+            for (int ky = ky0; ky < ky1; ky++) {
+                int in = ((ci * g.height() + iy0 + ky) * g.width() + ix0) * n + j;
+                for (int kx = kx0; kx < kx1; kx++) {
+                    acc = FloatVector.fromArray(S, x, in + kx * n).fma(FloatVector.broadcast(S, w[wRow + ky * k + kx]), acc);
+                }
+            }
+        }
+        acc.intoArray(z, out + j);
+    }
+
+    /** dX[ci] (+)= the taps of every output that reads it, gathered so each element is written once. */
+    private static void inputGradientChannel(int ci, ConvGeometry g, int n, float[] w, float[] dz, float[] dx,
+                                             boolean accumulate) {
+        int ho = g.outHeight();
+        int wo = g.outWidth();
+        int k = g.kernel();
+        int s = g.stride();
+        int nv = n - n % L;
+        for (int iy = 0; iy < g.height(); iy++) {
+            for (int ix = 0; ix < g.width(); ix++) {
+                int in = ((ci * g.height() + iy) * g.width() + ix) * n;
+                for (int j = 0; j < nv; j += L) {
+                    FloatVector acc = accumulate ? FloatVector.fromArray(S, dx, in + j) : FloatVector.zero(S);
+                    for (int co = 0; co < g.outChannels(); co++) {
+                        int wRow = co * g.taps() + ci * k * k;
+                        for (int ky = 0; ky < k; ky++) {
+                            int ty = iy + g.padding() - ky;
+                            if (ty < 0 || ty % s != 0 || ty / s >= ho) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < k; kx++) {
+                                int tx = ix + g.padding() - kx;
+                                if (tx < 0 || tx % s != 0 || tx / s >= wo) {
+                                    continue;
+                                }
+                                int out = ((co * ho + ty / s) * wo + tx / s) * n + j;
+                                acc = FloatVector.fromArray(S, dz, out)
+                                        .fma(FloatVector.broadcast(S, w[wRow + ky * k + kx]), acc);
+                            }
+                        }
+                    }
+                    acc.intoArray(dx, in + j);
+                }
+                for (int j = nv; j < n; j++) {
+                    float acc = accumulate ? dx[in + j] : 0f;
+                    for (int co = 0; co < g.outChannels(); co++) {
+                        int wRow = co * g.taps() + ci * k * k;
+                        for (int ky = 0; ky < k; ky++) {
+                            int ty = iy + g.padding() - ky;
+                            if (ty < 0 || ty % s != 0 || ty / s >= ho) {
+                                continue;
+                            }
+                            for (int kx = 0; kx < k; kx++) {
+                                int tx = ix + g.padding() - kx;
+                                if (tx < 0 || tx % s != 0 || tx / s >= wo) {
+                                    continue;
+                                }
+                                acc = Math.fma(dz[((co * ho + ty / s) * wo + tx / s) * n + j], w[wRow + ky * k + kx], acc);
+                            }
+                        }
+                    }
+                    dx[in + j] = acc;
+                }
+            }
+        }
+    }
+
+    /**
+     * dW[co, (ci, ky, kx)] (+)= sum over outputs and batch of dZ times the input the tap read. The
+     * pairs of (output, input) rows are the same for every channel pair, so they are listed once per
+     * kernel position in {@code rows}.
+     */
+    private static void weightGradientChannel(int co, ConvGeometry g, int n, float[] x, float[] dz, float[] dw,
+                                              boolean accumulate, int[][] rows, int[] counts) {
+        int k = g.kernel();
+        int outBase = co * g.outHeight() * g.outWidth() * n;
+        for (int ci = 0; ci < g.inChannels(); ci++) {
+            int inBase = ci * g.height() * g.width() * n;
+            for (int t = 0; t < k * k; t++) {
+                int[] r = rows[t];
+                float v = Lanes.dotRows(dz, outBase, x, inBase, r, counts[t], n);
+                int at = co * g.taps() + ci * k * k + t;
+                dw[at] = accumulate ? dw[at] + v : v;
+            }
+        }
+    }
+
+    /** For each kernel position, the (output position, input position) pairs in range, interleaved. */
+    private static int fillRows(ConvGeometry g, int[][] rows, int[] counts) {
+        int k = g.kernel();
+        for (int ky = 0; ky < k; ky++) {
+            for (int kx = 0; kx < k; kx++) {
+                int t = ky * k + kx;
+                int c = 0;
+                for (int oy = 0; oy < g.outHeight(); oy++) {
+                    int iy = oy * g.stride() - g.padding() + ky;
+                    if (iy < 0 || iy >= g.height()) {
+                        continue;
+                    }
+                    for (int ox = 0; ox < g.outWidth(); ox++) {
+                        int ix = ox * g.stride() - g.padding() + kx;
+                        if (ix < 0 || ix >= g.width()) {
+                            continue;
+                        }
+                        rows[t][2 * c] = oy * g.outWidth() + ox;
+                        rows[t][2 * c + 1] = iy * g.width() + ix;
+                        c++;
+                    }
+                }
+                counts[t] = c;
+            }
+        }
+        return k * k;
+    }
+
+    /**
+     * The weight gradient's row pairs for one geometry, built once and shared (read-only) by every
+     * thread and step; a network has few distinct geometries.
+     */
+    private static final class RowPairs {
+        private static final java.util.concurrent.ConcurrentHashMap<ConvGeometry, RowPairs> CACHE =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        final int[][] rows;
+        final int[] counts;
+
+        private RowPairs(ConvGeometry g) {
+            int kk = g.kernel() * g.kernel();
+            rows = new int[kk][2 * g.outHeight() * g.outWidth()];
+            counts = new int[kk];
+            fillRows(g, rows, counts);
+        }
+
+        static RowPairs of(ConvGeometry g) {
+            RowPairs p = CACHE.get(g);
+            return p != null ? p : CACHE.computeIfAbsent(g, RowPairs::new);
+        }
+    }
+
+    private static final Op CONV2D = new Op() {
+        @Override public String name() { return "conv2d"; }
+
+        @Override public void backward(Node node) {
+            ConvGeometry g = (ConvGeometry) node.aux;
+            Var w = node.in0;
+            Var x = node.in1;
+            Var b = node.in2;
+            int n = x.value().cols();
+            float[] dz = node.out.grad().data();
+            float[] wd = w.value().data();
+            float[] xd = x.value().data();
+            if (b != null && b.requiresGrad()) {
+                boolean acc = b.beginGradWrite();
+                float[] db = b.grad().data();
+                int block = g.outHeight() * g.outWidth() * n;
+                for (int co = 0; co < g.outChannels(); co++) {
+                    float v = Lanes.sum(dz, co * block, block);
+                    db[co] = acc ? db[co] + v : v;
+                }
+            }
+            if (w.requiresGrad()) {
+                boolean acc = w.beginGradWrite();
+                float[] dw = w.grad().data();
+                RowPairs pairs = RowPairs.of(g);
+                int[][] rows = pairs.rows;
+                int[] counts = pairs.counts;
+                int threads = threads(g.outChannels(), g, n);
+                if (threads == 1) {
+                    for (int co = 0; co < g.outChannels(); co++) {
+                        weightGradientChannel(co, g, n, xd, dz, dw, acc, rows, counts);
+                    }
+                } else {
+                    Parallelism.forEachPart(threads, part -> {
+                        for (int co = part; co < g.outChannels(); co += threads) {
+                            weightGradientChannel(co, g, n, xd, dz, dw, acc, rows, counts);
+                        }
+                    });
+                }
+            }
+            if (x.requiresGrad()) {
+                boolean acc = x.beginGradWrite();
+                float[] dx = x.grad().data();
+                int threads = threads(g.inChannels(), g, n);
+                if (threads == 1) {
+                    for (int ci = 0; ci < g.inChannels(); ci++) {
+                        inputGradientChannel(ci, g, n, wd, dz, dx, acc);
+                    }
+                } else {
+                    Parallelism.forEachPart(threads, part -> {
+                        for (int ci = part; ci < g.inChannels(); ci += threads) {
+                            inputGradientChannel(ci, g, n, wd, dz, dx, acc);
+                        }
+                    });
+                }
+            }
+        }
+    };
+}

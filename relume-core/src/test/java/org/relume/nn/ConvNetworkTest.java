@@ -1,0 +1,93 @@
+package org.relume.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.relume.data.Task;
+import org.relume.io.ModelFiles;
+import org.relume.io.ModelMetadata;
+import org.relume.jumpstart.Aggregation;
+import org.relume.jumpstart.Jumpstart;
+import org.relume.tensor.Tape;
+import org.relume.tensor.Tensor;
+import org.relume.tensor.Var;
+
+/**
+ * Thin CNNs (Riera et al., Experiment B's shape): a conv layer's preactivation reaches the sink as
+ * channels over positions, jumpstart's deficits on it match a hand computation with the reference
+ * PyTorch definitions (a unit is a channel, max/min over batch x H x W; a point is a sample,
+ * max/min over C x H x W), and a CNN saved and loaded predicts identically.
+ */
+class ConvNetworkTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void preactivationsAreChannelsOverPositions() {
+        Network net = Cnn.build(1, 5, 4, new int[] {3, 2}, 3, 4, Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
+        List<Preactivation> seen = new ArrayList<>();
+        net.forward(new Tape(), Var.constant(Tensor.zeros(20, 6)), seen::add);
+        assertEquals(3, seen.size());
+        assertEquals(3, seen.get(0).units());
+        assertEquals(20, seen.get(0).spatial());
+        assertEquals(6, seen.get(0).samples());
+        assertEquals(2, seen.get(1).units());
+        assertEquals(1, seen.get(2).spatial());
+        assertEquals(4, net.outputSize(), "1x5x4 -> 3 -> 2 channels, then 4 outputs");
+    }
+
+    /**
+     * Two channels, two positions, two samples; element (unit, position, sample):
+     * <pre>
+     *   channel 0: position 0: ( 0.5, -2.0)   position 1: ( 3.0, -0.5)
+     *   channel 1: position 0: (-0.3, -0.2)   position 1: (-0.6,  0.4)
+     * </pre>
+     * channel 0: max 3 -> xi+ 0; min -2 -> xi- 0.  channel 1: max 0.4 -> xi+ 0.6; min -0.6 -> xi- 0.4.
+     * sample 0: max over all channels and positions 3 -> psi+ 0; min -0.6 -> psi- 0.4.
+     * sample 1: max 0.4 -> psi+ 0.6; min -2 -> psi- 0.
+     */
+    @Test
+    void jumpstartDeficitsOnConvolutionsMatchHandComputation() {
+        float[] g = {0.5f, -2.0f, 3.0f, -0.5f, -0.3f, -0.2f, -0.6f, 0.4f};
+        Preactivation p = new Preactivation(0, Var.constant(Tensor.of(g, 4, 2)), 2, 2, 2, false);
+        assertEquals(3.0f, g[p.index(0, 0, 1)]);
+        assertEquals(0.4f, g[p.index(1, 1, 1)]);
+        Jumpstart j = new Jumpstart(Aggregation.L1, 1, false);
+        double penalty = j.penalty(new Tape(), List.of(p), null).value().item();
+        Jumpstart.LayerDeficits d = j.layer(0);
+        assertEquals(0f, d.unitPositive(0));
+        assertEquals(0f, d.unitNegative(0));
+        assertEquals(0.6f, d.unitPositive(1), 1e-6f);
+        assertEquals(0.4f, d.unitNegative(1), 1e-6f);
+        assertEquals(0f, d.pointPositive(0));
+        assertEquals(0.4f, d.pointNegative(0), 1e-6f);
+        assertEquals(0.6f, d.pointPositive(1), 1e-6f);
+        assertEquals(0f, d.pointNegative(1));
+        assertEquals(0.6 + 0.4 + 0.4 + 0.6, penalty, 1e-6, "l1 of all deficits");
+    }
+
+    @Test
+    void cnnSavedAndLoadedPredictsIdentically() throws IOException {
+        Network net = Cnn.build(2, 6, 5, new int[] {4, 3, 2}, 3, 3, Activations.relu(), Initializer.KAIMING_UNIFORM, 7);
+        Path dir = tmp.resolve("cnn");
+        ModelFiles.save(dir, net, new ModelMetadata(Task.MULTICLASS, 3, "softmax_ce", null, null, List.of(), Map.of()));
+        Network loaded = ModelFiles.load(dir).network();
+        SplittableRandom r = new SplittableRandom(2);
+        float[] x = new float[9 * 60];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextDouble();
+        }
+        Tensor samples = Tensor.wrap(x, 9, 60);
+        assertTrue(net.predict(samples).identical(loaded.predict(samples)));
+        assertEquals(net.architecture(), loaded.architecture());
+        assertEquals("conv2d", loaded.layer(0).type());
+    }
+}
