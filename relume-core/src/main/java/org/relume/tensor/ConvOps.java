@@ -77,12 +77,26 @@ public final class ConvOps {
         return work < EngineParameters.convParallelThreshold ? 1 : Math.min(channels, Parallelism.threadsAvailable());
     }
 
+    /** Per-thread tap lists: input (or output-gradient) row offsets and weight indices of one position. */
+    private static final ThreadLocal<int[][]> TAPS = ThreadLocal.withInitial(() -> new int[2][0]);
+
+    private static int[][] taps(int size) {
+        int[][] t = TAPS.get();
+        if (t[0].length < size) {
+            t[0] = new int[size];
+            t[1] = new int[size];
+        }
+        return t;
+    }
+
     private static void forwardChannel(int co, ConvGeometry g, int n, float[] w, float[] x, float[] b, float[] z) {
         int ho = g.outHeight();
         int wo = g.outWidth();
         int k = g.kernel();
-        int nv = n - n % L;
         float bias = b == null ? 0f : b[co];
+        int[][] t = taps(g.taps());
+        int[] rows = t[0];
+        int[] weights = t[1];
         for (int oy = 0; oy < ho; oy++) {
             int iy0 = oy * g.stride() - g.padding();
             int ky0 = Math.max(0, -iy0);
@@ -91,45 +105,45 @@ public final class ConvOps {
                 int ix0 = ox * g.stride() - g.padding();
                 int kx0 = Math.max(0, -ix0);
                 int kx1 = Math.min(k, g.width() - ix0);
-                int out = ((co * ho + oy) * wo + ox) * n;
-                for (int j = 0; j < nv; j += L) {
-                    forwardVector(g, n, w, x, z, co * g.taps(), bias, ky0, ky1, kx0, kx1, iy0, ix0, out, j);
-                }
-                for (int j = nv; j < n; j++) {
-                    float acc = bias;
-                    for (int ci = 0; ci < g.inChannels(); ci++) {
-                        int wRow = co * g.taps() + ci * k * k;
-                        for (int ky = ky0; ky < ky1; ky++) {
-                            int in = ((ci * g.height() + iy0 + ky) * g.width() + ix0) * n + j;
-                            for (int kx = kx0; kx < kx1; kx++) {
-                                acc = Math.fma(x[in + kx * n], w[wRow + ky * k + kx], acc);
-                            }
+                // The in-range taps in the fixed order (channel, kernel row, kernel column), as one
+                // flat list: a single loop keeps the accumulator in a register (nested loops made
+                // the JIT box it).
+                int count = 0;
+                for (int ci = 0; ci < g.inChannels(); ci++) {
+                    for (int ky = ky0; ky < ky1; ky++) {
+                        for (int kx = kx0; kx < kx1; kx++) {
+                            rows[count] = ((ci * g.height() + iy0 + ky) * g.width() + ix0 + kx) * n;
+                            weights[count] = co * g.taps() + (ci * k + ky) * k + kx;
+                            count++;
                         }
                     }
-                    z[out + j] = acc;
                 }
+                accumulate(x, w, rows, weights, count, bias, z, ((co * ho + oy) * wo + ox) * n, n);
             }
         }
     }
 
     /**
-     * One vector of outputs: bias plus every in-range tap. Kept small and separate so the JIT inlines
-     * and intrinsifies its vector operations (inside the large position loops it boxed every vector).
+     * z[out + j] = start + sum over the listed taps of w[weights[t]] * a[rows[t] + j], for j in
+     * [0, n): vector bodies and scalar tails by the same fused multiply-adds in the same order.
      */
-    private static void forwardVector(ConvGeometry g, int n, float[] w, float[] x, float[] z, int wBase, float bias,
-                                      int ky0, int ky1, int kx0, int kx1, int iy0, int ix0, int out, int j) {
-        int k = g.kernel();
-        FloatVector acc = FloatVector.broadcast(S, bias);
-        for (int ci = 0; ci < g.inChannels(); ci++) {
-            int wRow = wBase + ci * k * k;
-            for (int ky = ky0; ky < ky1; ky++) {
-                int in = ((ci * g.height() + iy0 + ky) * g.width() + ix0) * n + j;
-                for (int kx = kx0; kx < kx1; kx++) {
-                    acc = FloatVector.fromArray(S, x, in + kx * n).fma(FloatVector.broadcast(S, w[wRow + ky * k + kx]), acc);
-                }
+    private static void accumulate(float[] a, float[] w, int[] rows, int[] weights, int count, float start,
+                                   float[] z, int out, int n) {
+        int nv = n - n % L;
+        for (int j = 0; j < nv; j += L) {
+            FloatVector acc = FloatVector.broadcast(S, start);
+            for (int t = 0; t < count; t++) {
+                acc = FloatVector.fromArray(S, a, rows[t] + j).fma(FloatVector.broadcast(S, w[weights[t]]), acc);
             }
+            acc.intoArray(z, out + j);
         }
-        acc.intoArray(z, out + j);
+        for (int j = nv; j < n; j++) {
+            float acc = start;
+            for (int t = 0; t < count; t++) {
+                acc = Math.fma(a[rows[t] + j], w[weights[t]], acc);
+            }
+            z[out + j] = acc;
+        }
     }
 
     /** dX[ci] (+)= the taps of every output that reads it, gathered so each element is written once. */
@@ -139,53 +153,55 @@ public final class ConvOps {
         int wo = g.outWidth();
         int k = g.kernel();
         int s = g.stride();
-        int nv = n - n % L;
+        int[][] t = taps(g.outChannels() * k * k);
+        int[] rows = t[0];
+        int[] weights = t[1];
         for (int iy = 0; iy < g.height(); iy++) {
             for (int ix = 0; ix < g.width(); ix++) {
-                int in = ((ci * g.height() + iy) * g.width() + ix) * n;
-                for (int j = 0; j < nv; j += L) {
-                    FloatVector acc = accumulate ? FloatVector.fromArray(S, dx, in + j) : FloatVector.zero(S);
-                    for (int co = 0; co < g.outChannels(); co++) {
-                        int wRow = co * g.taps() + ci * k * k;
-                        for (int ky = 0; ky < k; ky++) {
-                            int ty = iy + g.padding() - ky;
-                            if (ty < 0 || ty % s != 0 || ty / s >= ho) {
+                int count = 0;
+                for (int co = 0; co < g.outChannels(); co++) {
+                    for (int ky = 0; ky < k; ky++) {
+                        int ty = iy + g.padding() - ky;
+                        if (ty < 0 || ty % s != 0 || ty / s >= ho) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < k; kx++) {
+                            int tx = ix + g.padding() - kx;
+                            if (tx < 0 || tx % s != 0 || tx / s >= wo) {
                                 continue;
                             }
-                            for (int kx = 0; kx < k; kx++) {
-                                int tx = ix + g.padding() - kx;
-                                if (tx < 0 || tx % s != 0 || tx / s >= wo) {
-                                    continue;
-                                }
-                                int out = ((co * ho + ty / s) * wo + tx / s) * n + j;
-                                acc = FloatVector.fromArray(S, dz, out)
-                                        .fma(FloatVector.broadcast(S, w[wRow + ky * k + kx]), acc);
-                            }
+                            rows[count] = ((co * ho + ty / s) * wo + tx / s) * n;
+                            weights[count] = co * g.taps() + (ci * k + ky) * k + kx;
+                            count++;
                         }
                     }
-                    acc.intoArray(dx, in + j);
                 }
-                for (int j = nv; j < n; j++) {
-                    float acc = accumulate ? dx[in + j] : 0f;
-                    for (int co = 0; co < g.outChannels(); co++) {
-                        int wRow = co * g.taps() + ci * k * k;
-                        for (int ky = 0; ky < k; ky++) {
-                            int ty = iy + g.padding() - ky;
-                            if (ty < 0 || ty % s != 0 || ty / s >= ho) {
-                                continue;
-                            }
-                            for (int kx = 0; kx < k; kx++) {
-                                int tx = ix + g.padding() - kx;
-                                if (tx < 0 || tx % s != 0 || tx / s >= wo) {
-                                    continue;
-                                }
-                                acc = Math.fma(dz[((co * ho + ty / s) * wo + tx / s) * n + j], w[wRow + ky * k + kx], acc);
-                            }
-                        }
-                    }
-                    dx[in + j] = acc;
+                int in = ((ci * g.height() + iy) * g.width() + ix) * n;
+                if (accumulate) {
+                    accumulateInto(dz, w, rows, weights, count, dx, in, n);
+                } else {
+                    accumulate(dz, w, rows, weights, count, 0f, dx, in, n);
                 }
             }
+        }
+    }
+
+    /** As {@link #accumulate}, starting from z's own values. */
+    private static void accumulateInto(float[] a, float[] w, int[] rows, int[] weights, int count, float[] z, int out, int n) {
+        int nv = n - n % L;
+        for (int j = 0; j < nv; j += L) {
+            FloatVector acc = FloatVector.fromArray(S, z, out + j);
+            for (int t = 0; t < count; t++) {
+                acc = FloatVector.fromArray(S, a, rows[t] + j).fma(FloatVector.broadcast(S, w[weights[t]]), acc);
+            }
+            acc.intoArray(z, out + j);
+        }
+        for (int j = nv; j < n; j++) {
+            float acc = z[out + j];
+            for (int t = 0; t < count; t++) {
+                acc = Math.fma(a[rows[t] + j], w[weights[t]], acc);
+            }
+            z[out + j] = acc;
         }
     }
 

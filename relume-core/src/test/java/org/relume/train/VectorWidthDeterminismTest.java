@@ -30,8 +30,8 @@ import org.relume.tensor.kernel.Lanes;
 
 /**
  * The same seed gives the same bits whatever the CPU's vector width: two child JVMs, one forced to
- * 256-bit and one to 512-bit vectors ({@code -Drelume.vector.bits}), run the kernels and two short
- * trainings (a thin ReLU net under jumpstart, a sigmoid AGD2 net) and print a digest of every
+ * 256-bit and one to 512-bit vectors ({@code -Drelume.vector.bits}), run the kernels and three short
+ * trainings (a thin ReLU net and a thin CNN under jumpstart, a sigmoid AGD2 net) and print a digest of every
  * result; the digests must agree. A 256-bit-only CPU runs the 512-bit child in the Vector API's
  * portable (slow) mode, so the work here is kept small.
  */
@@ -41,7 +41,7 @@ class VectorWidthDeterminismTest {
     void kernelsAndTrainingGiveTheSameBitsAt256And512Bits() throws Exception {
         List<String> narrow = run("256");
         List<String> wide = run("512");
-        assertEquals(5, narrow.size(), String.join("\n", narrow));
+        assertEquals(6, narrow.size(), String.join("\n", narrow));
         assertTrue(narrow.get(0).startsWith("lanes 8"), narrow.get(0));
         assertTrue(wide.get(0).startsWith("lanes 16"), wide.get(0));
         assertEquals(narrow.subList(1, narrow.size()), wide.subList(1, wide.size()));
@@ -95,6 +95,17 @@ class VectorWidthDeterminismTest {
                     Activations.byName("sigmoid"), Initializer.GLOROT_UNIFORM, 2);
             TrainConfig cfg2 = TrainConfig.defaults().epochs(100).batchSize(0).optimizer(new Adam(0.01)).seed(2).logEvery(100);
             System.out.println("agd2 " + digest(new Trainer(cfg2).train(agd2, moons, null).network()));
+            float[] pixels = random(r, 37 * 25);
+            int[] labels = new int[37];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = i % 2;
+            }
+            Dataset images = Dataset.classification("images", org.relume.tensor.Tensor.wrap(pixels, 37, 25), labels, 2);
+            Network cnn = org.relume.nn.Cnn.build(1, 5, 5, new int[] {3, 3}, 3, 1, Activations.relu(),
+                    Initializer.GLOROT_UNIFORM, 3);
+            TrainConfig cfg3 = TrainConfig.defaults().epochs(40).batchSize(0).optimizer(new Adam(0.01)).seed(3).logEvery(40)
+                    .regularizer(new Jumpstart(Aggregation.L1, 1e-4, false));
+            System.out.println("cnn " + digest(new Trainer(cfg3).train(cnn, images, null).network()));
         }
 
         private static float[] random(SplittableRandom r, int n) {

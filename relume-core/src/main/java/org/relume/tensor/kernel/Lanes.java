@@ -106,35 +106,49 @@ public final class Lanes {
     public static float dotRows(float[] a, int aBase, float[] b, int bBase, int[] pairs, int count, int n) {
         int blocks = n - n % LOGICAL;
         float tail = 0f;
+        for (int c = 0; c < count && blocks < n; c++) {
+            int ao = aBase + pairs[2 * c] * n;
+            int bo = bBase + pairs[2 * c + 1] * n;
+            for (int i = blocks; i < n; i++) {
+                tail = Math.fma(a[ao + i], b[bo + i], tail);
+            }
+        }
+        if (blocks == 0) {
+            return tail;
+        }
+        // One flat loop over (pair, block): nested loops made the JIT box the accumulators.
+        int steps = count * (blocks / LOGICAL);
+        int c = 0;
+        int i = 0;
+        int ao = aBase + (count > 0 ? pairs[0] * n : 0);
+        int bo = bBase + (count > 0 ? pairs[1] * n : 0);
         float s;
         if (L == LOGICAL) {
             FloatVector acc = FloatVector.zero(SPECIES);
-            for (int c = 0; c < count; c++) {
-                int ao = aBase + pairs[2 * c] * n;
-                int bo = bBase + pairs[2 * c + 1] * n;
-                for (int i = 0; i < blocks; i += LOGICAL) {
-                    acc = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), acc);
-                }
-                for (int i = blocks; i < n; i++) {
-                    tail = Math.fma(a[ao + i], b[bo + i], tail);
+            for (int q = 0; q < steps; q++) {
+                acc = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), acc);
+                i += LOGICAL;
+                if (i == blocks && ++c < count) {
+                    i = 0;
+                    ao = aBase + pairs[2 * c] * n;
+                    bo = bBase + pairs[2 * c + 1] * n;
                 }
             }
-            s = blocks == 0 ? 0f : combine(acc);
+            s = combine(acc);
         } else {
             FloatVector lo = FloatVector.zero(SPECIES);
             FloatVector hi = FloatVector.zero(SPECIES);
-            for (int c = 0; c < count; c++) {
-                int ao = aBase + pairs[2 * c] * n;
-                int bo = bBase + pairs[2 * c + 1] * n;
-                for (int i = 0; i < blocks; i += LOGICAL) {
-                    lo = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), lo);
-                    hi = FloatVector.fromArray(SPECIES, a, ao + i + L).fma(FloatVector.fromArray(SPECIES, b, bo + i + L), hi);
-                }
-                for (int i = blocks; i < n; i++) {
-                    tail = Math.fma(a[ao + i], b[bo + i], tail);
+            for (int q = 0; q < steps; q++) {
+                lo = FloatVector.fromArray(SPECIES, a, ao + i).fma(FloatVector.fromArray(SPECIES, b, bo + i), lo);
+                hi = FloatVector.fromArray(SPECIES, a, ao + i + L).fma(FloatVector.fromArray(SPECIES, b, bo + i + L), hi);
+                i += LOGICAL;
+                if (i == blocks && ++c < count) {
+                    i = 0;
+                    ao = aBase + pairs[2 * c] * n;
+                    bo = bBase + pairs[2 * c + 1] * n;
                 }
             }
-            s = blocks == 0 ? 0f : combine(lo, hi);
+            s = combine(lo, hi);
         }
         return s + tail;
     }
