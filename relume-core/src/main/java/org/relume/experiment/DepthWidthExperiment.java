@@ -6,10 +6,12 @@ import java.util.Locale;
 import java.util.Map;
 import org.relume.data.DataSources;
 import org.relume.data.Dataset;
+import org.relume.data.Moons;
 import org.relume.geometry.UnitPointStates;
 import org.relume.jumpstart.Aggregation;
 import org.relume.jumpstart.Jumpstart;
 import org.relume.nn.Activations;
+import org.relume.nn.Cnn;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
@@ -36,31 +38,48 @@ public final class DepthWidthExperiment {
      * lambda 1e-4 on the hidden layers.
      */
     public record Settings(String data, int epochs, double lr, Initializer init, int batchSize,
-                           Aggregation aggregation, double lambda) {
+                           Aggregation aggregation, double lambda, boolean conv, int limit) {
+
+        /** An MLP grid on all of the data. */
+        public Settings(String data, int epochs, double lr, Initializer init, int batchSize, Aggregation aggregation,
+                        double lambda) {
+            this(data, epochs, lr, init, batchSize, aggregation, lambda, false, 0);
+        }
+
         public static Settings paper() {
             return new Settings("moons", 5000, 0.01, Initializer.GLOROT_UNIFORM, 0, Aggregation.L1, 1e-4);
         }
 
         public Settings withEpochs(int e) {
-            return new Settings(data, e, lr, init, batchSize, aggregation, lambda);
+            return new Settings(data, e, lr, init, batchSize, aggregation, lambda, conv, limit);
         }
 
         public Settings withLambda(double l) {
-            return new Settings(data, epochs, lr, init, batchSize, aggregation, l);
+            return new Settings(data, epochs, lr, init, batchSize, aggregation, l, conv, limit);
         }
 
         public Settings withData(String d) {
-            return new Settings(d, epochs, lr, init, batchSize, aggregation, lambda);
+            return new Settings(d, epochs, lr, init, batchSize, aggregation, lambda, conv, limit);
         }
 
         public Settings withAggregation(Aggregation a) {
-            return new Settings(data, epochs, lr, init, batchSize, a, lambda);
+            return new Settings(data, epochs, lr, init, batchSize, a, lambda, conv, limit);
+        }
+
+        /**
+         * Cells are thin CNNs (Riera et al., Experiment B): DEPTH 3x3 same convolutions of WIDTH
+         * channels, flattened into a dense output layer; images of 784 (1x28x28) or 3072 (3x32x32)
+         * features; at most {@code limit} samples of each split (0: all).
+         */
+        public Settings asCnn(int limit) {
+            return new Settings(data, epochs, lr, init, batchSize, aggregation, lambda, true, limit);
         }
 
         public String describe() {
-            return String.format(Locale.ROOT, "data %s, Adam lr %s, %s, %s init (zero biases), %d epochs, "
-                    + "jumpstart %s lambda %s", data, lr, batchSize == 0 ? "full batch" : "batch " + batchSize,
-                    init.id(), epochs, aggregation.id(), lambda);
+            return String.format(Locale.ROOT, "data %s%s, %sAdam lr %s, %s, %s init (zero biases), %d epochs, "
+                    + "jumpstart %s lambda %s", data, limit > 0 ? " (first " + limit + " of each split)" : "",
+                    conv ? "thin CNN (3x3 same convolutions of WIDTH channels, flatten, dense output), " : "",
+                    lr, batchSize == 0 ? "full batch" : "batch " + batchSize, init.id(), epochs, aggregation.id(), lambda);
         }
     }
 
@@ -130,16 +149,27 @@ public final class DepthWidthExperiment {
             "train_accuracy", "validation_accuracy", "final_loss", "dead_units", "dead_points", "dead_layers",
             "seconds", "status", "error", "settings");
 
+    private static Network cnn(Dataset train, int[] widths, Settings s, long seed) {
+        int features = train.inputs();
+        int[] image = features == 784 ? new int[] {1, 28, 28} : features == 3072 ? new int[] {3, 32, 32} : null;
+        if (image == null) {
+            throw new IllegalArgumentException("a CNN grid needs 28x28 or 3x32x32 images, got " + features + " features");
+        }
+        return Cnn.build(image[0], image[1], image[2], widths, 3, train.outputs(), Activations.relu(), s.init(), seed);
+    }
+
     /** Runs one cell on the calling thread; failures (divergence, bad settings) become an Outcome with an error. */
     public static Outcome run(Cell cell, Settings s) {
         long start = System.nanoTime();
         try {
             RunSeeds seeds = RunSeeds.of(cell.seed());
-            Dataset.Split split = DataSources.load(DataSources.Request.of(s.data(), seeds.data())).split();
+            Dataset.Split split = DataSources.load(new DataSources.Request(s.data(), seeds.data(),
+                    Moons.DEFAULT_VALIDATION_FRACTION, null, null, s.limit())).split();
             int[] widths = new int[cell.depth()];
             Arrays.fill(widths, cell.width());
-            Network net = Mlp.builder().inputs(split.train().inputs()).hidden(widths).outputs(split.train().outputs())
-                    .activation(Activations.relu()).init(s.init()).seed(seeds.init()).build();
+            Network net = s.conv() ? cnn(split.train(), widths, s, seeds.init())
+                    : Mlp.builder().inputs(split.train().inputs()).hidden(widths).outputs(split.train().outputs())
+                            .activation(Activations.relu()).init(s.init()).seed(seeds.init()).build();
             TrainConfig cfg = TrainConfig.defaults().epochs(s.epochs()).batchSize(s.batchSize()).shuffle(s.batchSize() != 0)
                     .optimizer(new Adam(s.lr())).logEvery(Math.max(1, s.epochs())).seed(seeds.batches());
             if (cell.method().equals(JUMPSTART)) {

@@ -12,6 +12,7 @@ public final class Reproductions {
 
     static {
         register(new JumpstartMoonsReproduction());
+        register(new JumpstartMnistReproduction());
         register(new CompositionalReproduction());
         register(new GradMaxStudentTeacherReproduction());
         register(new FoldingReproduction());
