@@ -25,8 +25,15 @@ public final class DepthWidthAnalysis {
     private final List<Outcome> outcomes;
     private final List<Integer> widths;
     private final List<Integer> depths;
+    private final double threshold;
 
     public DepthWidthAnalysis(List<Outcome> outcomes) {
+        this(outcomes, TRAINED);
+    }
+
+    /** With another bar for "trained" (e.g. clearly above chance on a 10-class task). */
+    public DepthWidthAnalysis(List<Outcome> outcomes, double threshold) {
+        this.threshold = threshold;
         this.outcomes = List.copyOf(outcomes);
         TreeSet<Integer> w = new TreeSet<>();
         TreeSet<Integer> d = new TreeSet<>();
@@ -36,6 +43,11 @@ public final class DepthWidthAnalysis {
         }
         this.widths = List.copyOf(w);
         this.depths = List.copyOf(d);
+    }
+
+    /** The validation accuracy from which a cell counts as trained. */
+    public double threshold() {
+        return threshold;
     }
 
     public List<Integer> widths() {
@@ -62,7 +74,7 @@ public final class DepthWidthAnalysis {
 
     public boolean trained(String method, int width, int depth) {
         double a = accuracy(method, width, depth);
-        return !Double.isNaN(a) && a >= TRAINED;
+        return !Double.isNaN(a) && a >= threshold;
     }
 
     /** Largest trained depth for the width, or 0 if none. */

@@ -30,6 +30,7 @@ public final class JumpstartMnistReproduction implements Reproduction {
     static final List<Integer> WIDTHS = List.of(2, 4, 8);
     static final List<Integer> QUICK_DEPTHS = List.of(2, 14, 26, 38);
     static final int QUICK_IMAGES = 2000;
+    static final double QUICK_TRAINED = 0.5;
 
     private static List<Integer> fullDepths() {
         List<Integer> d = new ArrayList<>();
@@ -87,7 +88,9 @@ public final class JumpstartMnistReproduction implements Reproduction {
         } finally {
             ctx.progress().end();
         }
-        DepthWidthAnalysis analysis = new DepthWidthAnalysis(result.outcomes());
+        // A dead CNN predicts one class (about 0.1 here); the quick profile's short training keeps live
+        // nets below the moons bar of 0.9, so "trained" is "clearly learning" for it.
+        DepthWidthAnalysis analysis = new DepthWidthAnalysis(result.outcomes(), ctx.quick() ? QUICK_TRAINED : 0.9);
         if (analysis.failedRuns() < result.outcomes().size()) {
             analysis.writeHeatmaps(ctx.out().resolve("heatmap.png"), ctx.out().resolve("heatmap.svg"));
         }
@@ -115,8 +118,8 @@ public final class JumpstartMnistReproduction implements Reproduction {
         sb.append(String.format(Locale.ROOT, "- wall time **%.1f s** for %d cells on %d threads (%d run now, %d resumed); the "
                 + "sum of the cells' own times is %.1f s; failed runs: %d%n%n", r.seconds(), r.outcomes().size(), ctx.threads(),
                 r.ran(), r.resumed(), a.cellSeconds(), a.failedRuns()));
-        sb.append("## Largest depth that trained (validation accuracy >= ").append(DepthWidthAnalysis.TRAINED)
-                .append("), ours beside the paper's\n\n");
+        sb.append("## Largest depth that trained (validation accuracy >= ").append(a.threshold())
+                .append("; a dead net scores about 0.1), ours beside the paper's converging depths\n\n");
         sb.append("| width | baseline: ours | baseline: paper | jumpstart: ours | jumpstart: paper |\n|---|---|---|---|---|\n");
         for (int w : widths) {
             int[] p = paper(w);
