@@ -145,10 +145,12 @@ public final class Gemm {
                     // The window's last n - nv columns start from C, like the main body, so every
                     // column is rounded the same way whichever lane count put it in the tail.
                     float[] w = tailScratch();
-                    for (int r = 0; r < 4; r++) {
-                        startTail(w, r * L, L - (n - nv), c, c0 + r * ldc + nv, n - nv, accumulate);
+                    if (accumulate) {
+                        for (int r = 0; r < 4; r++) {
+                            startTail(w, r * L, L - (n - nv), c, c0 + r * ldc + nv, n - nv);
+                        }
                     }
-                    rows4x1(k, a, a0, sp, si, b, bOff + n - L, ldb, true, w, 0, L);
+                    rows4x1(k, a, a0, sp, si, b, bOff + n - L, ldb, accumulate, w, 0, L);
                     for (int r = 0; r < 4; r++) {
                         copyTail(w, r * L + L - (n - nv), c, c0 + r * ldc + nv, n - nv);
                     }
@@ -168,8 +170,10 @@ public final class Gemm {
             if (nv < n) {
                 if (n >= L) {
                     float[] w = tailScratch();
-                    startTail(w, 0, L - (n - nv), c, c0 + nv, n - nv, accumulate);
-                    row1(k, a, a0, sp, b, bOff + n - L, ldb, true, w, 0);
+                    if (accumulate) {
+                        startTail(w, 0, L - (n - nv), c, c0 + nv, n - nv);
+                    }
+                    row1(k, a, a0, sp, b, bOff + n - L, ldb, accumulate, w, 0);
                     copyTail(w, L - (n - nv), c, c0 + nv, n - nv);
                 } else {
                     scalarTail(nv, n, k, a, a0, sp, b, bOff, ldb, accumulate, c, c0);
@@ -263,14 +267,12 @@ public final class Gemm {
         return TAIL.get();
     }
 
-    /** w[base .. base+skip) = 0 and w[base+skip .. +count) = C's values (or 0 when not accumulating). */
-    private static void startTail(float[] w, int base, int skip, float[] c, int at, int count, boolean accumulate) {
+    /** w[base .. base+skip) = 0 and w[base+skip .. +count) = C's values, for an accumulating tail. */
+    private static void startTail(float[] w, int base, int skip, float[] c, int at, int count) {
         for (int q = 0; q < skip; q++) {
             w[base + q] = 0f;
         }
-        for (int q = 0; q < count; q++) {
-            w[base + skip + q] = accumulate ? c[at + q] : 0f;
-        }
+        System.arraycopy(c, at, w, base + skip, count);
     }
 
     /** c[at .. at+count) = w[from .. from+count). */
