@@ -190,6 +190,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lambda", defaultValue = "1e-4", paramLabel = "X", description = "Jumpstart weight lambda (default: ${DEFAULT-VALUE}).")
     double lambda;
 
+    @Option(names = "--jumpstart-definition", defaultValue = "pytorch", paramLabel = "pytorch|keras",
+            description = "On convolutions: a unit is a channel and a point a sample (pytorch, the default), or a unit each"
+                    + " (h, w, c) and a point each (n, h, w) (keras), as the two reference implementations define them.")
+    String jumpstartDefinition;
+
     @Option(names = "--jumpstart-output-layer", description = "Penalize the output layer's preactivations too.")
     boolean jumpstartOutputLayer;
 
@@ -244,7 +249,8 @@ final class TrainCommand implements Callable<Integer> {
                 .schedule(LearningRateSchedule.parse(schedule)).loss(loss)
                 .logEvery(validateEvery).seed(batchSeed);
         if (jumpstart != null) {
-            cfg.regularizer(new Jumpstart(Aggregation.byName(jumpstart), lambda, jumpstartOutputLayer));
+            cfg.regularizer(new Jumpstart(Aggregation.byName(jumpstart), lambda, jumpstartOutputLayer,
+                    Jumpstart.Definition.byName(jumpstartDefinition)));
         }
         if (balancePenalty != 0) {
             cfg.regularizer(new BalancePenalty(balancePenalty));

@@ -29,7 +29,32 @@ import org.relume.train.Regularizer;
  * Hidden layers are penalized; the output layer only when asked.
  */
 public final class Jumpstart implements Regularizer {
+    /**
+     * What a unit and a point are on a convolution's preactivation (dense layers: the same either
+     * way). {@code PYTORCH}, the reference PyTorch code and the default: a unit is a channel (max/min
+     * over batch x H x W), a point a sample (max/min over C x H x W). {@code KERAS}, the reference
+     * Keras code: a unit is each (h, w, c) position (max/min over the batch), a point each (n, h, w)
+     * (max/min over the channels).
+     */
+    public enum Definition {
+        PYTORCH, KERAS;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        public static Definition byName(String name) {
+            for (Definition d : values()) {
+                if (d.id().equals(name)) {
+                    return d;
+                }
+            }
+            throw new IllegalArgumentException("jumpstart definition must be pytorch or keras, got '" + name + "'");
+        }
+    }
+
     private final Aggregation aggregation;
+    private final Definition definition;
     private final float lambda;
     private final boolean includeOutput;
     private final List<LayerDeficits> layers = new ArrayList<>();
@@ -38,6 +63,11 @@ public final class Jumpstart implements Regularizer {
     private double lastAggregate;
 
     public Jumpstart(Aggregation aggregation, double lambda, boolean includeOutput) {
+        this(aggregation, lambda, includeOutput, Definition.PYTORCH);
+    }
+
+    public Jumpstart(Aggregation aggregation, double lambda, boolean includeOutput, Definition definition) {
+        this.definition = definition;
         if (!(lambda >= 0) || !Double.isFinite(lambda)) {
             throw new IllegalArgumentException("jumpstart lambda must be a finite number >= 0, got " + lambda);
         }
@@ -66,7 +96,8 @@ public final class Jumpstart implements Regularizer {
 
     @Override
     public String describe() {
-        return "jumpstart(" + aggregation.id() + ", lambda=" + lambda + (includeOutput ? ", output layer included" : "") + ")";
+        return "jumpstart(" + aggregation.id() + ", lambda=" + lambda + (includeOutput ? ", output layer included" : "")
+                + (definition == Definition.KERAS ? ", keras units and points" : "") + ")";
     }
 
     /** The unweighted aggregate P of the last {@link #penalty} call. */
@@ -99,7 +130,7 @@ public final class Jumpstart implements Regularizer {
             if (active == layers.size()) {
                 layers.add(new LayerDeficits());
             }
-            layers.get(active++).compute(p);
+            layers.get(active++).compute(p, definition == Definition.KERAS);
             inputs.add(p.value());
             grad |= tape.needsGrad(p.value());
         }
@@ -241,10 +272,14 @@ public final class Jumpstart implements Regularizer {
         private float[] pointMax = new float[0];
         private float[] pointMin = new float[0];
 
-        void compute(Preactivation p) {
-            units = p.units();
-            points = p.samples();
+        void compute(Preactivation p, boolean keras) {
             int spatial = p.spatial();
+            int samples = p.samples();
+            // In the Keras view every (channel, position) row is a unit and every (position, sample)
+            // a point; in the PyTorch view a channel's rows together are one unit, a sample one point.
+            boolean perPosition = keras && spatial > 1;
+            units = perPosition ? p.units() * spatial : p.units();
+            points = perPosition ? samples * spatial : samples;
             if (unitPos.length < units) {
                 unitPos = new float[units];
                 unitNeg = new float[units];
@@ -262,15 +297,19 @@ public final class Jumpstart implements Regularizer {
             float[] g = p.value().value().data();
             Arrays.fill(pointMax, 0, points, Float.NEGATIVE_INFINITY);
             Arrays.fill(pointMin, 0, points, Float.POSITIVE_INFINITY);
+            int rowsPerUnit = perPosition ? 1 : spatial;
             for (int u = 0; u < units; u++) {
                 float max = Float.NEGATIVE_INFINITY;
                 float min = Float.POSITIVE_INFINITY;
                 int argMax = -1;
                 int argMin = -1;
-                for (int q = 0; q < spatial; q++) {
-                    int base = (u * spatial + q) * points;
-                    for (int s = 0; s < points; s++) {
+                for (int q = 0; q < rowsPerUnit; q++) {
+                    int row = u * rowsPerUnit + q;
+                    int base = row * samples;
+                    int pointBase = perPosition ? (row % spatial) * samples : 0;
+                    for (int s = 0; s < samples; s++) {
                         int i = base + s;
+                        int x = pointBase + s;
                         float v = g[i];
                         if (v > max) {
                             max = v;
@@ -280,13 +319,13 @@ public final class Jumpstart implements Regularizer {
                             min = v;
                             argMin = i;
                         }
-                        if (v > pointMax[s]) {
-                            pointMax[s] = v;
-                            pointArgMax[s] = i;
+                        if (v > pointMax[x]) {
+                            pointMax[x] = v;
+                            pointArgMax[x] = i;
                         }
-                        if (v < pointMin[s]) {
-                            pointMin[s] = v;
-                            pointArgMin[s] = i;
+                        if (v < pointMin[x]) {
+                            pointMin[x] = v;
+                            pointArgMin[x] = i;
                         }
                     }
                 }
@@ -295,9 +334,9 @@ public final class Jumpstart implements Regularizer {
                 unitArgMax[u] = argMax;
                 unitArgMin[u] = argMin;
             }
-            for (int s = 0; s < points; s++) {
-                pointPos[s] = Math.max(0f, 1f - pointMax[s]);
-                pointNeg[s] = Math.max(0f, 1f + pointMin[s]);
+            for (int x = 0; x < points; x++) {
+                pointPos[x] = Math.max(0f, 1f - pointMax[x]);
+                pointNeg[x] = Math.max(0f, 1f + pointMin[x]);
             }
         }
 

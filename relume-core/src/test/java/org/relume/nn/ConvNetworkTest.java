@@ -74,6 +74,35 @@ class ConvNetworkTest {
         assertEquals(0.6 + 0.4 + 0.4 + 0.6, penalty, 1e-6, "l1 of all deficits");
     }
 
+    /**
+     * The same preactivation under the reference Keras definitions: a unit is each (channel,
+     * position), max/min over the batch; a point each (position, sample), max/min over channels.
+     * Units: (0,0) 0.5/-2 -> xi+ 0.5, xi- 0; (0,1) 3/-0.5 -> 0, 0.5; (1,0) -0.3/-0.2 -> 1.2, 0.7;
+     * (1,1) -0.6/0.4 -> 0.6, 0.4. Points: (0,s0) 0.5/-0.3 -> psi+ 0.5, psi- 0.7; (0,s1) -2/-0.2 -> 1.2, 0;
+     * (1,s0) 3/-0.6 -> 0, 0.4; (1,s1) -0.5/0.4 -> 0.6, 0.5.
+     */
+    @Test
+    void kerasDefinitionsTakeUnitsPerPositionAndPointsPerPositionAndSample() {
+        float[] g = {0.5f, -2.0f, 3.0f, -0.5f, -0.3f, -0.2f, -0.6f, 0.4f};
+        Preactivation p = new Preactivation(0, Var.constant(Tensor.of(g, 4, 2)), 2, 2, 2, false);
+        Jumpstart j = new Jumpstart(Aggregation.L1, 1, false, Jumpstart.Definition.KERAS);
+        double penalty = j.penalty(new Tape(), List.of(p), null).value().item();
+        Jumpstart.LayerDeficits d = j.layer(0);
+        assertEquals(4, d.units());
+        assertEquals(4, d.points());
+        float[] xiPlus = {0.5f, 0f, 1.2f, 0.6f};
+        float[] xiMinus = {0f, 0.5f, 0.7f, 0.4f};
+        float[] psiPlus = {0.5f, 1.2f, 0f, 0.6f};
+        float[] psiMinus = {0.7f, 0f, 0.4f, 0.5f};
+        for (int i = 0; i < 4; i++) {
+            assertEquals(xiPlus[i], d.unitPositive(i), 1e-6f, "xi+ " + i);
+            assertEquals(xiMinus[i], d.unitNegative(i), 1e-6f, "xi- " + i);
+            assertEquals(psiPlus[i], d.pointPositive(i), 1e-6f, "psi+ " + i);
+            assertEquals(psiMinus[i], d.pointNegative(i), 1e-6f, "psi- " + i);
+        }
+        assertEquals(7.8, penalty, 1e-5);
+    }
+
     @Test
     void cnnSavedAndLoadedPredictsIdentically() throws IOException {
         Network net = Cnn.build(2, 6, 5, new int[] {4, 3, 2}, 3, 3, Activations.relu(), Initializer.KAIMING_UNIFORM, 7);
