@@ -96,6 +96,9 @@ public final class Trainer {
                     penaltySums[r] += (double) step.penalty(r) * batch.size();
                 }
                 state.steps++;
+                for (int l = 0; l < config.listeners.size(); l++) {
+                    config.listeners.get(l).onBatchEnd(state, b, batches, value);
+                }
                 lossSum += (double) value * batch.size();
                 taskSum += (double) step.taskLoss() * batch.size();
                 seen += batch.size();

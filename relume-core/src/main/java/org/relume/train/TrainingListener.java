@@ -10,6 +10,12 @@ public interface TrainingListener {
 
     default void onStart(TrainingState state) {}
 
+    /**
+     * After every optimizer step, with the batch's index within the epoch (0-based), the epoch's
+     * number of batches and the batch's total loss: for progress within long epochs (image data).
+     */
+    default void onBatchEnd(TrainingState state, int batch, int batches, float loss) {}
+
     /** After every epoch, with the epoch's mean training loss (task loss + penalties). */
     default void onEpochEnd(TrainingState state, double epochLoss) {}
 

@@ -39,6 +39,25 @@ class TrainerTest {
         return Dataset.classification("disc", Tensor.wrap(x, n, 2), y, 2);
     }
 
+    /** Listeners hear every step with its place in the epoch, for progress within long epochs. */
+    @Test
+    void listenersHearEveryBatch() {
+        Dataset data = org.relume.data.Moons.generate(100, 0.1, 3);
+        Network net = Mlp.of(2, 4, 2, 1, Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
+        List<int[]> heard = new java.util.ArrayList<>();
+        TrainConfig cfg = TrainConfig.defaults().epochs(3).batchSize(32).optimizer(new Adam(0.01)).seed(1)
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onBatchEnd(TrainingState state, int batch, int batches, float loss) {
+                        assertTrue(Float.isFinite(loss));
+                        heard.add(new int[] {state.epoch(), batch, batches});
+                    }
+                });
+        new Trainer(cfg).train(net, data, null);
+        assertEquals(3 * 4, heard.size(), "100 samples in batches of 32: 4 steps an epoch");
+        assertEquals(List.of(2, 3, 4), List.of(heard.get(11)[0], heard.get(11)[1], heard.get(11)[2]));
+    }
+
     @Test
     void learnsANonlinearBoundaryAndLogsMetrics() {
         Dataset.Split split = disc(400, 1).splitAt(340);
