@@ -31,6 +31,7 @@ import org.relume.jumpstart.Jumpstart;
 import org.relume.loss.Loss;
 import org.relume.nn.Activations;
 import org.relume.nn.Cnn;
+import org.relume.nn.GlobalPool;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
@@ -116,6 +117,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--kernel", defaultValue = "3", paramLabel = "K", description = "With --conv: kernel size, odd (default: ${DEFAULT-VALUE}).")
     int kernel;
+
+    @Option(names = "--head", defaultValue = "flatten", paramLabel = "flatten|gap|gmp|gap+gmp",
+            description = "With --conv: flatten the maps into the output layer (default), or global average (gap), max (gmp)"
+                    + " or both (gap+gmp, the jumpstart paper's CIFAR head) pooling first.")
+    String head;
 
     @Option(names = "--image", paramLabel = "CxHxW",
             description = "With --conv: the image shape of each sample (default: 1x28x28 for 784 features, 3x32x32 for 3072).")
@@ -316,7 +322,8 @@ final class TrainCommand implements Callable<Integer> {
             int[] wd = convWidthDepth();
             int[] img = imageShape(train.inputs());
             int[] channels = filled(wd[1], wd[0]);
-            return Cnn.build(img[0], img[1], img[2], channels, kernel, train.outputs(), act, initializer, initSeed);
+            GlobalPool.Mode pool = "flatten".equals(head) ? null : GlobalPool.Mode.byId(head);
+            return Cnn.build(img[0], img[1], img[2], channels, kernel, train.outputs(), act, initializer, initSeed, pool);
         }
         if (structure == null) {
             int[] hidden = widths != null ? widths : filled(depth, width);
@@ -406,6 +413,12 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void validateFlags() {
+        if (!"flatten".equals(head)) {
+            GlobalPool.Mode.byId(head);
+            if (conv == null) {
+                throw new IllegalArgumentException("--head applies to --conv networks");
+            }
+        }
         if (conv != null) {
             convWidthDepth();
             if (structure != null || widths != null) {

@@ -55,6 +55,19 @@ class ConvCommandsTest {
     }
 
     @Test
+    void globalPoolingHead() throws IOException {
+        Path data = images(200);
+        Path out = tmp.resolve("pooled");
+        CliRun r = CliRun.of("train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--head", "gap+gmp",
+                "--epochs", "150", "--standardize", "off", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("16-48-48-6-1"), r.out());
+        assertTrue(r.out().contains("no dead layer"), "the pooling layer has no units to die: " + r.out());
+        CliRun info = CliRun.of("info", "--model", out.toString());
+        assertTrue(info.out().contains("global_pool 48 -> 6"), info.out());
+    }
+
+    @Test
     void badConvFlagsGetOneLine() throws IOException {
         Path data = images(20);
         String[][] cases = {
@@ -63,6 +76,8 @@ class ConvCommandsTest {
             {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x5x5", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--kernel", "2", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--structure", "hb", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--head", "avg", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--head", "gap", "--epochs", "1"},
         };
         for (String[] args : cases) {
             CliRun r = CliRun.of(args);

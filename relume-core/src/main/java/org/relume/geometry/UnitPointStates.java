@@ -145,7 +145,8 @@ public final class UnitPointStates {
         int[][] onCount = new int[hidden][n];
         for (int l = 0; l < hidden; l++) {
             // A convolution's units are its channels, each over its H x W positions.
-            int u = network.layer(l).outputSize() / network.layer(l).spatial();
+            // A pooling layer has no units (its sink entry never comes).
+            int u = network.layer(l).hasPreactivation() ? network.layer(l).outputSize() / network.layer(l).spatial() : 0;
             everOn[l] = new boolean[u];
             everOff[l] = new boolean[u];
         }
@@ -171,6 +172,9 @@ public final class UnitPointStates {
         List<LayerStates> layers = new ArrayList<>(hidden);
         boolean[] deadSomewhere = new boolean[n];
         for (int l = 0; l < hidden; l++) {
+            if (!network.layer(l).hasPreactivation()) {
+                continue; // pooling: no units, so nothing can be dead or linear there
+            }
             int u = everOn[l].length;
             List<Integer> dead = new ArrayList<>();
             List<Integer> linear = new ArrayList<>();

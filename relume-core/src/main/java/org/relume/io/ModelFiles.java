@@ -20,6 +20,7 @@ import org.relume.loss.Loss;
 import org.relume.nn.Activations;
 import org.relume.nn.Conv2d;
 import org.relume.nn.Dense;
+import org.relume.nn.GlobalPool;
 import org.relume.nn.Layer;
 import org.relume.nn.Network;
 import org.relume.nn.Stage;
@@ -123,6 +124,7 @@ public final class ModelFiles {
             "parameters", "layers", "structure", "stages", "task", "classes", "loss", "input_standardization",
             "feature_names", "provenance");
     private static final List<String> LAYER_FIELDS = List.of("type", "in", "out", "bias", "activation", "activation_params");
+    private static final List<String> POOL_FIELDS = List.of("type", "mode", "channels", "positions", "in", "out");
     private static final List<String> CONV_FIELDS = List.of("type", "in_channels", "height", "width", "out_channels",
             "kernel", "stride", "padding", "in", "out", "bias", "activation", "activation_params");
     private static final List<String> STAGE_FIELDS = List.of("type", "position", "coefficients", "learnable", "layers");
@@ -183,8 +185,15 @@ public final class ModelFiles {
         for (int i = 0; i < layersNode.size(); i++) {
             Fields lf = new Fields(json, layersNode.get(i), "layers[" + i + "].");
             String type = lf.text("type");
+            if ("global_pool".equals(type)) {
+                lf.allowOnly(POOL_FIELDS);
+                layerArgs.add(new LayerSpec(lf.positiveInt("in"), lf.positiveInt("out"), false, null, null,
+                        globalPool(json, lf, i)));
+                continue;
+            }
             if (!"dense".equals(type) && !"conv2d".equals(type)) {
-                throw new ModelFormatException(json, "layers[" + i + "].type is '" + type + "'; this version reads: dense, conv2d");
+                throw new ModelFormatException(json, "layers[" + i + "].type is '" + type
+                        + "'; this version reads: dense, conv2d, global_pool");
             }
             lf.allowOnly("dense".equals(type) ? LAYER_FIELDS : CONV_FIELDS);
             int in = lf.positiveInt("in");
@@ -197,7 +206,7 @@ public final class ModelFiles {
             if (bias) {
                 expectedShapes.put("layers." + i + ".bias", new int[] {outUnits});
             }
-            layerArgs.add(new LayerSpec(in, out, bias, act, conv));
+            layerArgs.add(new LayerSpec(in, out, bias, act, conv, null));
         }
         List<Map<String, Object>> stageConfigs = stageConfigs(json, root, layerArgs.size());
         if (stageConfigs != null) {
@@ -309,6 +318,10 @@ public final class ModelFiles {
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < layerArgs.size(); i++) {
             LayerSpec a = layerArgs.get(i);
+            if (a.pool() != null) {
+                layers.add(a.pool());
+                continue;
+            }
             Tensor w = tensors.get("layers." + i + ".weight");
             Tensor b = a.bias() ? tensors.get("layers." + i + ".bias") : null;
             checkFinite(weights, "layers." + i + ".weight", w);
@@ -448,7 +461,21 @@ public final class ModelFiles {
     }
 
     /** One layer as model.json describes it; {@code conv} is null for a dense layer. */
-    private record LayerSpec(int in, int out, boolean bias, PointwiseFunction activation, ConvGeometry conv) {}
+    private record LayerSpec(int in, int out, boolean bias, PointwiseFunction activation, ConvGeometry conv,
+                             GlobalPool pool) {}
+
+    private static GlobalPool globalPool(Path json, Fields lf, int i) {
+        GlobalPool p;
+        try {
+            p = new GlobalPool(GlobalPool.Mode.byId(lf.text("mode")), lf.positiveInt("channels"), lf.positiveInt("positions"));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(json, "layers[" + i + "]: " + e.getMessage());
+        }
+        if (p.inputSize() != lf.positiveInt("in") || p.outputSize() != lf.positiveInt("out")) {
+            throw new ModelFormatException(json, "layers[" + i + "]: 'in' and 'out' do not match " + p);
+        }
+        return p;
+    }
 
     private static ConvGeometry convGeometry(Path json, Fields lf, int i, int in, int out) {
         ConvGeometry g;

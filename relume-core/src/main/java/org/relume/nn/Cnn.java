@@ -24,6 +24,12 @@ public final class Cnn {
      */
     public static Network build(int channels, int height, int width, int[] widths, int kernel, int outputs,
                                 PointwiseFunction activation, Initializer init, long seed) {
+        return build(channels, height, width, widths, kernel, outputs, activation, init, seed, null);
+    }
+
+    /** As above, with a global pooling head before the output layer ({@code null}: flatten). */
+    public static Network build(int channels, int height, int width, int[] widths, int kernel, int outputs,
+                                PointwiseFunction activation, Initializer init, long seed, GlobalPool.Mode head) {
         if (widths.length == 0) {
             throw new IllegalArgumentException("a CNN needs at least one convolution");
         }
@@ -42,7 +48,13 @@ public final class Cnn {
             layers.add(Conv2d.create(g, activation, true, init, root.split()));
             c = w;
         }
-        layers.add(Dense.create(c * height * width, outputs, PointwiseFunctions.IDENTITY, true, init, root.split()));
+        int features = c * height * width;
+        if (head != null) {
+            GlobalPool pool = new GlobalPool(head, c, height * width);
+            layers.add(pool);
+            features = pool.outputSize();
+        }
+        layers.add(Dense.create(features, outputs, PointwiseFunctions.IDENTITY, true, init, root.split()));
         return new Network(layers);
     }
 }

@@ -41,6 +41,14 @@ public interface Layer {
         return 1;
     }
 
+    /**
+     * False for layers that are not layers of units (pooling): their output is not handed to the
+     * preactivation sink, so jumpstart and the unit/point states skip them.
+     */
+    default boolean hasPreactivation() {
+        return true;
+    }
+
     /** The hyperparameters that rebuild this layer's shape (not its parameter values), for model files. */
     Map<String, Object> config();
 

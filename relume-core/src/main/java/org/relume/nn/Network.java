@@ -201,7 +201,7 @@ public final class Network {
         for (int i = 0; i <= last; i++) {
             Layer layer = layers.get(i);
             Var g = layer.preactivate(tape, h);
-            if (sink != null) {
+            if (sink != null && layer.hasPreactivation()) {
                 sink.accept(preactivation(i, g, i == last));
             }
             h = layer.activate(tape, g);
@@ -237,7 +237,7 @@ public final class Network {
             int i = offset + local;
             Layer layer = layers.get(i);
             Var g = layer.preactivate(tape, input);
-            if (sink != null) {
+            if (sink != null && layer.hasPreactivation()) {
                 sink.accept(preactivation(i, g, i == layers.size() - 1));
             }
             return layer.activate(tape, g);

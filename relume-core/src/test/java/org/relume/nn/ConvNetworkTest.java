@@ -118,5 +118,22 @@ class ConvNetworkTest {
         assertTrue(net.predict(samples).identical(loaded.predict(samples)));
         assertEquals(net.architecture(), loaded.architecture());
         assertEquals("conv2d", loaded.layer(0).type());
+
+        // With the CIFAR head: global average and max pooling, which no sink sees.
+        Network pooled = Cnn.build(3, 4, 4, new int[] {2, 2}, 3, 5, Activations.relu(), Initializer.KAIMING_UNIFORM, 8,
+                GlobalPool.Mode.AVG_MAX);
+        Path dir2 = tmp.resolve("pooled");
+        ModelFiles.save(dir2, pooled, new ModelMetadata(Task.MULTICLASS, 5, "softmax_ce", null, null, List.of(), Map.of()));
+        Network loaded2 = ModelFiles.load(dir2).network();
+        float[] y = new float[4 * 48];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) r.nextDouble();
+        }
+        Tensor images = Tensor.wrap(y, 4, 48);
+        assertTrue(pooled.predict(images).identical(loaded2.predict(images)));
+        assertEquals("global_pool", loaded2.layer(2).type());
+        List<Preactivation> seen = new ArrayList<>();
+        pooled.forward(new Tape(), Var.constant(Tensor.zeros(48, 3)), seen::add);
+        assertEquals(List.of(0, 1, 3), seen.stream().map(Preactivation::layer).toList(), "the pooling layer has no preactivation");
     }
 }

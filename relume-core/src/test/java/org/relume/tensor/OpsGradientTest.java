@@ -20,7 +20,7 @@ import org.relume.tensor.kernel.PointwiseFunctions;
 class OpsGradientTest {
     private static final Class<?>[] OP_FAMILIES = {
         LinearOps.class, PointwiseOps.class, ArithmeticOps.class, ReductionOps.class, LossOps.class,
-        CombinationOps.class, ConvOps.class
+        CombinationOps.class, ConvOps.class, PoolingOps.class
     };
 
     private final SplittableRandom r = new SplittableRandom(20260101L);
@@ -305,6 +305,49 @@ class OpsGradientTest {
             }
         }
         return s;
+    }
+
+    /** Average, maximum and both, over 3 channels of 4 positions (values kept apart so the max is unique). */
+    @Test
+    void globalPoolingEveryMode() {
+        int channels = 3;
+        int positions = 4;
+        int n = 5;
+        for (int mode = 1; mode <= 3; mode++) {
+            boolean avg = (mode & 1) != 0;
+            boolean max = (mode & 2) != 0;
+            int rows = ((avg ? 1 : 0) + (max ? 1 : 0)) * channels;
+            double[] wts = GradientCheck.weights(r, rows * n);
+            Tensor wt = GradientCheck.toTensor(wts, rows, n);
+            Tensor x = Tensor.zeros(channels * positions, n);
+            for (int i = 0; i < x.numel(); i++) {
+                x.data()[i] = (float) (0.1 * ((i * 7) % 23) - 1);
+            }
+            GradientCheck.check("global pool " + (avg ? "avg" : "") + (max ? "max" : ""), new Tensor[] {x}, new boolean[] {true},
+                    (tape, v) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape,
+                            PoolingOps.global(tape, v[0], channels, avg, max), Var.constant(wt))),
+                    in -> {
+                        double s = 0;
+                        for (int c = 0; c < channels; c++) {
+                            for (int j = 0; j < n; j++) {
+                                double sum = 0;
+                                double best = Double.NEGATIVE_INFINITY;
+                                for (int q = 0; q < positions; q++) {
+                                    double v = in[0][(c * positions + q) * n + j];
+                                    sum += v;
+                                    best = Math.max(best, v);
+                                }
+                                if (avg) {
+                                    s += sum / positions * wts[c * n + j];
+                                }
+                                if (max) {
+                                    s += best * wts[((avg ? channels : 0) + c) * n + j];
+                                }
+                            }
+                        }
+                        return s;
+                    });
+        }
     }
 
     @AfterAll
