@@ -40,6 +40,10 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data for experiments on files Relume cannot ship (jumpstart-cifar: the CIFAR binary files).")
+    Path dataDir;
+
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
     Integer threads;
 
@@ -69,7 +73,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         o.println(r.title());
         o.flush();
-        r.run(new Reproduction.Context(quick, out, workers, new CellProgress(quiet), o));
+        r.run(new Reproduction.Context(quick, out, workers, new CellProgress(quiet), o, dataDir));
         o.printf("wrote    %s (results.csv, report.md)%n", out);
         o.flush();
         return Relume.OK;

@@ -12,6 +12,7 @@ import org.relume.jumpstart.Aggregation;
 import org.relume.jumpstart.Jumpstart;
 import org.relume.nn.Activations;
 import org.relume.nn.Cnn;
+import org.relume.nn.GlobalPool;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
@@ -78,7 +79,9 @@ public final class DepthWidthExperiment {
         public String describe() {
             return String.format(Locale.ROOT, "data %s%s, %sAdam lr %s, %s, %s init (zero biases), %d epochs, "
                     + "jumpstart %s lambda %s", data, limit > 0 ? " (first " + limit + " of each split)" : "",
-                    conv ? "thin CNN (3x3 same convolutions of WIDTH channels, flatten, dense output), " : "",
+                    !conv ? "" : data.startsWith("cifar:")
+                            ? "thin CNN (3x3 same convolutions of WIDTH channels, global average and max pooling, dense output), "
+                            : "thin CNN (3x3 same convolutions of WIDTH channels, flatten, dense output), ",
                     lr, batchSize == 0 ? "full batch" : "batch " + batchSize, init.id(), epochs, aggregation.id(), lambda);
         }
     }
@@ -155,7 +158,9 @@ public final class DepthWidthExperiment {
         if (image == null) {
             throw new IllegalArgumentException("a CNN grid needs 28x28 or 3x32x32 images, got " + features + " features");
         }
-        return Cnn.build(image[0], image[1], image[2], widths, 3, train.outputs(), Activations.relu(), s.init(), seed);
+        // CIFAR gets the paper's CIFAR head (global average and max pooling), MNIST the flatten head.
+        GlobalPool.Mode head = s.data().startsWith("cifar:") ? GlobalPool.Mode.AVG_MAX : null;
+        return Cnn.build(image[0], image[1], image[2], widths, 3, train.outputs(), Activations.relu(), s.init(), seed, head);
     }
 
     /** Runs one cell on the calling thread; failures (divergence, bad settings) become an Outcome with an error. */

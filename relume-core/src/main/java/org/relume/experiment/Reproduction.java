@@ -21,8 +21,16 @@ public interface Reproduction {
     /** Runs the quick or full profile, writing into {@code out}; progress and notes go to {@code log}. */
     void run(Context context) throws IOException;
 
-    /** What a run gets: profile, output directory, worker threads, a progress sink and a log. */
-    record Context(boolean quick, Path out, int threads, Progress progress, PrintWriter log) {}
+    /**
+     * What a run gets: profile, output directory, worker threads, a progress sink, a log, and the
+     * user's data directory ({@code --data-dir}) for experiments on data Relume cannot ship, or null.
+     */
+    record Context(boolean quick, Path out, int threads, Progress progress, PrintWriter log, Path dataDir) {
+        /** Without a data directory (experiments on generated or default data). */
+        public Context(boolean quick, Path out, int threads, Progress progress, PrintWriter log) {
+            this(quick, out, threads, progress, log, null);
+        }
+    }
 
     /** Progress over the units of work (cells, models, ...); the CLI shows it as a bar. */
     interface Progress {

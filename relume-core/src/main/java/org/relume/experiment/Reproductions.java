@@ -13,6 +13,7 @@ public final class Reproductions {
     static {
         register(new JumpstartMoonsReproduction());
         register(new JumpstartMnistReproduction());
+        register(new JumpstartCifarReproduction());
         register(new CompositionalReproduction());
         register(new GradMaxStudentTeacherReproduction());
         register(new FoldingReproduction());
