@@ -54,9 +54,13 @@ public final class Relume {
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println("relume: " + ex.getMessage());
-        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-        err.println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for the options.");
+        // One line, like every other error: the message, a suggestion if picocli has one, the help hint.
+        String suggestion = "";
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            suggestion = " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)";
+        }
+        err.println("relume: " + ex.getMessage().replace('\n', ' ').strip() + suggestion + "; see '"
+                + cl.getCommandSpec().qualifiedName() + " --help'");
         err.flush();
         return BAD_INPUT;
     }

@@ -66,6 +66,9 @@ final class ReproduceCommand implements Callable<Integer> {
         if (out == null) {
             throw new IllegalArgumentException("--out DIR is required");
         }
+        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out " + out + " is a file; give a directory");
+        }
         Reproduction r = Reproductions.byName(name);
         int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (workers <= 0) {

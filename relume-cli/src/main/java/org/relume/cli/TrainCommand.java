@@ -385,6 +385,10 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** Far beyond the papers' networks (depth 150, width 25 thin; 4x512 wide): a typo, not a network. */
+    private static final int MAX_DEPTH = 100_000;
+    private static final int MAX_WIDTH = 1_000_000;
+
     /** C, H, W from --image, or guessed for MNIST (784) and CIFAR (3072) sized samples. */
     private int[] imageShape(int features) {
         int[] shape;
@@ -405,6 +409,9 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             throw new IllegalArgumentException("--conv needs --image CxHxW for samples of " + features + " features");
         }
+        if (kernel > Math.max(shape[1], shape[2])) {
+            throw new IllegalArgumentException("--kernel " + kernel + " is larger than the " + shape[1] + "x" + shape[2] + " image");
+        }
         if ((long) shape[0] * shape[1] * shape[2] != features) {
             throw new IllegalArgumentException("--image " + shape[0] + "x" + shape[1] + "x" + shape[2] + " is "
                     + (long) shape[0] * shape[1] * shape[2] + " features but the data have " + features);
@@ -413,6 +420,19 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void validateFlags() {
+        if (depth > MAX_DEPTH || width > MAX_WIDTH) {
+            throw new IllegalArgumentException("--depth is at most " + MAX_DEPTH + " and --width at most " + MAX_WIDTH
+                    + ", got depth " + depth + ", width " + width);
+        }
+        if (conv == null) {
+            for (String convOnly : new String[] {"--kernel", "--image", "--head", "--jumpstart-definition"}) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(convOnly)
+                        && !(convOnly.equals("--jumpstart-definition") && jumpstart != null)) {
+                    throw new IllegalArgumentException(convOnly + " applies to --conv networks"
+                            + (convOnly.equals("--jumpstart-definition") ? " trained with --jumpstart" : ""));
+                }
+            }
+        }
         if (!"flatten".equals(head)) {
             GlobalPool.Mode.byId(head);
             if (conv == null) {

@@ -62,6 +62,24 @@ class ReliabilityCommandsTest {
         assertTrue(java.util.Arrays.equals(weights, Files.readAllBytes(model.resolve("model.safetensors"))));
     }
 
+    /** Found by a hostile test of this session's own features. */
+    @Test
+    void parserErrorsReproductionOutputsAndDataAreOneLine() throws IOException {
+        assertRefused(CliRun.of("train", "--bogus"), 2, "Unknown option: '--bogus'; see 'relume train --help'");
+        assertRefused(CliRun.of("train", "--conv"), 2, "--conv");
+        Path file = tmp.resolve("a-file");
+        Files.writeString(file, "x");
+        assertRefused(CliRun.of("reproduce", "opt-structures", "--quick", "--out", file.toString()), 2, "is a file");
+        Path empty = tmp.resolve("empty");
+        Files.createDirectories(empty);
+        Path out = tmp.resolve("rc");
+        assertRefused(CliRun.of("reproduce", "jumpstart-cifar", "--quick", "--data-dir", empty.toString(), "--out",
+                out.toString()), 2, "CIFAR");
+        assertFalse(Files.exists(out.resolve("results.csv")), "no failed cells recorded for a resume to keep");
+        assertRefused(CliRun.of("train", "--data", "moons", "--depth", "2147483647", "--epochs", "1"), 2, "--depth is at most");
+        assertRefused(CliRun.of("train", "--kernel", "5", "--epochs", "1"), 2, "--kernel applies to --conv");
+    }
+
     @Test
     void impossibleSizesAndInputsAreRefusedWithoutAStackTrace() {
         assertRefused(CliRun.of("train", "--width", "200000", "--depth", "2", "--epochs", "1"), 2, "needs");

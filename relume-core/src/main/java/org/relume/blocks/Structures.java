@@ -168,7 +168,8 @@ public final class Structures {
 
     private static int intField(Map<String, Object> config, String name) {
         Object v = config.get(name);
-        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < 0) {
+        if (!(v instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 0
+                || n.doubleValue() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("stage field '" + name + "' must be a non-negative integer, got " + v);
         }
         return n.intValue();

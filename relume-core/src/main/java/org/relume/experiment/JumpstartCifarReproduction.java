@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import org.relume.experiment.DepthWidthExperiment.Cell;
 import org.relume.experiment.DepthWidthExperiment.Settings;
+import org.relume.data.DataSources;
+import org.relume.data.Moons;
 import org.relume.io.AtomicFiles;
 import org.relume.jumpstart.Aggregation;
 import org.relume.nn.Initializer;
@@ -45,6 +47,9 @@ public final class JumpstartCifarReproduction implements Reproduction {
         }
         Settings settings = new Settings("cifar:" + dir, ctx.quick() ? 3 : 400, 1e-3, Initializer.KAIMING_UNIFORM, 128,
                 Aggregation.L2, 1e-3).asCnn(ctx.quick() ? 2000 : 0);
+        // Damaged or missing files fail here with one line, not as failed cells that a resume would keep.
+        DataSources.load(new DataSources.Request(settings.data(), 1, Moons.DEFAULT_VALIDATION_FRACTION, null, null,
+                settings.limit()));
         run(ctx, settings, ctx.quick() ? QUICK_WIDTHS : FULL_WIDTHS, ctx.quick() ? QUICK_DEPTHS : FULL_DEPTHS);
     }
 

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import org.relume.experiment.DepthWidthExperiment.Cell;
 import org.relume.experiment.DepthWidthExperiment.Settings;
+import org.relume.data.DataSources;
+import org.relume.data.Moons;
 import org.relume.io.AtomicFiles;
 import org.relume.jumpstart.Aggregation;
 import org.relume.nn.Initializer;
@@ -69,6 +71,9 @@ public final class JumpstartMnistReproduction implements Reproduction {
         Settings base = new Settings("idx:" + mnist, ctx.quick() ? 5 : 50, 1e-3, Initializer.GLOROT_UNIFORM,
                 ctx.quick() ? 128 : 1024, Aggregation.L1, 1e-8);
         Settings settings = base.asCnn(ctx.quick() ? QUICK_IMAGES : 0);
+        // Damaged or missing files fail here with one line, not as failed cells that a resume would keep.
+        DataSources.load(new DataSources.Request(settings.data(), 1, Moons.DEFAULT_VALIDATION_FRACTION, null, null,
+                settings.limit()));
         run(ctx, settings, WIDTHS, ctx.quick() ? QUICK_DEPTHS : fullDepths());
     }
 

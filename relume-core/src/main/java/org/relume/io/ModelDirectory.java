@@ -34,7 +34,7 @@ public final class ModelDirectory {
     /** The names Relume writes into a model directory; anything else there is the user's. */
     public static final Set<String> KNOWN_FILES = Set.of("model.safetensors", "model.json", "metrics.csv",
             "summary.json", "curves.png", "curves.svg", "growth.csv", "folds.png", "folds.svg", "canonicalize.json",
-            "fit.png", "fit.svg", "waves.png", "waves.svg");
+            "fit.png", "fit.svg", "waves.png", "waves.svg", "analysis.json");
 
     /** Writes the directory's whole content into the staging directory it is given. */
     @FunctionalInterface
@@ -144,9 +144,12 @@ public final class ModelDirectory {
             Files.createDirectory(probe);
             Files.delete(probe);
         } catch (IOException e) {
-            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String why = e.getMessage() == null ? "" : e.getMessage().replace(probe.toString(), "").replace(": ", "").trim();
+            if (why.isEmpty() || why.equals(existing.toString())) {
+                why = e.getClass().getSimpleName();
+            }
             throw new IllegalArgumentException("--out " + out + " cannot be written: creating a directory in " + existing
-                    + " failed (" + why.replace(probe.toString(), "").replace(": ", "").trim() + ")");
+                    + " failed (" + why + ")");
         }
     }
 

@@ -69,7 +69,8 @@ public final class Network {
                 throw new IllegalArgumentException("the first stage must start a block (position 0), got position "
                         + stage.position());
             }
-            if (s > 0 && stage.position() != 0 && stage.position() != stages.get(s - 1).position() + 1) {
+            if (s > 0 && stage.position() != 0 && (stage.position() != stages.get(s - 1).position() + 1
+                    || stages.get(s - 1) instanceof LayerStage || !stages.get(s - 1).type().equals(stage.type()))) {
                 throw new IllegalArgumentException("stage " + s + " (" + stage.type() + ") is layer " + stage.position()
                         + " of a block but follows layer " + stages.get(s - 1).position());
             }

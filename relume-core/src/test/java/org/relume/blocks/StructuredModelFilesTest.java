@@ -71,6 +71,21 @@ class StructuredModelFilesTest {
         assertTrue(e.getMessage().contains("stages[1].layers must be 2"), e.getMessage());
     }
 
+    /** A stage position edited by hand (found by a hostile test): a block must run 0, 1, 2, ... of one structure. */
+    @Test
+    void stagePositionsOutOfSequenceAreRefused() throws IOException {
+        Network net = Structures.forTask(Structure.HB, Structures.Options.DEFAULTS, 2, 3, 3, 1,
+                Activations.byName("relu"), Initializer.GLOROT_UNIFORM, 1);
+        ModelFiles.save(dir, net, META);
+        Path json = dir.resolve(ModelFiles.ARCHITECTURE);
+        String text = Files.readString(json);
+        for (String position : new String[] {"1", "1099511627776"}) {
+            Files.writeString(json, text.replaceFirst("\"position\" ?: ?0", "\"position\" : " + position));
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+            assertTrue(e.getMessage().contains("stage"), e.getMessage());
+        }
+    }
+
     private static Tensor inputs() {
         SplittableRandom r = new SplittableRandom(3);
         float[] x = new float[40];
