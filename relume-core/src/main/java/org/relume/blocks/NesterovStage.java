@@ -1,8 +1,6 @@
 package org.relume.blocks;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.relume.nn.Layer;
 import org.relume.nn.Stage;
 import org.relume.nn.StageStates;
@@ -16,10 +14,7 @@ import org.relume.tensor.Var;
  * x_{k+1} = T_k(b1 x_k + b2 x_{k-1}), with x_{-1} = x_0. Eq. 12 takes b1 = 1 + beta_k and
  * b2 = -beta_k from the theta sequence ({@link ThetaSequence#beta}); eq. 17 allows any constants.
  */
-public final class NesterovStage implements Stage {
-    private final int position;
-    private final Layer t;
-    private final Coefficients b;
+public final class NesterovStage extends OneOperatorStage {
     private final Combination sum = new Combination(2);
 
     public NesterovStage(int position, Layer t, double b1, double b2, boolean learnable) {
@@ -32,58 +27,35 @@ public final class NesterovStage implements Stage {
         return new NesterovStage(position, t, 1 + beta, -beta, learnable);
     }
 
-    private NesterovStage(int position, Layer t, Coefficients b) {
-        Structures.requireSquare("Nesterov", t);
-        this.position = position;
-        this.t = t;
-        this.b = b;
+    private NesterovStage(int position, Layer t, Coefficients c) {
+        super("Nesterov", position, t, c);
     }
 
     @Override public String type() { return "agd"; }
-
-    @Override public int position() { return position; }
-
-    @Override public List<Layer> layers() { return List.of(t); }
-
-    @Override public List<Var> coefficients() { return b.vars(); }
-
-    @Override public int inputSize() { return t.inputSize(); }
-
-    @Override public int outputSize() { return t.outputSize(); }
 
     @Override
     public Var forward(Tape tape, StageStates states, LayerRunner run) {
         int k = states.k();
         Var xk = states.x(k);
         Var input;
-        if (!b.learnable() && b.value(0) == 1f && b.value(1) == 0f) {
+        if (!c.learnable() && c.value(0) == 1f && c.value(1) == 0f) {
             input = xk;
         } else {
-            b.begin(sum);
-            b.add(sum, 0, xk);
-            b.add(sum, 1, states.xOrFirst(k - 1));
+            c.begin(sum);
+            c.add(sum, 0, xk);
+            c.add(sum, 1, states.xOrFirst(k - 1));
             input = CombinationOps.combine(tape, sum);
         }
         return run.apply(tape, 0, input);
     }
 
     @Override
-    public Map<String, Object> config() {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("type", type());
-        c.put("position", position);
-        c.put("coefficients", b.values());
-        c.put("learnable", b.learnable());
-        return c;
-    }
-
-    @Override
     public Stage copy(List<Layer> copiedLayers) {
-        return new NesterovStage(position, copiedLayers.get(0), b.copy());
+        return new NesterovStage(position, copiedLayers.get(0), c.copy());
     }
 
     @Override
     public String toString() {
-        return "AGD(k=" + position + ", b1=" + b.value(0) + ", b2=" + b.value(1) + ", " + t + ")";
+        return "AGD(k=" + position + ", b1=" + c.value(0) + ", b2=" + c.value(1) + ", " + t + ")";
     }
 }

@@ -1,8 +1,6 @@
 package org.relume.blocks;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.relume.nn.Layer;
 import org.relume.nn.Stage;
 import org.relume.nn.StageStates;
@@ -18,21 +16,15 @@ import org.relume.tensor.Var;
  * eq. 5 and beta_j = [j = k] - h_{k+1,j}; eq. 18 allows constants or learned values.
  * Coefficient i < k + 1 is alpha_i, coefficient k + 1 + j is beta_j.
  */
-public final class NesterovSumStage implements Stage {
-    private final int position;
-    private final Layer t;
-    private final Coefficients c;
+public final class NesterovSumStage extends OneOperatorStage {
     private final Combination sum;
 
     private NesterovSumStage(int position, Layer t, Coefficients c) {
-        Structures.requireSquare("AGD2", t);
+        super("AGD2", position, t, c);
         if (c.size() != 2 * (position + 1)) {
             throw new IllegalArgumentException("AGD2 layer " + position + " needs " + 2 * (position + 1)
                     + " coefficients (alpha_0..alpha_k, beta_0..beta_k), got " + c.size());
         }
-        this.position = position;
-        this.t = t;
-        this.c = c;
         this.sum = new Combination(c.size());
     }
 
@@ -64,16 +56,6 @@ public final class NesterovSumStage implements Stage {
 
     @Override public String type() { return "agd2"; }
 
-    @Override public int position() { return position; }
-
-    @Override public List<Layer> layers() { return List.of(t); }
-
-    @Override public List<Var> coefficients() { return c.vars(); }
-
-    @Override public int inputSize() { return t.inputSize(); }
-
-    @Override public int outputSize() { return t.outputSize(); }
-
     @Override
     public Var forward(Tape tape, StageStates states, LayerRunner run) {
         int k = states.k();
@@ -86,16 +68,6 @@ public final class NesterovSumStage implements Stage {
             c.add(sum, k + 1 + j, states.x(j));
         }
         return CombinationOps.combine(tape, sum);
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", type());
-        m.put("position", position);
-        m.put("coefficients", c.values());
-        m.put("learnable", c.learnable());
-        return m;
     }
 
     @Override

@@ -76,6 +76,14 @@ public final class DepthWidthExperiment {
             return new Settings(data, epochs, lr, init, batchSize, aggregation, lambda, true, limit);
         }
 
+        /**
+         * Loads the data once, so missing or damaged files fail with one line before the first cell
+         * rather than as failed cells that a resume would keep.
+         */
+        public void requireData() {
+            DataSources.load(new DataSources.Request(data, 1, Moons.DEFAULT_VALIDATION_FRACTION, null, null, limit));
+        }
+
         public String describe() {
             return String.format(Locale.ROOT, "data %s%s, %sAdam lr %s, %s, %s init (zero biases), %d epochs, "
                     + "jumpstart %s lambda %s", data, limit > 0 ? " (first " + limit + " of each split)" : "",

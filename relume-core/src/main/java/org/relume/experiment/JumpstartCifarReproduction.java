@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import org.relume.experiment.DepthWidthExperiment.Cell;
 import org.relume.experiment.DepthWidthExperiment.Settings;
-import org.relume.data.DataSources;
-import org.relume.data.Moons;
 import org.relume.io.AtomicFiles;
 import org.relume.jumpstart.Aggregation;
 import org.relume.nn.Initializer;
@@ -47,9 +45,7 @@ public final class JumpstartCifarReproduction implements Reproduction {
         }
         Settings settings = new Settings("cifar:" + dir, ctx.quick() ? 3 : 400, 1e-3, Initializer.KAIMING_UNIFORM, 128,
                 Aggregation.L2, 1e-3).asCnn(ctx.quick() ? 2000 : 0);
-        // Damaged or missing files fail here with one line, not as failed cells that a resume would keep.
-        DataSources.load(new DataSources.Request(settings.data(), 1, Moons.DEFAULT_VALIDATION_FRACTION, null, null,
-                settings.limit()));
+        settings.requireData();
         run(ctx, settings, ctx.quick() ? QUICK_WIDTHS : FULL_WIDTHS, ctx.quick() ? QUICK_DEPTHS : FULL_DEPTHS);
     }
 
@@ -60,14 +56,7 @@ public final class JumpstartCifarReproduction implements Reproduction {
         PrintWriter log = ctx.log();
         log.printf(Locale.ROOT, "%s profile: %d cells, %d threads%n", ctx.quick() ? "quick" : "full", cells.size(), ctx.threads());
         log.flush();
-        ctx.progress().start(name(), cells.size());
-        Sweep.Result result;
-        try {
-            result = new Sweep(settings, ctx.threads()).run(cells, ctx.out().resolve("results.csv"),
-                    (o, done, total) -> ctx.progress().step(done, o.cell().key()));
-        } finally {
-            ctx.progress().end();
-        }
+        Sweep.Result result = new Sweep(settings, ctx.threads()).runInto(ctx, name(), cells);
         DepthWidthAnalysis a = new DepthWidthAnalysis(result.outcomes(), 0.0);
         StringBuilder sb = new StringBuilder("# ").append(title()).append("\n\n");
         sb.append("Profile: **").append(ctx.quick() ? "quick" : "full").append("**; written ").append(Instant.now()).append("\n\n");

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import org.relume.experiment.DepthWidthExperiment.Cell;
 import org.relume.experiment.DepthWidthExperiment.Settings;
-import org.relume.data.DataSources;
-import org.relume.data.Moons;
 import org.relume.io.AtomicFiles;
 import org.relume.jumpstart.Aggregation;
 import org.relume.nn.Initializer;
@@ -71,9 +69,7 @@ public final class JumpstartMnistReproduction implements Reproduction {
         Settings base = new Settings("idx:" + mnist, ctx.quick() ? 5 : 50, 1e-3, Initializer.GLOROT_UNIFORM,
                 ctx.quick() ? 128 : 1024, Aggregation.L1, 1e-8);
         Settings settings = base.asCnn(ctx.quick() ? QUICK_IMAGES : 0);
-        // Damaged or missing files fail here with one line, not as failed cells that a resume would keep.
-        DataSources.load(new DataSources.Request(settings.data(), 1, Moons.DEFAULT_VALIDATION_FRACTION, null, null,
-                settings.limit()));
+        settings.requireData();
         run(ctx, settings, WIDTHS, ctx.quick() ? QUICK_DEPTHS : fullDepths());
     }
 
@@ -85,14 +81,7 @@ public final class JumpstartMnistReproduction implements Reproduction {
         log.printf(Locale.ROOT, "%s profile: %d cells (widths %s x depths %s x 2 methods), %d threads%n",
                 ctx.quick() ? "quick" : "full", cells.size(), widths, depths, ctx.threads());
         log.flush();
-        ctx.progress().start(name(), cells.size());
-        Sweep.Result result;
-        try {
-            result = new Sweep(settings, ctx.threads()).run(cells, ctx.out().resolve("results.csv"),
-                    (o, done, total) -> ctx.progress().step(done, o.cell().key()));
-        } finally {
-            ctx.progress().end();
-        }
+        Sweep.Result result = new Sweep(settings, ctx.threads()).runInto(ctx, name(), cells);
         // A dead CNN predicts one class (about 0.1 here); the quick profile's short training keeps live
         // nets below the moons bar of 0.9, so "trained" is "clearly learning" for it.
         DepthWidthAnalysis analysis = new DepthWidthAnalysis(result.outcomes(), ctx.quick() ? QUICK_TRAINED : 0.9);

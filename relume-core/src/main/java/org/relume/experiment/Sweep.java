@@ -146,6 +146,19 @@ public final class Sweep {
         }
     }
 
+    /**
+     * Runs the cells into the context's {@code results.csv} (resuming what is there), showing the
+     * reproduction's progress: the common body of the grid reproductions.
+     */
+    public Result runInto(Reproduction.Context ctx, String task, List<Cell> cells) throws IOException {
+        ctx.progress().start(task, cells.size());
+        try {
+            return run(cells, ctx.out().resolve("results.csv"), (o, done, total) -> ctx.progress().step(done, o.cell().key()));
+        } finally {
+            ctx.progress().end();
+        }
+    }
+
     public Settings settings() {
         return settings;
     }
