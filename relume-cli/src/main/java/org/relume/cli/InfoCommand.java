@@ -57,7 +57,7 @@ final class InfoCommand implements Callable<Integer> {
             String stage = net.isChain() ? "" : "  " + stageSummary(s, st);
             for (Layer l : st.layers()) {
                 o.printf(Locale.ROOT, "layer %-3d    %s %d -> %d, %s%s%n", layer++, l.type(), l.inputSize(), l.outputSize(),
-                        Activations.describe(l.activation()), stage);
+                        detail(l), stage);
                 stage = "";
             }
         }
@@ -66,6 +66,18 @@ final class InfoCommand implements Callable<Integer> {
         }
         o.flush();
         return Relume.OK;
+    }
+
+    /** The activation, and for image layers their window and normalization. */
+    private static String detail(Layer l) {
+        Map<String, Object> c = l.config();
+        return switch (l.type()) {
+            case "conv2d" -> Activations.describe(l.activation()) + ", " + c.get("kernel") + "x" + c.get("kernel") + " stride "
+                    + c.get("stride") + " padding " + c.get("padding") + (c.containsKey("batch_norm") ? ", batch norm" : "");
+            case "pool2d" -> c.get("mode") + " " + c.get("kernel") + "x" + c.get("kernel") + " stride " + c.get("stride");
+            case "global_pool" -> String.valueOf(c.get("mode"));
+            default -> Activations.describe(l.activation());
+        };
     }
 
     private static String describeStructure(String id) {

@@ -35,6 +35,7 @@ import org.relume.nn.GlobalPool;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
+import org.relume.nn.Pool2d;
 import org.relume.optim.Adam;
 import org.relume.plot.Figures;
 import org.relume.optim.LearningRateSchedule;
@@ -122,6 +123,19 @@ final class TrainCommand implements Callable<Integer> {
             description = "With --conv: flatten the maps into the output layer (default), or global average (gap), max (gmp)"
                     + " or both (gap+gmp, the jumpstart paper's CIFAR head) pooling first.")
     String head;
+
+    @Option(names = "--batchnorm",
+            description = "With --conv: batch normalization before each activation (conv-BN-ReLU; the convolutions lose"
+                    + " their bias). Training steps use the batch's statistics, prediction the running ones saved with the model.")
+    boolean batchNorm;
+
+    @Option(names = "--pool", paramLabel = "max|avg",
+            description = "With --conv: 2x2 max or average pooling (stride 2) after every --pool-every convolutions.")
+    String pool;
+
+    @Option(names = "--pool-every", defaultValue = "1", paramLabel = "K",
+            description = "With --pool: convolutions between poolings (default: ${DEFAULT-VALUE}).")
+    int poolEvery;
 
     @Option(names = "--image", paramLabel = "CxHxW",
             description = "With --conv: the image shape of each sample (default: 1x28x28 for 784 features, 3x32x32 for 3072).")
@@ -322,8 +336,9 @@ final class TrainCommand implements Callable<Integer> {
             int[] wd = convWidthDepth();
             int[] img = imageShape(train.inputs());
             int[] channels = filled(wd[1], wd[0]);
-            GlobalPool.Mode pool = "flatten".equals(head) ? null : GlobalPool.Mode.byId(head);
-            return Cnn.build(img[0], img[1], img[2], channels, kernel, train.outputs(), act, initializer, initSeed, pool);
+            GlobalPool.Mode headPool = "flatten".equals(head) ? null : GlobalPool.Mode.byId(head);
+            Cnn.Options options = new Cnn.Options(headPool, batchNorm, pool == null ? null : Pool2d.Mode.byId(pool), poolEvery);
+            return Cnn.build(img[0], img[1], img[2], channels, kernel, train.outputs(), act, initializer, initSeed, options);
         }
         if (structure == null) {
             int[] hidden = widths != null ? widths : filled(depth, width);
@@ -425,13 +440,20 @@ final class TrainCommand implements Callable<Integer> {
                     + ", got depth " + depth + ", width " + width);
         }
         if (conv == null) {
-            for (String convOnly : new String[] {"--kernel", "--image", "--head", "--jumpstart-definition"}) {
+            for (String convOnly : new String[] {"--kernel", "--image", "--head", "--jumpstart-definition", "--batchnorm",
+                    "--pool", "--pool-every"}) {
                 if (spec.commandLine().getParseResult().hasMatchedOption(convOnly)
                         && !(convOnly.equals("--jumpstart-definition") && jumpstart != null)) {
                     throw new IllegalArgumentException(convOnly + " applies to --conv networks"
                             + (convOnly.equals("--jumpstart-definition") ? " trained with --jumpstart" : ""));
                 }
             }
+        }
+        if (pool != null) {
+            Pool2d.Mode.byId(pool);
+        }
+        if (poolEvery <= 0 || (pool == null && spec.commandLine().getParseResult().hasMatchedOption("--pool-every"))) {
+            throw new IllegalArgumentException("--pool-every needs --pool and a positive count, got " + poolEvery);
         }
         if (!"flatten".equals(head)) {
             GlobalPool.Mode.byId(head);

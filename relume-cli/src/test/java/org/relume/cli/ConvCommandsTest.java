@@ -68,6 +68,24 @@ class ConvCommandsTest {
     }
 
     @Test
+    void batchNormAndPooling() throws IOException {
+        Path data = images(200);
+        Path out = tmp.resolve("bn");
+        CliRun r = CliRun.of("train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--batchnorm",
+                "--pool", "max", "--epochs", "100", "--standardize", "off", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("16-48-12-12-3-1"), "2x2 pooling after each convolution: " + r.out());
+        assertTrue(r.out().contains("validation accuracy 1.0000") || r.out().contains("validation accuracy 0.9"), r.out());
+        CliRun info = CliRun.of("info", "--model", out.toString());
+        assertEquals(0, info.exitCode(), info.toString());
+        assertTrue(info.out().contains("pool2d 48 -> 12"), info.out());
+        assertTrue(info.out().contains("batch norm"), info.out());
+        CliRun p = CliRun.of("predict", "--model", out.toString(), "--input", data.toString());
+        assertEquals(0, p.exitCode(), p.toString());
+        assertEquals(201, p.out().strip().split("\n").length);
+    }
+
+    @Test
     void badConvFlagsGetOneLine() throws IOException {
         Path data = images(20);
         String[][] cases = {
@@ -78,6 +96,12 @@ class ConvCommandsTest {
             {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--structure", "hb", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--head", "avg", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--head", "gap", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--batchnorm", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--pool", "min", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--pool", "max", "--pool-every", "0",
+                "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--pool-every", "2", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--conv", "3x3", "--image", "1x4x4", "--pool", "avg", "--epochs", "1"},
         };
         for (String[] args : cases) {
             CliRun r = CliRun.of(args);

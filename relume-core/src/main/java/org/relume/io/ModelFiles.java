@@ -18,11 +18,13 @@ import org.relume.blocks.Structures;
 import org.relume.data.Task;
 import org.relume.loss.Loss;
 import org.relume.nn.Activations;
+import org.relume.nn.BatchNorm;
 import org.relume.nn.Conv2d;
 import org.relume.nn.Dense;
 import org.relume.nn.GlobalPool;
 import org.relume.nn.Layer;
 import org.relume.nn.Network;
+import org.relume.nn.Pool2d;
 import org.relume.nn.Stage;
 import org.relume.tensor.ConvGeometry;
 import org.relume.tensor.Tensor;
@@ -74,6 +76,7 @@ public final class ModelFiles {
         Files.createDirectories(dir);
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         network.namedParameters().forEach((name, v) -> tensors.put(name, v.value()));
+        tensors.putAll(network.namedBuffers());
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("architecture", network.architecture());
@@ -126,7 +129,10 @@ public final class ModelFiles {
     private static final List<String> LAYER_FIELDS = List.of("type", "in", "out", "bias", "activation", "activation_params");
     private static final List<String> POOL_FIELDS = List.of("type", "mode", "channels", "positions", "in", "out");
     private static final List<String> CONV_FIELDS = List.of("type", "in_channels", "height", "width", "out_channels",
-            "kernel", "stride", "padding", "in", "out", "bias", "activation", "activation_params");
+            "kernel", "stride", "padding", "in", "out", "bias", "batch_norm", "bn_momentum", "bn_eps", "activation",
+            "activation_params");
+    private static final List<String> POOL2D_FIELDS = List.of("type", "mode", "channels", "height", "width", "kernel",
+            "stride", "in", "out");
     private static final List<String> STAGE_FIELDS = List.of("type", "position", "coefficients", "learnable", "layers");
     private static final List<String> STANDARDIZATION_FIELDS = List.of("mean", "std");
 
@@ -181,19 +187,27 @@ public final class ModelFiles {
             throw new ModelFormatException(json, "field 'layers' must be a non-empty array");
         }
         Map<String, int[]> expectedShapes = new LinkedHashMap<>();
+        // Saved but not trained (running statistics): in the tensor file, not in the parameter count.
+        Map<String, int[]> bufferShapes = new LinkedHashMap<>();
         List<LayerSpec> layerArgs = new ArrayList<>();
         for (int i = 0; i < layersNode.size(); i++) {
             Fields lf = new Fields(json, layersNode.get(i), "layers[" + i + "].");
             String type = lf.text("type");
             if ("global_pool".equals(type)) {
                 lf.allowOnly(POOL_FIELDS);
-                layerArgs.add(new LayerSpec(lf.positiveInt("in"), lf.positiveInt("out"), false, null, null,
+                layerArgs.add(new LayerSpec(lf.positiveInt("in"), lf.positiveInt("out"), false, null, null, null,
                         globalPool(json, lf, i)));
+                continue;
+            }
+            if ("pool2d".equals(type)) {
+                lf.allowOnly(POOL2D_FIELDS);
+                layerArgs.add(new LayerSpec(lf.positiveInt("in"), lf.positiveInt("out"), false, null, null, null,
+                        pool2d(json, lf, i)));
                 continue;
             }
             if (!"dense".equals(type) && !"conv2d".equals(type)) {
                 throw new ModelFormatException(json, "layers[" + i + "].type is '" + type
-                        + "'; this version reads: dense, conv2d, global_pool");
+                        + "'; this version reads: dense, conv2d, pool2d, global_pool");
             }
             lf.allowOnly("dense".equals(type) ? LAYER_FIELDS : CONV_FIELDS);
             int in = lf.positiveInt("in");
@@ -206,7 +220,15 @@ public final class ModelFiles {
             if (bias) {
                 expectedShapes.put("layers." + i + ".bias", new int[] {outUnits});
             }
-            layerArgs.add(new LayerSpec(in, out, bias, act, conv, null));
+            float[] norm = conv != null && lf.has("batch_norm") && lf.bool("batch_norm")
+                    ? new float[] {lf.finiteFloat("bn_momentum"), lf.finiteFloat("bn_eps")} : null;
+            if (norm != null) {
+                expectedShapes.put("layers." + i + ".bn.weight", new int[] {outUnits});
+                expectedShapes.put("layers." + i + ".bn.bias", new int[] {outUnits});
+                bufferShapes.put("layers." + i + ".bn.running_mean", new int[] {outUnits});
+                bufferShapes.put("layers." + i + ".bn.running_var", new int[] {outUnits});
+            }
+            layerArgs.add(new LayerSpec(in, out, bias, act, conv, norm, null));
         }
         List<Map<String, Object>> stageConfigs = stageConfigs(json, root, layerArgs.size());
         if (stageConfigs != null) {
@@ -298,7 +320,9 @@ public final class ModelFiles {
         for (Safetensors.TensorInfo t : header.tensors()) {
             found.put(t.name(), t.shape());
         }
-        for (Map.Entry<String, int[]> e : expectedShapes.entrySet()) {
+        Map<String, int[]> savedShapes = new LinkedHashMap<>(expectedShapes);
+        savedShapes.putAll(bufferShapes);
+        for (Map.Entry<String, int[]> e : savedShapes.entrySet()) {
             int[] s = found.get(e.getKey());
             if (s == null) {
                 throw new ModelFormatException(weights, "missing tensor '" + e.getKey() + "' required by "
@@ -310,7 +334,7 @@ public final class ModelFiles {
             }
         }
         for (String name : found.keySet()) {
-            if (!expectedShapes.containsKey(name)) {
+            if (!savedShapes.containsKey(name)) {
                 throw new ModelFormatException(weights, "unexpected tensor '" + name + "' not described by " + ARCHITECTURE);
             }
         }
@@ -318,8 +342,8 @@ public final class ModelFiles {
         List<Layer> layers = new ArrayList<>();
         for (int i = 0; i < layerArgs.size(); i++) {
             LayerSpec a = layerArgs.get(i);
-            if (a.pool() != null) {
-                layers.add(a.pool());
+            if (a.fixed() != null) {
+                layers.add(a.fixed());
                 continue;
             }
             Tensor w = tensors.get("layers." + i + ".weight");
@@ -332,7 +356,8 @@ public final class ModelFiles {
             // keeps the peak at the data size Safetensors.read checked against the free heap.
             Var wv = Var.parameter("weight", w);
             Var bv = b == null ? null : Var.parameter("bias", b);
-            layers.add(a.conv() == null ? Dense.wrap(wv, bv, a.activation()) : Conv2d.wrap(a.conv(), wv, bv, a.activation()));
+            layers.add(a.conv() == null ? Dense.wrap(wv, bv, a.activation())
+                    : Conv2d.wrap(a.conv(), wv, bv, a.activation(), batchNorm(weights, tensors, i, a.batchNorm())));
         }
         Network network = stageConfigs == null ? new Network(layers) : structured(json, weights, stageConfigs, layers, tensors);
         if (structure != null && !structure.equals(network.structure())) {
@@ -460,9 +485,51 @@ public final class ModelFiles {
         return network;
     }
 
-    /** One layer as model.json describes it; {@code conv} is null for a dense layer. */
+    /**
+     * One layer as model.json describes it: {@code conv} is null for a dense layer, {@code batchNorm}
+     * (momentum, eps) null without one, {@code fixed} a layer without parameters (pooling) or null.
+     */
     private record LayerSpec(int in, int out, boolean bias, PointwiseFunction activation, ConvGeometry conv,
-                             GlobalPool pool) {}
+                             float[] batchNorm, Layer fixed) {}
+
+    /** Layer i's batch normalization from its saved tensors, or null when {@code settings} is. */
+    private static BatchNorm batchNorm(Path weights, Map<String, Tensor> tensors, int i, float[] settings) {
+        if (settings == null) {
+            return null;
+        }
+        String p = "layers." + i + ".bn.";
+        for (String name : List.of("weight", "bias", "running_mean", "running_var")) {
+            checkFinite(weights, p + name, tensors.get(p + name));
+        }
+        for (float v : tensors.get(p + "running_var").data()) {
+            if (v < 0) {
+                throw new ModelFormatException(weights, "tensor '" + p + "running_var' holds a negative variance " + v);
+            }
+        }
+        try {
+            return new BatchNorm(Var.parameter("bn.weight", tensors.get(p + "weight")),
+                    Var.parameter("bn.bias", tensors.get(p + "bias")), tensors.get(p + "running_mean"),
+                    tensors.get(p + "running_var"), settings[0], settings[1]);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(weights, "layers[" + i + "]: " + e.getMessage());
+        }
+    }
+
+    private static Pool2d pool2d(Path json, Fields lf, int i) {
+        Pool2d p;
+        try {
+            int channels = lf.positiveInt("channels");
+            ConvGeometry g = new ConvGeometry(channels, lf.positiveInt("height"), lf.positiveInt("width"), channels,
+                    lf.positiveInt("kernel"), lf.positiveInt("stride"), 0);
+            p = new Pool2d(Pool2d.Mode.byId(lf.text("mode")), g);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(json, "layers[" + i + "]: " + e.getMessage());
+        }
+        if (p.inputSize() != lf.positiveInt("in") || p.outputSize() != lf.positiveInt("out")) {
+            throw new ModelFormatException(json, "layers[" + i + "]: 'in' and 'out' do not match " + p);
+        }
+        return p;
+    }
 
     private static GlobalPool globalPool(Path json, Fields lf, int i) {
         GlobalPool p;
@@ -588,6 +655,18 @@ public final class ModelFiles {
                 throw new ModelFormatException(file, "field '" + prefix + name + "' must be a non-negative integer, got " + v);
             }
             return v.asInt();
+        }
+
+        boolean has(String name) {
+            return node.has(name);
+        }
+
+        float finiteFloat(String name) {
+            JsonNode v = required(name);
+            if (!v.isNumber() || !Float.isFinite((float) v.asDouble())) {
+                throw new ModelFormatException(file, "field '" + prefix + name + "' must be a finite number, got " + v);
+            }
+            return (float) v.asDouble();
         }
 
         boolean bool(String name) {

@@ -19,12 +19,16 @@ import org.relume.tensor.kernel.PointwiseFunction;
  * in_channels*k*k] (PyTorch's [out, in, k, k] flattened), so model files and the optimizers treat it
  * like a dense weight. Its units, for jumpstart and the unit/point states, are its output channels,
  * each over H' x W' positions (Riera et al., the convolutional case of eqs. 3-6).
+ *
+ * <p>With a {@link BatchNorm}, g = BN(conv(x) + b) and h = f(g): the normalized values are the
+ * preactivation, so jumpstart and the unit states see what the activation sees.
  */
 public final class Conv2d implements Layer {
     private final ConvGeometry geometry;
     private final Var weight;
     private final Var bias;
     private final PointwiseFunction activation;
+    private final BatchNorm norm;
 
     public Conv2d(ConvGeometry geometry, Tensor weight, Tensor bias, PointwiseFunction activation) {
         if (weight.rank() != 2 || weight.rows() != geometry.outChannels() || weight.cols() != geometry.taps()) {
@@ -39,18 +43,34 @@ public final class Conv2d implements Layer {
         this.weight = Var.parameter("weight", weight.copy());
         this.bias = bias == null ? null : Var.parameter("bias", bias.copy());
         this.activation = activation;
+        this.norm = null;
     }
 
     /** A layer over existing parameter Vars (not copied), as model loading and surgery need. */
     public static Conv2d wrap(ConvGeometry geometry, Var weight, Var bias, PointwiseFunction activation) {
-        return new Conv2d(geometry, weight, bias, activation);
+        return new Conv2d(geometry, weight, bias, activation, null);
     }
 
-    private Conv2d(ConvGeometry geometry, Var weight, Var bias, PointwiseFunction activation) {
+    /** As {@link #wrap}, with a batch normalization before the activation ({@code null}: none). */
+    public static Conv2d wrap(ConvGeometry geometry, Var weight, Var bias, PointwiseFunction activation, BatchNorm norm) {
+        return new Conv2d(geometry, weight, bias, activation, norm);
+    }
+
+    /** This layer, sharing its parameters, with a fresh batch normalization before the activation. */
+    public Conv2d withBatchNorm() {
+        return new Conv2d(geometry, weight, bias, activation, BatchNorm.fresh(geometry.outChannels()));
+    }
+
+    private Conv2d(ConvGeometry geometry, Var weight, Var bias, PointwiseFunction activation, BatchNorm norm) {
         this.geometry = geometry;
         this.weight = weight;
         this.bias = bias;
         this.activation = activation;
+        this.norm = norm;
+        if (norm != null && norm.channels() != geometry.outChannels()) {
+            throw new IllegalArgumentException("convolution: batch norm over " + norm.channels() + " channels after "
+                    + geometry.outChannels() + " output channels");
+        }
         if (weight.value().rows() != geometry.outChannels() || weight.value().cols() != geometry.taps()) {
             throw new IllegalArgumentException("convolution: weight of shape " + weight.value().shapeString()
                     + " does not match " + geometry.outChannels() + " x " + geometry.taps());
@@ -79,6 +99,11 @@ public final class Conv2d implements Layer {
         return bias;
     }
 
+    /** The batch normalization before the activation, or null. */
+    public BatchNorm batchNorm() {
+        return norm;
+    }
+
     @Override public String type() { return "conv2d"; }
 
     @Override public int inputSize() { return geometry.inSize(); }
@@ -91,17 +116,26 @@ public final class Conv2d implements Layer {
 
     @Override
     public List<Var> parameters() {
-        List<Var> p = new ArrayList<>(2);
+        List<Var> p = new ArrayList<>(4);
         p.add(weight);
         if (bias != null) {
             p.add(bias);
+        }
+        if (norm != null) {
+            p.addAll(norm.parameters());
         }
         return p;
     }
 
     @Override
+    public Map<String, Tensor> buffers() {
+        return norm == null ? Map.of() : norm.buffers();
+    }
+
+    @Override
     public Var preactivate(Tape tape, Var input) {
-        return ConvOps.conv2d(tape, weight, input, bias, geometry);
+        Var z = ConvOps.conv2d(tape, weight, input, bias, geometry);
+        return norm == null ? z : norm.apply(tape, z);
     }
 
     @Override
@@ -123,6 +157,11 @@ public final class Conv2d implements Layer {
         c.put("in", inputSize());
         c.put("out", outputSize());
         c.put("bias", bias != null);
+        if (norm != null) {
+            c.put("batch_norm", true);
+            c.put("bn_momentum", norm.momentum());
+            c.put("bn_eps", norm.eps());
+        }
         c.put("activation", activation.name());
         Map<String, Float> params = Activations.parameters(activation);
         if (!params.isEmpty()) {
@@ -133,7 +172,9 @@ public final class Conv2d implements Layer {
 
     @Override
     public Conv2d copy() {
-        return new Conv2d(geometry, weight.value(), bias == null ? null : bias.value(), activation);
+        return new Conv2d(geometry, Var.parameter("weight", weight.value().copy()),
+                bias == null ? null : Var.parameter("bias", bias.value().copy()), activation,
+                norm == null ? null : norm.copy());
     }
 
     @Override
@@ -141,6 +182,6 @@ public final class Conv2d implements Layer {
         return "Conv2d(" + geometry.inChannels() + "x" + geometry.height() + "x" + geometry.width() + " -> "
                 + geometry.outChannels() + "x" + geometry.outHeight() + "x" + geometry.outWidth() + ", " + geometry.kernel()
                 + "x" + geometry.kernel() + " stride " + geometry.stride() + " pad " + geometry.padding() + ", "
-                + Activations.describe(activation) + ")";
+                + (norm == null ? "" : "batch norm, ") + Activations.describe(activation) + ")";
     }
 }

@@ -3,6 +3,7 @@ package org.relume.nn;
 import java.util.List;
 import java.util.Map;
 import org.relume.tensor.Tape;
+import org.relume.tensor.Tensor;
 import org.relume.tensor.Var;
 import org.relume.tensor.kernel.PointwiseFunction;
 
@@ -27,6 +28,14 @@ public interface Layer {
 
     /** g = the layer's linear part applied to {@code input}. */
     Var preactivate(Tape tape, Var input);
+
+    /**
+     * State that is saved with the parameters but not trained (a batch normalization's running
+     * statistics), by local name; the tensors are live and updated in place.
+     */
+    default Map<String, Tensor> buffers() {
+        return Map.of();
+    }
 
     /** h = f(g). */
     Var activate(Tape tape, Var preactivation);

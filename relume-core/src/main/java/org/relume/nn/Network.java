@@ -317,6 +317,17 @@ public final class Network {
         return m;
     }
 
+    /** Saved, untrained state by qualified name ({@code layers.i.bn.running_mean}), in layer order. */
+    public Map<String, Tensor> namedBuffers() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            for (Map.Entry<String, Tensor> e : layers.get(i).buffers().entrySet()) {
+                m.put("layers." + i + "." + e.getKey(), e.getValue());
+            }
+        }
+        return m;
+    }
+
     /** All parameters, in layer order. */
     public List<Var> parameters() {
         List<Var> p = new ArrayList<>();

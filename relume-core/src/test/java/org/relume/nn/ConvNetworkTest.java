@@ -1,6 +1,7 @@
 package org.relume.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.relume.data.Task;
 import org.relume.io.ModelFiles;
+import org.relume.io.ModelFormatException;
 import org.relume.io.ModelMetadata;
 import org.relume.jumpstart.Aggregation;
 import org.relume.jumpstart.Jumpstart;
@@ -135,5 +137,53 @@ class ConvNetworkTest {
         List<Preactivation> seen = new ArrayList<>();
         pooled.forward(new Tape(), Var.constant(Tensor.zeros(48, 3)), seen::add);
         assertEquals(List.of(0, 1, 3), seen.stream().map(Preactivation::layer).toList(), "the pooling layer has no preactivation");
+    }
+
+    /**
+     * conv-BN-ReLU with 2x2 max pooling: the running statistics follow training steps, prediction
+     * normalizes with them (so one sample's output does not depend on its batch), and a saved and
+     * loaded model keeps them and predicts identically.
+     */
+    @Test
+    void batchNormAndPoolingSurviveSaveAndLoad() throws IOException {
+        Network net = Cnn.build(2, 6, 6, new int[] {3, 2}, 3, 3, Activations.relu(), Initializer.KAIMING_UNIFORM, 9,
+                new Cnn.Options(null, true, Pool2d.Mode.MAX, 1));
+        assertEquals(List.of("conv2d", "pool2d", "conv2d", "pool2d", "dense"),
+                net.layers().stream().map(Layer::type).toList());
+        assertEquals(2, net.layer(4).inputSize(), "2x2 pooling twice: 6x6 -> 3x3 -> 1x1, 2 channels");
+        SplittableRandom r = new SplittableRandom(3);
+        float[] x = new float[72 * 16];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (2 + r.nextGaussian());
+        }
+        Tensor batch = Tensor.zeros(72, 16);
+        for (int s = 0; s < 16; s++) {
+            for (int f = 0; f < 72; f++) {
+                batch.data()[f * 16 + s] = x[s * 72 + f];
+            }
+        }
+        for (int step = 0; step < 3; step++) {
+            net.forward(new Tape(), Var.constant(batch), null);
+        }
+        Tensor mean = net.namedBuffers().get("layers.0.bn.running_mean");
+        assertTrue(Math.abs(mean.data()[0]) > 1e-3, "three training steps moved the running mean, got " + mean.data()[0]);
+        Tensor samples = Tensor.wrap(x, 16, 72);
+        Tensor all = net.predict(samples);
+        Tensor first = net.predict(Tensor.wrap(java.util.Arrays.copyOf(x, 72), 1, 72));
+        for (int o = 0; o < 3; o++) {
+            assertEquals(all.data()[o], first.data()[o], 1e-6, "prediction uses the running statistics, not the batch's");
+        }
+        Path dir = tmp.resolve("bn");
+        ModelFiles.save(dir, net, new ModelMetadata(Task.MULTICLASS, 3, "softmax_ce", null, null, List.of(), Map.of()));
+        Network loaded = ModelFiles.load(dir).network();
+        assertTrue(all.identical(loaded.predict(samples)));
+        assertEquals(net.parameterCount(), loaded.parameterCount());
+        assertEquals(net.namedBuffers().keySet(), loaded.namedBuffers().keySet());
+
+        net.namedBuffers().get("layers.2.bn.running_var").data()[1] = -0.5f;
+        Path bad = tmp.resolve("bad-bn");
+        ModelFiles.save(bad, net, new ModelMetadata(Task.MULTICLASS, 3, "softmax_ce", null, null, List.of(), Map.of()));
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelFiles.load(bad));
+        assertTrue(e.getMessage().contains("layers.2.bn.running_var") && e.getMessage().contains("negative"), e.getMessage());
     }
 }

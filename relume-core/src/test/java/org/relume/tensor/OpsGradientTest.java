@@ -20,7 +20,7 @@ import org.relume.tensor.kernel.PointwiseFunctions;
 class OpsGradientTest {
     private static final Class<?>[] OP_FAMILIES = {
         LinearOps.class, PointwiseOps.class, ArithmeticOps.class, ReductionOps.class, LossOps.class,
-        CombinationOps.class, ConvOps.class, PoolingOps.class
+        CombinationOps.class, ConvOps.class, PoolingOps.class, NormalizationOps.class
     };
 
     private final SplittableRandom r = new SplittableRandom(20260101L);
@@ -348,6 +348,99 @@ class OpsGradientTest {
                         return s;
                     });
         }
+    }
+
+    /** Training-mode batch norm: 2 channels of 6 positions (one image batch), and a dense case. */
+    @Test
+    void batchNormWithBatchStatistics() {
+        int[][] cases = {{2, 6, 5}, {3, 1, 9}};
+        for (int[] c : cases) {
+            int channels = c[0];
+            int positions = c[1];
+            int n = c[2];
+            int rows = channels * positions;
+            double[] wts = GradientCheck.weights(r, rows * n);
+            Tensor wt = GradientCheck.toTensor(wts, rows, n);
+            Tensor[] inputs = GradientCheck.randomInputs(r, 0, new int[] {rows, n}, new int[] {channels},
+                    new int[] {channels});
+            float[] runMean = new float[channels];
+            float[] runVar = new float[channels];
+            java.util.Arrays.fill(runVar, 1f);
+            NormalizationOps.RunningStatistics running = new NormalizationOps.RunningStatistics(runMean, runVar, 0.1f, 1e-5f);
+            GradientCheck.check("batch norm " + channels + "x" + positions + " batch " + n, inputs,
+                    new boolean[] {true, true, true},
+                    (tape, v) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape,
+                            NormalizationOps.batchNorm(tape, v[0], v[1], v[2], running), Var.constant(wt))),
+                    x -> {
+                        double s = 0;
+                        int count = positions * n;
+                        for (int ch = 0; ch < channels; ch++) {
+                            double mean = 0;
+                            for (int i = ch * count; i < (ch + 1) * count; i++) {
+                                mean += x[0][i] / count;
+                            }
+                            double var = 0;
+                            for (int i = ch * count; i < (ch + 1) * count; i++) {
+                                var += (x[0][i] - mean) * (x[0][i] - mean) / count;
+                            }
+                            for (int i = ch * count; i < (ch + 1) * count; i++) {
+                                double y = x[1][ch] * (x[0][i] - mean) / Math.sqrt(var + 1e-5) + x[2][ch];
+                                s += y * wts[i];
+                            }
+                        }
+                        return s;
+                    });
+            // One training step moved the running statistics a tenth of the way to the batch's.
+            for (int ch = 0; ch < channels; ch++) {
+                assertTrue(runMean[ch] != 0f && runVar[ch] != 1f, "running statistics of channel " + ch + " moved");
+            }
+        }
+    }
+
+    /** Max and average over 2x2 windows at stride 2 and 3x3 at stride 1, odd map sizes, distinct values. */
+    @Test
+    void localPoolingMaxAndAverage() {
+        int[][] cases = {{2, 5, 4, 2, 2, 3}, {1, 4, 5, 3, 1, 2}};
+        for (int[] c : cases) {
+            ConvGeometry g = new ConvGeometry(c[0], c[1], c[2], c[0], c[3], c[4], 0);
+            int n = c[5];
+            for (boolean max : new boolean[] {true, false}) {
+                double[] wts = GradientCheck.weights(r, g.outSize() * n);
+                Tensor wt = GradientCheck.toTensor(wts, g.outSize(), n);
+                Tensor x = Tensor.zeros(g.inSize(), n);
+                for (int i = 0; i < x.numel(); i++) {
+                    x.data()[i] = (float) (0.05 * ((i * 37) % 41) - 1);
+                }
+                GradientCheck.check("pool2d " + (max ? "max " : "avg ") + g, new Tensor[] {x}, new boolean[] {true},
+                        (tape, v) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape,
+                                PoolingOps.pool2d(tape, v[0], g, max), Var.constant(wt))),
+                        in -> poolReference(g, n, in[0], max, wts));
+            }
+        }
+    }
+
+    private static double poolReference(ConvGeometry g, int n, double[] x, boolean max, double[] wts) {
+        double s = 0;
+        int k = g.kernel();
+        for (int ch = 0; ch < g.inChannels(); ch++) {
+            for (int oy = 0; oy < g.outHeight(); oy++) {
+                for (int ox = 0; ox < g.outWidth(); ox++) {
+                    for (int j = 0; j < n; j++) {
+                        double best = Double.NEGATIVE_INFINITY;
+                        double sum = 0;
+                        for (int ky = 0; ky < k; ky++) {
+                            for (int kx = 0; kx < k; kx++) {
+                                double v = x[((ch * g.height() + oy * g.stride() + ky) * g.width() + ox * g.stride() + kx) * n + j];
+                                best = Math.max(best, v);
+                                sum += v;
+                            }
+                        }
+                        s += (max ? best : sum / (k * k)) * wts[((ch * g.outHeight() + oy) * g.outWidth() + ox) * n + j];
+                    }
+                }
+            }
+        }
+        return s;
     }
 
     @AfterAll
