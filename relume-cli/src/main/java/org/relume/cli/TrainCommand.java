@@ -11,9 +11,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.relume.blocks.ResidualNets;
 import org.relume.blocks.Structure;
 import org.relume.blocks.Structures;
 import org.relume.data.DataSources;
+import org.relume.data.ImageAugmentation;
 import org.relume.data.Dataset;
 import org.relume.data.Standardizer;
 import org.relume.data.Task;
@@ -37,15 +39,16 @@ import org.relume.nn.Mlp;
 import org.relume.nn.Network;
 import org.relume.nn.Pool2d;
 import org.relume.optim.Adam;
-import org.relume.plot.Figures;
 import org.relume.optim.LearningRateSchedule;
 import org.relume.optim.Optimizer;
 import org.relume.optim.Sgd;
+import org.relume.plot.Figures;
 import org.relume.tensor.Memory;
 import org.relume.tensor.kernel.PointwiseFunction;
 import org.relume.train.RunSeeds;
 import org.relume.train.TrainConfig;
 import org.relume.train.TrainResult;
+import org.relume.train.TrainingRecipe;
 import org.relume.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,6 +139,30 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--pool-every", defaultValue = "1", paramLabel = "K",
             description = "With --pool: convolutions between poolings (default: ${DEFAULT-VALUE}).")
     int poolEvery;
+
+    @Option(names = "--arch", paramLabel = "resnet|hbnet",
+            description = "A residual CNN on images: ResNet (He et al.) or HB-Net (Li et al. eq. 16, x_{k+1} = relu(T(x_k)"
+                    + " + x_k - x_{k-1})): a conv stem, three blocks of --n units at widths W, 2W, 4W (W = --arch-width),"
+                    + " average pooling, a dense output layer; 6n + 2 layers, batch norm throughout.")
+    String arch;
+
+    @Option(names = "--n", defaultValue = "3", paramLabel = "N",
+            description = "With --arch: residual units per block (the paper's 9 and 18 are ResNet-56 and -110; default: ${DEFAULT-VALUE}).")
+    int units;
+
+    @Option(names = "--arch-width", defaultValue = "16", paramLabel = "W",
+            description = "With --arch: channels of the first block (default: ${DEFAULT-VALUE}, as the papers).")
+    int archWidth;
+
+    @Option(names = "--recipe", paramLabel = "NAME",
+            description = "Named training settings: resnet-cifar = SGD, Nesterov momentum 0.9, weight decay 1e-4, lr 0.1"
+                    + " divided by 10 at 50% and 75% of the epochs, batch 64 (Li et al.'s). Flags given explicitly win.")
+    String recipe;
+
+    @Option(names = "--augment", paramLabel = "SPEC",
+            description = "With --conv or --arch: augment every training batch: crop-flip[:pad=P] (zero-pad P pixels, default 4,"
+                    + " crop back at a random offset, flip left-right half the time; the CIFAR standard) or crop[:pad=P].")
+    String augment;
 
     @Option(names = "--image", paramLabel = "CxHxW",
             description = "With --conv: the image shape of each sample (default: 1x28x28 for 784 features, 3x32x32 for 3072).")
@@ -256,6 +283,7 @@ final class TrainCommand implements Callable<Integer> {
             validation = standardizer.apply(validation);
         }
 
+        LearningRateSchedule lrSchedule = applyRecipe();
         PointwiseFunction act = activationFunction();
         Initializer initializer = Initializer.byName(init);
         RunSeeds seeds = RunSeeds.of(seed);
@@ -266,8 +294,9 @@ final class TrainCommand implements Callable<Integer> {
         Loss loss = Loss.forTask(train.task());
         TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batch)
                 .shuffle(!noShuffle && batch != 0).optimizer(buildOptimizer())
-                .schedule(LearningRateSchedule.parse(schedule)).loss(loss)
-                .logEvery(validateEvery).seed(batchSeed);
+                .schedule(lrSchedule).loss(loss)
+                .logEvery(validateEvery).seed(batchSeed)
+                .augmentation(augment == null ? null : ImageAugmentation.parse(augment, imageShape(train.inputs())));
         if (jumpstart != null) {
             cfg.regularizer(new Jumpstart(Aggregation.byName(jumpstart), lambda, jumpstartOutputLayer,
                     Jumpstart.Definition.byName(jumpstartDefinition)));
@@ -291,8 +320,9 @@ final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "network  %s%s, %s hidden, %s init, %d parameters%n", net.architecture(),
                 net.isChain() ? "" : ", " + net.structure() + " structure", Activations.describe(act), initializer.id(),
                 net.parameterCount());
-        o.printf(Locale.ROOT, "training %s, %s, %s%s, %d epochs, seed %d%n", cfg.optimizer().describe(),
-                batch == 0 ? "full batch" : "batch " + batch, loss.id(),
+        o.printf(Locale.ROOT, "training %s, %s%s, %s%s, %d epochs, seed %d%n", cfg.optimizer().describe(),
+                batch == 0 ? "full batch" : "batch " + batch,
+                cfg.augmentation() == null ? "" : ", augmented " + cfg.augmentation().describe(), loss.id(),
                 cfg.regularizers().stream().map(r -> " + " + r.describe()).collect(Collectors.joining()), epochs, seed);
         o.flush();
 
@@ -332,6 +362,11 @@ final class TrainCommand implements Callable<Integer> {
 
     private Network buildNetwork(Dataset train, PointwiseFunction act, Initializer initializer, long initSeed) {
         requireMemory(train);
+        if (arch != null) {
+            ResidualNets.Kind kind = "hbnet".equals(arch) ? ResidualNets.Kind.HBNET : ResidualNets.Kind.RESNET;
+            return ResidualNets.build(kind, imageShape(train.inputs()), units, archWidth, train.outputs(),
+                    learnableCoefficients, initializer, initSeed);
+        }
         if (conv != null) {
             int[] wd = convWidthDepth();
             int[] img = imageShape(train.inputs());
@@ -355,6 +390,15 @@ final class TrainCommand implements Callable<Integer> {
      * activations cannot fit in the heap (a 20000-wide layer needs 6 GB).
      */
     private void requireMemory(Dataset train) {
+        if (arch != null) {
+            // About eight float maps per layer and sample (conv, BN, ReLU, sums and their gradients),
+            // at the first block's size, which dominates.
+            long maps = Memory.product(archWidth, train.inputs() / Math.max(1, imageShape(train.inputs())[0]));
+            long rows = batchSize > 0 ? Math.min(batchSize, train.size()) : Math.min(train.size(), 1024);
+            Memory.require("a residual net of " + ResidualNets.depth(units) + " layers of width " + archWidth,
+                    Memory.product(maps, ResidualNets.depth(units), rows, 32));
+            return;
+        }
         if (conv != null) {
             int[] wd = convWidthDepth();
             long maps = Memory.product(wd[0], train.inputs() / Math.max(1, imageShape(train.inputs())[0]));
@@ -434,18 +478,45 @@ final class TrainCommand implements Callable<Integer> {
         return shape;
     }
 
+    private void validateArch() {
+        var parsed = spec.commandLine().getParseResult();
+        if (arch == null) {
+            for (String archOnly : new String[] {"--n", "--arch-width"}) {
+                if (parsed.hasMatchedOption(archOnly)) {
+                    throw new IllegalArgumentException(archOnly + " applies to --arch networks");
+                }
+            }
+            return;
+        }
+        if (!"resnet".equals(arch) && !"hbnet".equals(arch)) {
+            throw new IllegalArgumentException("--arch must be resnet or hbnet, got '" + arch + "'");
+        }
+        if (conv != null || structure != null || widths != null) {
+            throw new IllegalArgumentException("--arch builds the whole network; it does not combine with --conv, --structure"
+                    + " or --widths");
+        }
+        if (units <= 0 || units > 1000 || archWidth <= 0 || archWidth > 1024) {
+            throw new IllegalArgumentException("--n must be in 1..1000 and --arch-width in 1..1024, got n " + units
+                    + ", width " + archWidth);
+        }
+    }
+
     private void validateFlags() {
         if (depth > MAX_DEPTH || width > MAX_WIDTH) {
             throw new IllegalArgumentException("--depth is at most " + MAX_DEPTH + " and --width at most " + MAX_WIDTH
                     + ", got depth " + depth + ", width " + width);
         }
+        validateArch();
         if (conv == null) {
             for (String convOnly : new String[] {"--kernel", "--image", "--head", "--jumpstart-definition", "--batchnorm",
-                    "--pool", "--pool-every"}) {
-                if (spec.commandLine().getParseResult().hasMatchedOption(convOnly)
+                    "--pool", "--pool-every", "--augment"}) {
+                boolean archToo = arch != null && (convOnly.equals("--image") || convOnly.equals("--jumpstart-definition")
+                        || convOnly.equals("--augment"));
+                if (!archToo && spec.commandLine().getParseResult().hasMatchedOption(convOnly)
                         && !(convOnly.equals("--jumpstart-definition") && jumpstart != null)) {
-                    throw new IllegalArgumentException(convOnly + " applies to --conv networks"
-                            + (convOnly.equals("--jumpstart-definition") ? " trained with --jumpstart" : ""));
+                    boolean images = convOnly.equals("--image") || convOnly.equals("--augment");
+                    throw new IllegalArgumentException(convOnly + " applies to --conv" + (images ? " and --arch" : "")
+                            + " networks" + (convOnly.equals("--jumpstart-definition") ? " trained with --jumpstart" : ""));
                 }
             }
         }
@@ -490,8 +561,8 @@ final class TrainCommand implements Callable<Integer> {
             if (balancePenalty != 0 || redundancyPenalty != 0) {
                 throw new IllegalArgumentException("--balance-penalty and --redundancy-penalty work on plain MLPs only, not with --structure");
             }
-        } else if (beta != null || learnableCoefficients) {
-            throw new IllegalArgumentException("--beta and --learnable-coefficients need --structure");
+        } else if (beta != null || (learnableCoefficients && arch == null)) {
+            throw new IllegalArgumentException("--beta needs --structure, and --learnable-coefficients --structure or --arch");
         }
         if (beta != null && !Double.isFinite(beta)) {
             throw new IllegalArgumentException("--beta must be a finite number, got " + beta);
@@ -535,6 +606,37 @@ final class TrainCommand implements Callable<Integer> {
             return Activations.byName("relu", Map.of("grad_at_zero", reluGradAtZero));
         }
         return Activations.byName(activation);
+    }
+
+    /**
+     * Fills the optimizer, batch and schedule settings the user did not give from --recipe, and
+     * returns the schedule to train with.
+     */
+    private LearningRateSchedule applyRecipe() {
+        if (recipe == null) {
+            return LearningRateSchedule.parse(schedule);
+        }
+        TrainingRecipe r = TrainingRecipe.byId(recipe);
+        var parsed = spec.commandLine().getParseResult();
+        if (!parsed.hasMatchedOption("--optimizer")) {
+            optimizer = "sgd";
+        }
+        if (!parsed.hasMatchedOption("--lr")) {
+            lr = r.lr();
+        }
+        if (!parsed.hasMatchedOption("--momentum")) {
+            momentum = r.momentum();
+        }
+        if (!parsed.hasMatchedOption("--nesterov")) {
+            nesterov = r.nesterov();
+        }
+        if (!parsed.hasMatchedOption("--weight-decay")) {
+            weightDecay = r.weightDecay();
+        }
+        if (!parsed.hasMatchedOption("--batch-size")) {
+            batchSize = r.batchSize();
+        }
+        return parsed.hasMatchedOption("--schedule") ? LearningRateSchedule.parse(schedule) : r.schedule(epochs);
     }
 
     private Optimizer buildOptimizer() {

@@ -86,6 +86,25 @@ class ConvCommandsTest {
     }
 
     @Test
+    void residualNetsWithTheRecipe() throws IOException {
+        Path data = images(200);
+        Path out = tmp.resolve("hbnet");
+        CliRun r = CliRun.of("train", "--data", "csv:" + data, "--arch", "hbnet", "--n", "2", "--arch-width", "2",
+                "--image", "1x4x4", "--recipe", "resnet-cifar", "--lr", "0.05", "--epochs", "40", "--standardize", "off",
+                "--augment", "crop:pad=1", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("residual structure"), r.out());
+        assertTrue(r.out().contains("sgd(lr=0.05, momentum=0.9, nesterov=true, weight_decay=1.0E-4), batch 64, augmented crop:pad=1"),
+                "the recipe fills what was not given: " + r.out());
+        assertTrue(r.out().contains("validation accuracy 1.0000") || r.out().contains("validation accuracy 0.9"), r.out());
+        CliRun info = CliRun.of("info", "--model", out.toString());
+        assertEquals(0, info.exitCode(), info.toString());
+        assertTrue(info.out().contains("residual"), info.out());
+        CliRun p = CliRun.of("predict", "--model", out.toString(), "--input", data.toString());
+        assertEquals(0, p.exitCode(), p.toString());
+    }
+
+    @Test
     void badConvFlagsGetOneLine() throws IOException {
         Path data = images(20);
         String[][] cases = {
@@ -97,6 +116,15 @@ class ConvCommandsTest {
             {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--head", "avg", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--head", "gap", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--batchnorm", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--arch", "densenet", "--image", "1x4x4", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--arch", "resnet", "--conv", "3x2", "--image", "1x4x4", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--n", "2", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--arch", "resnet", "--n", "0", "--image", "1x4x4", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--arch", "resnet", "--image", "1x2x8", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--recipe", "imagenet", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--augment", "crop-flip", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--augment", "rotate", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--schedule", "multistep:5,3:0.1", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--pool", "min", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--pool", "max", "--pool-every", "0",
                 "--epochs", "1"},

@@ -137,13 +137,21 @@ public final class Structures {
                 double[] c = coefficients(config, 2);
                 return TwoPathStage.dmr(k, layers.get(0), layers.get(1), c[0], c[1], learnable);
             }
+            case "residual" -> {
+                requireLayers(type, layers, layerCount(config));
+                return ResidualStage.fromConfig(k, layers, coefficients(config, 2), learnable);
+            }
             default -> throw new IllegalArgumentException("unknown stage type '" + type
-                    + "'; this version reads: layer, hb, agd, agd2, admm, dmrnet");
+                    + "'; this version reads: layer, hb, agd, agd2, admm, dmrnet, residual");
         }
     }
 
     /** How many layers a stage of this type holds. */
-    public static int layerCount(String type) {
+    public static int layerCount(Map<String, Object> config) {
+        String type = String.valueOf(config.get("type"));
+        if ("residual".equals(type)) {
+            return Boolean.TRUE.equals(config.get("projection")) ? 3 : 2;
+        }
         return "admm".equals(type) || "dmrnet".equals(type) ? 2 : 1;
     }
 

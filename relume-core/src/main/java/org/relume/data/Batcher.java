@@ -18,6 +18,9 @@ public final class Batcher {
     private final int[] order;
     private final Batch batch;
     private int filledFor = -1;
+    private ImageAugmentation augmentation;
+    private long epoch = -1;
+    private final long seed;
 
     public Batcher(Dataset data, int batchSize, boolean shuffle, long seed) {
         if (batchSize < 0) {
@@ -30,6 +33,7 @@ public final class Batcher {
         this.batchSize = batchSize == 0 ? data.size() : Math.min(batchSize, data.size());
         this.shuffle = shuffle;
         this.random = new SplittableRandom(seed);
+        this.seed = seed;
         this.order = new int[data.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -39,6 +43,15 @@ public final class Batcher {
             case REGRESSION -> data.targets().cols();
         };
         this.batch = new Batch(data.inputs(), targetRows, this.batchSize, data.task().isClassification());
+    }
+
+    /** Augments every batch from now on (training batches only: a validation set is never batched here). */
+    public void augment(ImageAugmentation a) {
+        if (a != null && a.features() != data.inputs()) {
+            throw new IllegalArgumentException("augmentation of " + a.features() + "-feature images, but the data have "
+                    + data.inputs() + " features");
+        }
+        this.augmentation = a;
     }
 
     public int batchSize() {
@@ -51,6 +64,7 @@ public final class Batcher {
 
     /** Starts an epoch: draws a new order when shuffling. */
     public void startEpoch() {
+        epoch++;
         if (shuffle) {
             for (int i = order.length - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
@@ -68,11 +82,14 @@ public final class Batcher {
         if (index < 0 || from >= data.size()) {
             throw new IndexOutOfBoundsException("batch " + index + " of " + batchesPerEpoch());
         }
-        if (!shuffle && batchesPerEpoch() == 1 && filledFor == 0) {
+        if (!shuffle && batchesPerEpoch() == 1 && filledFor == 0 && augmentation == null) {
             return batch;
         }
         int size = Math.min(batchSize, data.size() - from);
         fill(from, size);
+        if (augmentation != null) {
+            augmentation.apply(batch.x.data(), size, seed, epoch, index);
+        }
         filledFor = index;
         return batch;
     }

@@ -19,6 +19,7 @@ public final class Reproductions {
         register(new FoldingReproduction());
         register(new InverseStabilityReproduction());
         register(new OptStructuresReproduction());
+        register(new HbNetAgdNetReproduction());
     }
 
     private static void register(Reproduction r) {

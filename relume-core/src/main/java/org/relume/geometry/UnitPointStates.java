@@ -152,7 +152,7 @@ public final class UnitPointStates {
         }
         Tape tape = new Tape();
         tape.setGradEnabled(false);
-        int chunk = 4096;
+        int chunk = network.inferenceChunk();
         for (int start = 0; start < n; start += chunk) {
             int b = Math.min(chunk, n - start);
             Tensor x = Tensor.zeros(in, b);

@@ -133,7 +133,8 @@ public final class ModelFiles {
             "activation_params");
     private static final List<String> POOL2D_FIELDS = List.of("type", "mode", "channels", "height", "width", "kernel",
             "stride", "in", "out");
-    private static final List<String> STAGE_FIELDS = List.of("type", "position", "coefficients", "learnable", "layers");
+    private static final List<String> STAGE_FIELDS = List.of("type", "position", "coefficients", "learnable", "projection",
+            "layers");
     private static final List<String> STANDARDIZATION_FIELDS = List.of("mean", "std");
 
     /**
@@ -245,7 +246,9 @@ public final class ModelFiles {
         if (stageConfigs == null && structure != null && !"chain".equals(structure)) {
             throw new ModelFormatException(json, "field 'structure' is '" + structure + "' but there are no 'stages'");
         }
-        for (int i = 1; i < layerArgs.size(); i++) {
+        // A chain's layer i reads layer i-1; a structured network's stages check their own wiring
+        // (a residual unit's projection reads the unit's input) when they are built below.
+        for (int i = 1; stageConfigs == null && i < layerArgs.size(); i++) {
             if (layerArgs.get(i).in() != layerArgs.get(i - 1).out()) {
                 throw new ModelFormatException(json, "layers[" + i + "].in is " + layerArgs.get(i).in()
                         + " but layers[" + (i - 1) + "].out is " + layerArgs.get(i - 1).out());
@@ -437,7 +440,7 @@ public final class ModelFiles {
             }
             new Fields(json, st, "stages[" + s + "].").allowOnly(STAGE_FIELDS);
             Map<String, Object> c = Json.MAPPER.convertValue(st, LinkedHashMap.class);
-            int expected = Structures.layerCount(String.valueOf(c.get("type")));
+            int expected = Structures.layerCount(c);
             if (!(c.get("layers") instanceof Integer n) || n != expected) {
                 throw new ModelFormatException(json, "stages[" + s + "].layers must be " + expected + " for a "
                         + c.get("type") + " stage, got " + c.get("layers"));

@@ -260,6 +260,19 @@ public final class Network {
     }
 
     /**
+     * Samples per forward pass for inference: 4096, or fewer when the layers are wide (a CNN's
+     * maps), so that the values a pass keeps on its tape (about three per layer output) stay near
+     * 64 M floats; two networks predicting at once then fit a default heap.
+     */
+    public int inferenceChunk() {
+        long perSample = inputSize();
+        for (Layer l : layers) {
+            perSample += 3L * l.outputSize();
+        }
+        return (int) Math.max(16, Math.min(4096, (64L << 20) / Math.max(1, perSample)));
+    }
+
+    /**
      * Outputs for sample-major inputs [n, inputs], as [n, outputs]: raw outputs (logits for
      * classification). Runs in chunks on a private tape without recording gradients.
      */
@@ -275,7 +288,7 @@ public final class Network {
         Tensor result = Tensor.zeros(n, out);
         Tape tape = new Tape();
         tape.setGradEnabled(false);
-        int chunk = 4096;
+        int chunk = inferenceChunk();
         float[] src = samples.data();
         float[] dst = result.data();
         for (int start = 0; start < n; start += chunk) {

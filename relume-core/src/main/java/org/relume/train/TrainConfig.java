@@ -3,6 +3,7 @@ package org.relume.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.relume.data.ImageAugmentation;
 import org.relume.loss.Loss;
 import org.relume.optim.Adam;
 import org.relume.optim.LearningRateSchedule;
@@ -25,6 +26,7 @@ public final class TrainConfig {
     final List<Regularizer> regularizers = new ArrayList<>();
     final List<TrainingListener> listeners = new ArrayList<>();
     Parametrization parametrization;
+    ImageAugmentation augmentation;
 
     public static TrainConfig defaults() {
         return new TrainConfig();
@@ -96,6 +98,16 @@ public final class TrainConfig {
 
     public Parametrization parametrization() {
         return parametrization;
+    }
+
+    /** Augments every training batch (null: none). */
+    public TrainConfig augmentation(ImageAugmentation a) {
+        this.augmentation = a;
+        return this;
+    }
+
+    public ImageAugmentation augmentation() {
+        return augmentation;
     }
 
     public TrainConfig listener(TrainingListener l) {

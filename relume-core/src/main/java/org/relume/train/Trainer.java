@@ -60,6 +60,7 @@ public final class Trainer {
         double[] penaltySums = new double[regularizers.size()];
 
         Batcher batcher = new Batcher(train, config.batchSize, config.shuffle, config.seed);
+        batcher.augment(config.augmentation);
         TrainingState state = new TrainingState(network, optimizer, train, validation, config.epochs);
         TrainingHistory history = new TrainingHistory();
         long start = System.nanoTime();

@@ -59,6 +59,35 @@ class StructuredModelFilesTest {
         }
     }
 
+    /** ResNet and HB-Net: residual stages with and without projections, batch norm's running statistics. */
+    @Test
+    void residualNetsRoundTrip() throws IOException {
+        SplittableRandom r = new SplittableRandom(4);
+        Tensor images = Tensor.zeros(6, 64);
+        for (int i = 0; i < images.numel(); i++) {
+            images.data()[i] = (float) r.nextGaussian();
+        }
+        for (ResidualNets.Kind kind : ResidualNets.Kind.values()) {
+            Network net = ResidualNets.build(kind, new int[] {1, 8, 8}, 2, 3, 3, true, Initializer.KAIMING_UNIFORM, 2);
+            // Training-mode passes move the running statistics; the learnable shortcut weights move by hand.
+            for (int step = 0; step < 2; step++) {
+                net.forward(new org.relume.tensor.Tape(), org.relume.tensor.Var.constant(images.transpose()), null);
+            }
+            net.namedParameters().forEach((name, v) -> {
+                if (name.startsWith("stages.")) {
+                    v.value().data()[1] -= 0.125f;
+                }
+            });
+            Path d = dir.resolve(kind.id());
+            ModelFiles.save(d, net, new ModelMetadata(Task.MULTICLASS, 3, "softmax_ce", null, null, List.of(), Map.of()));
+            Network loaded = ModelFiles.load(d).network();
+            assertEquals("residual", loaded.structure());
+            assertEquals(net.namedParameters().keySet(), loaded.namedParameters().keySet());
+            assertEquals(net.namedBuffers().keySet(), loaded.namedBuffers().keySet());
+            assertTrue(net.predict(images).identical(loaded.predict(images)), kind + ": predictions differ");
+        }
+    }
+
     @Test
     void aStageListThatDisagreesWithTheLayersIsRefused() throws IOException {
         Network net = Structures.forTask(Structure.HB, Structures.Options.DEFAULTS, 2, 4, 3, 1,
