@@ -135,7 +135,7 @@ final class CanonicalizeCommand implements Callable<Integer> {
             ModelFiles.write(dir, converted, new ModelMetadata(meta.task(), meta.classes(), meta.loss(),
                     restricted ? extend(meta.inputMean(), 0f) : meta.inputMean(), restricted ? extend(meta.inputStd(), 1f) : meta.inputStd(),
                     restricted && !meta.featureNames().isEmpty() ? withConstants(meta.featureNames()) : meta.featureNames(),
-                    provenance(meta, operations)));
+                    provenance(meta, operations), meta.classNames()));
             Json.write(dir.resolve("canonicalize.json"), report);
         });
 

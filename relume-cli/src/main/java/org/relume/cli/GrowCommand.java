@@ -234,7 +234,7 @@ final class GrowCommand implements Callable<Integer> {
             prov.put("created", Instant.now().toString());
             ModelDirectory.replace(out, dir -> {
                 ModelFiles.write(dir, r.network(), new ModelMetadata(train.task(), train.classes(), loss.id(), null, null,
-                        loaded.featureNames(), prov));
+                        loaded.featureNames(), prov, train.task().isClassification() ? loaded.classNames() : List.of()));
                 AtomicFiles.writeString(dir.resolve("metrics.csv"), r.history().toCsv());
                 StringBuilder g = new StringBuilder();
                 if (!rows.isEmpty()) {

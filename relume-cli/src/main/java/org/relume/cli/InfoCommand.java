@@ -44,6 +44,9 @@ final class InfoCommand implements Callable<Integer> {
                 net.layerCount(), net.hiddenLayerCount(), net.parameterCount());
         o.printf(Locale.ROOT, "task         %s%s, loss %s%n", m.task().id(),
                 m.task().isClassification() ? " (" + m.classes() + " classes)" : "", m.loss());
+        if (!m.classNames().isEmpty()) {
+            o.printf(Locale.ROOT, "classes      %s%n", m.classNames());
+        }
         o.printf(Locale.ROOT, "inputs       %d%s%n", net.inputSize(),
                 m.featureNames().isEmpty() ? "" : " " + m.featureNames());
         o.printf(Locale.ROOT, "standardize  %s%n", m.standardizesInputs() ? "yes (training mean and std stored)" : "no");

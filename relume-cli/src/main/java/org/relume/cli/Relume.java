@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         versionProvider = Relume.Version.class,
         header = "Train thin, deep, parameter-efficient ReLU networks and see inside them.",
         description = {"", "Run 'relume COMMAND --help' for a command's options and examples.", ""},
-        subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, InfoCommand.class, AnalyzeCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, EvaluateCommand.class, InfoCommand.class, AnalyzeCommand.class,
             CanonicalizeCommand.class, SweepCommand.class, ComposeCommand.class, GrowCommand.class, ReproduceCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -84,6 +84,15 @@ public final class Relume {
             p = p.subcommand();
         }
         return false;
+    }
+
+    /** Prints each warning on its own line of stderr, as "relume: warning: ...", so that output files stay clean. */
+    static void warn(CommandLine.Model.CommandSpec spec, java.util.List<String> warnings) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (String w : warnings) {
+            err.println("relume: warning: " + w);
+        }
+        err.flush();
     }
 
     /** The one-line message for an error. */

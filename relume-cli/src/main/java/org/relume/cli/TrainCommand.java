@@ -63,7 +63,8 @@ import picocli.CommandLine.Spec;
             "Data (--data):",
             "  moons[:n=100,noise=0]             jumpstart paper's two moons, split 85/15",
             "  curve:NAME[:n=500,lo=0,hi=1]     1-D regression: x3, x11, tanh3, sin, x2",
-            "  csv:PATH                          numeric CSV; --label names the label column (default: last)",
+            "  csv:PATH                          CSV table; --label names the label column (default: last), which may hold",
+            "                                    words (class names); --features or --drop choose the feature columns",
             "  idx:DIR                           MNIST-layout idx files (raw or .gz); t10k is the validation set",
             "  cifar:DIR[:labels=fine|coarse]    CIFAR-10/100 binary files; the test file is the validation set",
             "",
@@ -90,11 +91,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "TASK", description = "Force the CSV task: classification or regression (default: inferred).")
     String task;
 
+    @Option(names = "--features", split = ",", paramLabel = "COLS",
+            description = "CSV only: the feature columns, by header name or 0-based index, in this order (default: all but the label).")
+    List<String> features;
+
+    @Option(names = "--drop", split = ",", paramLabel = "COLS",
+            description = "CSV only: columns to leave out, e.g. an id (not with --features).")
+    List<String> drop;
+
     @Option(names = "--val-split", defaultValue = "0.15", paramLabel = "F",
             description = "Share of samples held out for validation (default: ${DEFAULT-VALUE}; idx data uses its t10k files).")
     double valSplit;
 
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use at most N samples of each idx file (0 = all).")
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use at most N samples of each idx file or of the CSV file (0 = all).")
     int limit;
 
     @Option(names = "--standardize", defaultValue = "auto", paramLabel = "auto|on|off",
@@ -232,7 +241,9 @@ final class TrainCommand implements Callable<Integer> {
         if (out != null) {
             ModelDirectory.checkOutput(out);
         }
-        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seed, valSplit, label, taskOverride(), limit));
+        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seed, valSplit, label, taskOverride(), limit,
+                features, drop));
+        Relume.warn(spec, loaded.warnings());
         Dataset train = loaded.split().train();
         Dataset validation = loaded.split().validation();
         Standardizer standardizer = null;
@@ -299,7 +310,7 @@ final class TrainCommand implements Callable<Integer> {
         if (out != null) {
             ModelMetadata meta = new ModelMetadata(train.task(), train.classes(), loss.id(),
                     standardizer == null ? null : standardizer.mean(), standardizer == null ? null : standardizer.std(),
-                    loaded.featureNames(), provenance(cfg));
+                    loaded.featureNames(), provenance(cfg), train.task().isClassification() ? loaded.classNames() : List.of());
             ModelDirectory.replace(out, dir -> {
                 ModelFiles.write(dir, result.network(), meta);
                 AtomicFiles.writeString(dir.resolve("metrics.csv"), result.history().toCsv());

@@ -53,7 +53,7 @@ class TrainCommandTest {
         CliRun p = CliRun.of("predict", "--model", out.toString(), "--input", points.toString());
         assertEquals(0, p.exitCode(), p.toString());
         String[] lines = p.out().strip().split("\n");
-        assertEquals("probability,prediction", lines[0]);
+        assertEquals("prediction,p_0,p_1", lines[0]);
         assertEquals(3, lines.length);
         Path predictions = tmp.resolve("pred.csv");
         Files.writeString(points, "-0.3,0.3\n0.6,-0.1\n");
