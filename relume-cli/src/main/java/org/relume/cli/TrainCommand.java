@@ -177,7 +177,8 @@ final class TrainCommand implements Callable<Integer> {
     double weightDecay;
 
     @Option(names = "--schedule", defaultValue = "constant", paramLabel = "SPEC",
-            description = "Learning-rate schedule: constant or step:EVERY:GAMMA (default: ${DEFAULT-VALUE}).")
+            description = "Learning-rate schedule: constant, step:EVERY:GAMMA, cosine (to 0 over the run), cosine:EPOCHS,"
+                    + " or a linear warm-up warmup:EPOCHS, alone or before another, e.g. warmup:5+cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--epochs", defaultValue = "1000", paramLabel = "N", description = "Training epochs (default: ${DEFAULT-VALUE}).")
@@ -263,7 +264,7 @@ final class TrainCommand implements Callable<Integer> {
         Loss loss = Loss.forTask(train.task());
         TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batch)
                 .shuffle(!noShuffle && batch != 0).optimizer(buildOptimizer())
-                .schedule(LearningRateSchedule.parse(schedule)).loss(loss)
+                .schedule(LearningRateSchedule.parse(schedule, epochs)).loss(loss)
                 .logEvery(validateEvery).seed(batchSeed);
         if (jumpstart != null) {
             cfg.regularizer(new Jumpstart(Aggregation.byName(jumpstart), lambda, jumpstartOutputLayer,
