@@ -1,6 +1,7 @@
 package org.relume.optim;
 
 import java.util.List;
+import java.util.Map;
 import org.relume.tensor.Var;
 
 /**
@@ -98,6 +99,20 @@ public final class Adam implements Optimizer {
     @Override
     public void remapState(Var param, int[] sourceIndex) {
         states.remap(param, sourceIndex);
+    }
+
+    @Override
+    public OptimizerState saveState(Map<String, Var> parameters) {
+        return new OptimizerState("adam", t, states.export(parameters));
+    }
+
+    @Override
+    public void loadState(OptimizerState state, Map<String, Var> parameters) {
+        if (!"adam".equals(state.kind())) {
+            throw new IllegalArgumentException("cannot load " + state.kind() + " state into adam");
+        }
+        states.load(state.buffers(), parameters, "adam");
+        t = state.steps();
     }
 
     @Override

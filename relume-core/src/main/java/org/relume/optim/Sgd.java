@@ -1,6 +1,7 @@
 package org.relume.optim;
 
 import java.util.List;
+import java.util.Map;
 import org.relume.tensor.Var;
 
 /**
@@ -83,6 +84,20 @@ public final class Sgd implements Optimizer {
     @Override
     public void remapState(Var param, int[] sourceIndex) {
         states.remap(param, sourceIndex);
+    }
+
+    @Override
+    public OptimizerState saveState(Map<String, Var> parameters) {
+        return new OptimizerState("sgd", 0, states.export(parameters));
+    }
+
+    @Override
+    public void loadState(OptimizerState state, Map<String, Var> parameters) {
+        if (!"sgd".equals(state.kind())) {
+            throw new IllegalArgumentException("cannot load " + state.kind() + " state into sgd");
+        }
+        states.load(state.buffers(), parameters, "sgd");
+
     }
 
     @Override

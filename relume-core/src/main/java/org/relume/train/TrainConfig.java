@@ -25,6 +25,7 @@ public final class TrainConfig {
     final List<Regularizer> regularizers = new ArrayList<>();
     final List<TrainingListener> listeners = new ArrayList<>();
     Parametrization parametrization;
+    TrainingProgress resumeFrom;
 
     public static TrainConfig defaults() {
         return new TrainConfig();
@@ -96,6 +97,16 @@ public final class TrainConfig {
 
     public Parametrization parametrization() {
         return parametrization;
+    }
+
+    /**
+     * Continues a run from a checkpoint instead of starting one: the network and optimizer given to
+     * {@link Trainer#train} must already hold the checkpoint's weights and optimizer state, and every
+     * other setting must be the original run's; then the run ends exactly as the uninterrupted one.
+     */
+    public TrainConfig resumeFrom(TrainingProgress progress) {
+        this.resumeFrom = progress;
+        return this;
     }
 
     public TrainConfig listener(TrainingListener l) {
