@@ -27,11 +27,14 @@ import picocli.CommandLine.Option;
             BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the work failed (e.g. training diverged, I/O error)",
-            "2:bad input (flags, data or model files)"})
+            "2:bad input (flags, data or model files)",
+            "130:interrupted (Ctrl-C or SIGTERM); train saved a checkpoint to resume"})
 public final class Relume {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
+    /** Stopped by Ctrl-C or SIGTERM after saving a checkpoint (128 + SIGINT, as shells report it). */
+    public static final int INTERRUPTED = 130;
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces with errors.")

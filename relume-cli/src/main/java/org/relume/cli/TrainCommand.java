@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.relume.blocks.Structure;
+import org.relume.checkpoint.Checkpoint;
+import org.relume.checkpoint.TrainingInterruptedException;
 import org.relume.blocks.Structures;
 import org.relume.data.DataSources;
 import org.relume.data.Dataset;
@@ -25,6 +27,7 @@ import org.relume.io.AtomicFiles;
 import org.relume.io.Json;
 import org.relume.io.ModelDirectory;
 import org.relume.io.ModelFiles;
+import org.relume.io.ModelFormatException;
 import org.relume.io.ModelMetadata;
 import org.relume.jumpstart.Aggregation;
 import org.relume.jumpstart.Jumpstart;
@@ -45,7 +48,9 @@ import org.relume.tensor.kernel.PointwiseFunction;
 import org.relume.train.RunSeeds;
 import org.relume.train.TrainConfig;
 import org.relume.train.TrainResult;
+import org.relume.train.EarlyStopping;
 import org.relume.train.Trainer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -232,15 +237,41 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--plot", description = "With --out, also draw the training curves (curves.png, curves.svg).")
     boolean plot;
 
+    @Option(names = "--early-stop", defaultValue = "0", paramLabel = "PATIENCE",
+            description = "Stop when the validation metric (accuracy, or MSE) has not improved for PATIENCE epochs, checked"
+                    + " at each logged epoch (--validate-every), and keep the best epoch's weights (0 = off).")
+    int earlyStop;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N",
+            description = "With --out: save a checkpoint there every N epochs (0 = only on Ctrl-C or SIGTERM, which save one"
+                    + " whenever --out is given, and exit 130).")
+    int checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run whose checkpoint is in DIR with its saved settings (give no others), to the same"
+                    + " weights as if it had never stopped; the result is written into DIR.")
+    Path resume;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    /** The checkpoint and model this command continues (set by --resume on the command it builds). */
+    Checkpoint resumed;
+    ModelFiles.SavedModel resumedModel;
+
     @Override
     public Integer call() throws IOException {
+        if (resume != null) {
+            return resumeRun();
+        }
         PrintWriter o = spec.commandLine().getOut();
         validateFlags();
         if (out != null) {
             ModelDirectory.checkOutput(out);
+            if (resumed == null && Checkpoint.exists(out)) {
+                Relume.warn(spec, List.of(out + " holds the checkpoint of an unfinished run; this run replaces it (to"
+                        + " continue that one instead: relume train --resume " + out + ")"));
+            }
         }
         DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seed, valSplit, label, taskOverride(), limit,
                 features, drop));
@@ -279,6 +310,15 @@ final class TrainCommand implements Callable<Integer> {
         if (diagnosticsEvery > 0) {
             cfg.listener(new DiagnosticsListener(diagnosticsEvery));
         }
+        if (earlyStop > 0 && validation.size() == 0) {
+            throw new IllegalArgumentException("--early-stop watches the validation metric, but there is no validation data"
+                    + " (--val-split 0)");
+        }
+        ModelMetadata meta = new ModelMetadata(train.task(), train.classes(), loss.id(),
+                standardizer == null ? null : standardizer.mean(), standardizer == null ? null : standardizer.std(),
+                loaded.featureNames(), provenance(cfg), train.task().isClassification() ? loaded.classNames() : List.of());
+        RunControl control = new RunControl(earlyStop, resumed, resumedModel);
+        control.attach(cfg, net, batchSeed, out, checkpointEvery, ownArgs(), meta);
         ProgressReporter progress = ProgressReporter.forTerminal("train", quiet);
         if (progress != null) {
             cfg.listener(progress);
@@ -294,24 +334,37 @@ final class TrainCommand implements Callable<Integer> {
                 cfg.regularizers().stream().map(r -> " + " + r.describe()).collect(Collectors.joining()), epochs, seed);
         o.flush();
 
+        if (resumed != null) {
+            o.printf(Locale.ROOT, "resume   from %s: epoch %d, after its batch %d (step %d)%n", out,
+                    resumed.progress().epoch() + 1, resumed.progress().nextBatch(), resumed.progress().steps());
+        }
+        o.flush();
         TrainResult result;
         try {
             result = new Trainer(cfg).train(net, train, validation);
+        } catch (TrainingInterruptedException e) {
+            return control.interrupted(e, spec.commandLine().getErr(), epochs);
         } finally {
             if (progress != null) {
                 progress.close();
             }
+            control.close();
         }
 
         Map<String, Object> summary = summary(result, train, validation, net, cfg, loaded.description());
         UnitPointStates.Report states = UnitPointStates.analyze(result.network(), train.features());
         summary.put("unit_point_states", states.describe());
         printResult(o, result, train.task());
+        if (control.earlyStopping() != null && control.earlyStopping().best() != null) {
+            EarlyStopping.Snapshot best = control.earlyStopping().best();
+            summary.put("stopped_early", result.epochs() < epochs);
+            summary.put("best_epoch", best.epoch() + 1);
+            o.printf(Locale.ROOT, "early    %s after %d epochs; kept epoch %d, the best validation %s (%.4g)%n",
+                    result.epochs() < epochs ? "stopped" : "never stopped", result.epochs(), best.epoch() + 1,
+                    train.task().isClassification() ? "accuracy" : "MSE", best.metric());
+        }
         o.printf(Locale.ROOT, "states   %s (training set)%n", states.summary());
         if (out != null) {
-            ModelMetadata meta = new ModelMetadata(train.task(), train.classes(), loss.id(),
-                    standardizer == null ? null : standardizer.mean(), standardizer == null ? null : standardizer.std(),
-                    loaded.featureNames(), provenance(cfg), train.task().isClassification() ? loaded.classNames() : List.of());
             ModelDirectory.replace(out, dir -> {
                 ModelFiles.write(dir, result.network(), meta);
                 AtomicFiles.writeString(dir.resolve("metrics.csv"), result.history().toCsv());
@@ -326,6 +379,43 @@ final class TrainCommand implements Callable<Integer> {
         }
         o.flush();
         return Relume.OK;
+    }
+
+    /** This command's arguments, without the ones before its name ("train"), for a resume to parse again. */
+    private List<String> ownArgs() {
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf(spec.name());
+        return at >= 0 && resumed == null ? all.subList(at + 1, all.size()) : all;
+    }
+
+    /**
+     * Continues the checkpoint in {@link #resume}: parses the run's saved arguments into a new
+     * command, hands it the checkpoint and runs it, writing into the checkpoint's directory.
+     */
+    private Integer resumeRun() throws IOException {
+        for (CommandLine.Model.OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!List.of("--resume", "--quiet", "--verbose").contains(option.longestName())) {
+                throw new IllegalArgumentException("--resume continues a run with the settings it was started with; give no"
+                        + " other options (found " + option.longestName() + ")");
+            }
+        }
+        Checkpoint checkpoint = Checkpoint.read(resume);
+        ModelFiles.SavedModel saved = ModelFiles.load(resume);
+        TrainCommand again = new TrainCommand();
+        CommandLine cl = new CommandLine(again);
+        cl.setOut(spec.commandLine().getOut());
+        cl.setErr(spec.commandLine().getErr());
+        try {
+            cl.parseArgs(checkpoint.args().toArray(new String[0]));
+        } catch (CommandLine.ParameterException e) {
+            throw new ModelFormatException(resume.resolve(Checkpoint.FILE), "the saved arguments no longer parse: "
+                    + e.getMessage().replace('\n', ' '));
+        }
+        again.out = resume;
+        again.quiet |= quiet;
+        again.resumed = checkpoint;
+        again.resumedModel = saved;
+        return again.call();
     }
 
     private Network buildNetwork(Dataset train, PointwiseFunction act, Initializer initializer, long initSeed) {
@@ -494,6 +584,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (batchSize < 0) {
             throw new IllegalArgumentException("--batch-size must be 0 (automatic) or positive, got " + batchSize);
+        }
+        if (checkpointEvery < 0 || earlyStop < 0) {
+            throw new IllegalArgumentException("--checkpoint-every and --early-stop must be >= 0 (0 = off), got "
+                    + checkpointEvery + " and " + earlyStop);
+        }
+        if (checkpointEvery > 0 && out == null) {
+            throw new IllegalArgumentException("--checkpoint-every saves into the model directory: give --out DIR");
         }
         if (validateEvery <= 0) {
             throw new IllegalArgumentException("--validate-every must be positive, got " + validateEvery);
