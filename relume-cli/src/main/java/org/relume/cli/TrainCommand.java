@@ -264,35 +264,71 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             return resumeRun();
         }
-        PrintWriter o = spec.commandLine().getOut();
         validateFlags();
-        if (out != null) {
-            ModelDirectory.checkOutput(out);
-            if (resumed == null && Checkpoint.exists(out)) {
-                Relume.warn(spec, List.of(out + " holds the checkpoint of an unfinished run; this run replaces it (to"
-                        + " continue that one instead: relume train --resume " + out + ")"));
-            }
+        checkOutputDirectory();
+        Inputs in = loadInputs();
+        PointwiseFunction act = activationFunction();
+        Initializer initializer = Initializer.byName(init);
+        RunSeeds seeds = RunSeeds.of(seed);
+        Network net = buildNetwork(in.train(), act, initializer, seeds.init());
+        int batch = batchSize > 0 ? batchSize : (in.train().size() <= 1024 ? 0 : 128);
+        Loss loss = Loss.forTask(in.train().task());
+        TrainConfig cfg = buildConfig(batch, loss, seeds.batches());
+        ModelMetadata meta = metadata(in, loss, cfg);
+        RunControl control = new RunControl(earlyStop, resumed, resumedModel);
+        control.attach(cfg, net, seeds.batches(), out, checkpointEvery, ownArgs(), meta);
+        ProgressReporter progress = ProgressReporter.forTerminal("train", quiet);
+        if (progress != null) {
+            cfg.listener(progress);
         }
+        printHeader(in, net, act, initializer, cfg, batch, loss);
+        TrainResult result;
+        try {
+            result = new Trainer(cfg).train(net, in.train(), in.validation());
+        } catch (TrainingInterruptedException e) {
+            return control.interrupted(e, spec.commandLine().getErr(), epochs);
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+            control.close();
+        }
+        report(result, in, net, cfg, meta, control.earlyStopping());
+        return Relume.OK;
+    }
+
+    /** The data as the network sees it: split, and standardized with the training statistics when asked. */
+    private record Inputs(DataSources.Loaded loaded, Dataset train, Dataset validation, Standardizer standardizer) {}
+
+    private Inputs loadInputs() {
         DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seed, valSplit, label, taskOverride(), limit,
                 features, drop));
         Relume.warn(spec, loaded.warnings());
         Dataset train = loaded.split().train();
         Dataset validation = loaded.split().validation();
-        Standardizer standardizer = null;
-        if (standardize.equals("on") || (standardize.equals("auto") && data.startsWith("csv:"))) {
-            standardizer = Standardizer.fit(train);
-            train = standardizer.apply(train);
-            validation = standardizer.apply(validation);
+        if (earlyStop > 0 && validation.size() == 0) {
+            throw new IllegalArgumentException("--early-stop watches the validation metric, but there is no validation data"
+                    + " (--val-split 0)");
         }
+        if (standardize.equals("on") || (standardize.equals("auto") && data.startsWith("csv:"))) {
+            Standardizer standardizer = Standardizer.fit(train);
+            return new Inputs(loaded, standardizer.apply(train), standardizer.apply(validation), standardizer);
+        }
+        return new Inputs(loaded, train, validation, null);
+    }
 
-        PointwiseFunction act = activationFunction();
-        Initializer initializer = Initializer.byName(init);
-        RunSeeds seeds = RunSeeds.of(seed);
-        long initSeed = seeds.init();
-        long batchSeed = seeds.batches();
-        Network net = buildNetwork(train, act, initializer, initSeed);
-        int batch = batchSize > 0 ? batchSize : (train.size() <= 1024 ? 0 : 128);
-        Loss loss = Loss.forTask(train.task());
+    private void checkOutputDirectory() {
+        if (out == null) {
+            return;
+        }
+        ModelDirectory.checkOutput(out);
+        if (resumed == null && Checkpoint.exists(out)) {
+            Relume.warn(spec, List.of(out + " holds the checkpoint of an unfinished run; this run replaces it (to"
+                    + " continue that one instead: relume train --resume " + out + ")"));
+        }
+    }
+
+    private TrainConfig buildConfig(int batch, Loss loss, long batchSeed) {
         TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batch)
                 .shuffle(!noShuffle && batch != 0).optimizer(buildOptimizer())
                 .schedule(LearningRateSchedule.parse(schedule, epochs)).loss(loss)
@@ -310,53 +346,47 @@ final class TrainCommand implements Callable<Integer> {
         if (diagnosticsEvery > 0) {
             cfg.listener(new DiagnosticsListener(diagnosticsEvery));
         }
-        if (earlyStop > 0 && validation.size() == 0) {
-            throw new IllegalArgumentException("--early-stop watches the validation metric, but there is no validation data"
-                    + " (--val-split 0)");
-        }
-        ModelMetadata meta = new ModelMetadata(train.task(), train.classes(), loss.id(),
-                standardizer == null ? null : standardizer.mean(), standardizer == null ? null : standardizer.std(),
-                loaded.featureNames(), provenance(cfg), train.task().isClassification() ? loaded.classNames() : List.of());
-        RunControl control = new RunControl(earlyStop, resumed, resumedModel);
-        control.attach(cfg, net, batchSeed, out, checkpointEvery, ownArgs(), meta);
-        ProgressReporter progress = ProgressReporter.forTerminal("train", quiet);
-        if (progress != null) {
-            cfg.listener(progress);
-        }
+        return cfg;
+    }
 
+    private ModelMetadata metadata(Inputs in, Loss loss, TrainConfig cfg) {
+        Dataset train = in.train();
+        Standardizer st = in.standardizer();
+        return new ModelMetadata(train.task(), train.classes(), loss.id(), st == null ? null : st.mean(),
+                st == null ? null : st.std(), in.loaded().featureNames(), provenance(cfg),
+                train.task().isClassification() ? in.loaded().classNames() : List.of());
+    }
+
+    private void printHeader(Inputs in, Network net, PointwiseFunction act, Initializer initializer, TrainConfig cfg,
+                             int batch, Loss loss) {
+        PrintWriter o = spec.commandLine().getOut();
+        Dataset train = in.train();
         o.printf(Locale.ROOT, "data     %s: %s, %d train / %d validation samples, %d inputs%n", data,
-                train.task().id(), train.size(), validation.size(), train.inputs());
+                train.task().id(), train.size(), in.validation().size(), train.inputs());
         o.printf(Locale.ROOT, "network  %s%s, %s hidden, %s init, %d parameters%n", net.architecture(),
                 net.isChain() ? "" : ", " + net.structure() + " structure", Activations.describe(act), initializer.id(),
                 net.parameterCount());
         o.printf(Locale.ROOT, "training %s, %s, %s%s, %d epochs, seed %d%n", cfg.optimizer().describe(),
                 batch == 0 ? "full batch" : "batch " + batch, loss.id(),
                 cfg.regularizers().stream().map(r -> " + " + r.describe()).collect(Collectors.joining()), epochs, seed);
-        o.flush();
-
         if (resumed != null) {
             o.printf(Locale.ROOT, "resume   from %s: epoch %d, after its batch %d (step %d)%n", out,
                     resumed.progress().epoch() + 1, resumed.progress().nextBatch(), resumed.progress().steps());
         }
         o.flush();
-        TrainResult result;
-        try {
-            result = new Trainer(cfg).train(net, train, validation);
-        } catch (TrainingInterruptedException e) {
-            return control.interrupted(e, spec.commandLine().getErr(), epochs);
-        } finally {
-            if (progress != null) {
-                progress.close();
-            }
-            control.close();
-        }
+    }
 
-        Map<String, Object> summary = summary(result, train, validation, net, cfg, loaded.description());
+    /** Prints the result and, with --out, writes the model directory. */
+    private void report(TrainResult result, Inputs in, Network net, TrainConfig cfg, ModelMetadata meta,
+                        EarlyStopping early) throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        Dataset train = in.train();
+        Map<String, Object> summary = summary(result, train, in.validation(), net, cfg, in.loaded().description());
         UnitPointStates.Report states = UnitPointStates.analyze(result.network(), train.features());
         summary.put("unit_point_states", states.describe());
         printResult(o, result, train.task());
-        if (control.earlyStopping() != null && control.earlyStopping().best() != null) {
-            EarlyStopping.Snapshot best = control.earlyStopping().best();
+        if (early != null && early.best() != null) {
+            EarlyStopping.Snapshot best = early.best();
             summary.put("stopped_early", result.epochs() < epochs);
             summary.put("best_epoch", best.epoch() + 1);
             o.printf(Locale.ROOT, "early    %s after %d epochs; kept epoch %d, the best validation %s (%.4g)%n",
@@ -378,7 +408,6 @@ final class TrainCommand implements Callable<Integer> {
                     plot ? ", curves.png, curves.svg" : "");
         }
         o.flush();
-        return Relume.OK;
     }
 
     /** This command's arguments, without the ones before its name ("train"), for a resume to parse again. */
@@ -579,6 +608,11 @@ final class TrainCommand implements Callable<Integer> {
         if (width <= 0 || depth < 0) {
             throw new IllegalArgumentException("--width must be positive and --depth >= 0, got width " + width + ", depth " + depth);
         }
+        validateTrainingFlags();
+    }
+
+    /** The flags about the run rather than the network. */
+    private void validateTrainingFlags() {
         if (epochs < 0) {
             throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
         }
