@@ -181,6 +181,7 @@ final class CanonicalizeCommand implements Callable<Integer> {
         c.put("from", model.toString());
         c.put("operations", operations);
         c.put("created", Instant.now().toString());
+        c.putAll(BuildInfo.provenance());
         if (restricted) {
             c.put("inputs", "(x, 1, -1): append the constants 1 and -1 to every input row");
         }

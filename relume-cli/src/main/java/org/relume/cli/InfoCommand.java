@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.relume.blocks.Structure;
+import org.relume.io.Json;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
 import org.relume.nn.Activations;
@@ -65,10 +66,20 @@ final class InfoCommand implements Callable<Integer> {
             }
         }
         for (Map.Entry<String, Object> e : m.provenance().entrySet()) {
-            o.printf(Locale.ROOT, "%-12s %s%n", e.getKey(), e.getValue());
+            o.printf(Locale.ROOT, "%-12s %s%n", e.getKey(), e.getValue() instanceof String text ? text : compactJson(e.getValue()));
         }
         o.flush();
         return Relume.OK;
+    }
+
+    /** Nested provenance (a run's typed configuration) as one line of JSON rather than a Java map. */
+    private static String compactJson(Object value) {
+        try {
+            return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(value);
+        }
     }
 
     private static String describeStructure(String id) {

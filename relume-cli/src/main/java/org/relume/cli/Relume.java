@@ -126,12 +126,11 @@ public final class Relume {
         return FAILED;
     }
 
-    /** Reads the version from the jar manifest (set by Maven), or says it is a development build. */
+    /** The Maven version and the git commit (see {@link BuildInfo}), and the Java running it. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Relume.class.getPackage().getImplementationVersion();
-            return new String[] {"relume " + (v == null ? "development build" : v),
+            return new String[] {"relume " + BuildInfo.version() + ", commit " + BuildInfo.commit(),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }

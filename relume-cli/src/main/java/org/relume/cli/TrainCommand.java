@@ -677,9 +677,10 @@ final class TrainCommand implements Callable<Integer> {
         p.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         p.put("data", data);
         p.put("seed", seed);
-        p.put("config", cfg.toString());
+        p.put("config", cfg.describe());
         p.put("created", Instant.now().toString());
         p.put("java", System.getProperty("java.version"));
+        p.putAll(BuildInfo.provenance());
         return p;
     }
 
@@ -707,7 +708,8 @@ final class TrainCommand implements Callable<Integer> {
         s.put("validation_samples", validation.size());
         s.put("architecture", net.architecture());
         s.put("parameters", net.parameterCount());
-        s.put("config", cfg.toString());
+        s.put("config", cfg.describe());
+        s.putAll(BuildInfo.provenance());
         return s;
     }
 

@@ -37,6 +37,13 @@ class TrainCommandTest {
             assertTrue(s.has(key), key);
         }
         assertEquals(2000, s.get("epochs").asInt());
+        assertEquals(2000, s.get("config").get("epochs").asInt(), "the configuration is typed JSON, not a string");
+        assertEquals("adam", s.get("config").get("optimizer").get("name").asText());
+        assertTrue(s.get("unit_point_states").get("dead_units").isIntegralNumber(), "counts are integers");
+        assertTrue(s.get("git_commit").asText().matches("[0-9a-f]{40}|unknown"), s.toString());
+        JsonNode provenance = json(out.resolve("model.json")).get("provenance");
+        assertEquals(s.get("git_commit"), provenance.get("git_commit"));
+        assertTrue(provenance.has("relume_version"), provenance.toString());
         assertTrue(s.get("seconds").asDouble() < 60);
         String metrics = Files.readString(out.resolve("metrics.csv"));
         assertTrue(metrics.startsWith("epoch,loss,task_loss,"), metrics);

@@ -18,7 +18,8 @@ public record ModelMetadata(Task task, int classes, String loss, float[] inputMe
 
     public ModelMetadata {
         featureNames = featureNames == null ? List.of() : List.copyOf(featureNames);
-        provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
+        // Kept in the order written (command, data, seed, ...), which model.json and info show.
+        provenance = provenance == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
         classNames = classNames == null ? List.of() : List.copyOf(classNames);
         if ((inputMean == null) != (inputStd == null)) {
             throw new IllegalArgumentException("input mean and std must both be given or both be absent");

@@ -121,6 +121,18 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", "adam");
+        m.put("lr", lr);
+        m.put("beta1", beta1);
+        m.put("beta2", beta2);
+        m.put("epsilon", epsilon);
+        m.put("weight_decay", weightDecay);
+        return m;
+    }
+
+    @Override
     public String describe() {
         return "adam(lr=" + lr + ", beta1=" + beta1 + ", beta2=" + beta2 + ", eps=" + epsilon
                 + ", weight_decay=" + weightDecay + ")";

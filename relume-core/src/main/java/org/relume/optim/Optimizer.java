@@ -52,6 +52,9 @@ public interface Optimizer {
     /** The same configuration, fresh state. */
     Optimizer copy();
 
+    /** The configuration as typed fields ({@code name}, {@code lr}, ...), for JSON files. */
+    Map<String, Object> settings();
+
     /** A one-line description of the configuration, e.g. {@code adam(lr=0.01, ...)}. */
     String describe();
 }

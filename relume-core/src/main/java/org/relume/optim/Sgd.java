@@ -106,6 +106,17 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", "sgd");
+        m.put("lr", lr);
+        m.put("momentum", momentum);
+        m.put("nesterov", nesterov);
+        m.put("weight_decay", weightDecay);
+        return m;
+    }
+
+    @Override
     public String describe() {
         return "sgd(lr=" + lr + ", momentum=" + momentum + ", nesterov=" + nesterov + ", weight_decay=" + weightDecay + ")";
     }

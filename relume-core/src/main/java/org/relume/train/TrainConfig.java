@@ -1,7 +1,9 @@
 package org.relume.train;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.relume.loss.Loss;
 import org.relume.optim.Adam;
@@ -148,6 +150,25 @@ public final class TrainConfig {
 
     public List<Regularizer> regularizers() {
         return List.copyOf(regularizers);
+    }
+
+    /** The settings as typed JSON-ready fields (summary.json): numbers as numbers, the optimizer as an object. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", epochs);
+        m.put("batch_size", batchSize);
+        m.put("full_batch", batchSize == 0);
+        m.put("shuffle", shuffle);
+        m.put("optimizer", optimizer.settings());
+        m.put("schedule", schedule.describe());
+        m.put("loss", loss == null ? "auto" : loss.id());
+        m.put("log_every", logEvery);
+        m.put("batch_seed", seed);
+        m.put("regularizers", regularizers.stream().map(Regularizer::describe).toList());
+        if (parametrization != null) {
+            m.put("parametrization", parametrization.describe());
+        }
+        return m;
     }
 
     @Override
