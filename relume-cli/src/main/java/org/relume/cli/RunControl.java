@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.relume.checkpoint.Checkpoint;
 import org.relume.checkpoint.CheckpointListener;
 import org.relume.checkpoint.TrainingInterruptedException;
+import org.relume.data.Dataset;
 import org.relume.io.ModelDirectory;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
@@ -47,12 +48,16 @@ final class RunControl implements AutoCloseable {
      * handlers to {@code cfg}; on a resumed run, puts the checkpoint's weights, optimizer state and
      * position into {@code net} and {@code cfg}.
      */
-    void attach(TrainConfig cfg, Network net, long batchSeed, Path outDir, int checkpointEvery, List<String> args,
-                ModelMetadata meta) {
+    void attach(TrainConfig cfg, Network net, Dataset train, long batchSeed, Path outDir, int checkpointEvery,
+                List<String> args, ModelMetadata meta) {
         if (earlyStopping != null) {
             cfg.listener(earlyStopping);
         }
         if (resumed != null) {
+            if (!resumed.dataFingerprint().equals(train.fingerprint())) {
+                throw new IllegalArgumentException("the training data differ from the checkpoint's (fingerprint "
+                        + train.fingerprint() + ", saved " + resumed.dataFingerprint() + "); resume with the same data");
+            }
             restore(cfg, net, batchSeed);
         }
         if (outDir != null) {

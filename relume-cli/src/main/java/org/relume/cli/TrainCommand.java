@@ -276,7 +276,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig cfg = buildConfig(batch, loss, seeds.batches());
         ModelMetadata meta = metadata(in, loss, cfg);
         RunControl control = new RunControl(earlyStop, resumed, resumedModel);
-        control.attach(cfg, net, seeds.batches(), out, checkpointEvery, ownArgs(), meta);
+        control.attach(cfg, net, in.train(), seeds.batches(), out, checkpointEvery, ownArgs(), meta);
         ProgressReporter progress = ProgressReporter.forTerminal("train", quiet);
         if (progress != null) {
             cfg.listener(progress);

@@ -86,4 +86,24 @@ class CheckpointCommandTest {
             assertEquals(1, r.err().strip().split("\n").length, r.err());
         }
     }
+
+    @Test
+    void resumingOnChangedDataIsRefused() throws IOException {
+        StringBuilder sb = new StringBuilder("a,b,label\n");
+        for (int i = 0; i < 40; i++) {
+            sb.append(i % 7).append(',').append(i % 5).append(',').append(i % 2 == 0 ? "even" : "odd").append('\n');
+        }
+        Path table = Files.writeString(tmp.resolve("table.csv"), sb.toString());
+        Path run = tmp.resolve("run");
+        StopSignal.stopAtStepForTests = 3;
+        CliRun stopped = CliRun.of("train", "--data", "csv:" + table, "--epochs", "5", "--batch-size", "8", "--out",
+                run.toString(), "-q");
+        assertEquals(Relume.INTERRUPTED, stopped.exitCode(), stopped.toString());
+        StopSignal.stopAtStepForTests = -1;
+        Files.writeString(table, sb.toString().replace("\n6,", "\n5,"));
+        CliRun resumed = CliRun.of("train", "--resume", run.toString());
+        assertEquals(Relume.BAD_INPUT, resumed.exitCode(), resumed.toString());
+        assertTrue(resumed.err().startsWith("relume: the training data differ from the checkpoint's"), resumed.err());
+        assertTrue(Files.isRegularFile(run.resolve("checkpoint.json")), "the checkpoint is kept for a resume on the right data");
+    }
 }

@@ -89,4 +89,23 @@ class EvaluateCommandTest {
                 + " virginica)\n", e.err());
         assertEquals("", e.out());
     }
+
+    @Test
+    void regressionOnGeneratedDataGivesMseAndMae() throws IOException {
+        Path cubic = tmp.resolve("cubic");
+        assertEquals(0, CliRun.of("train", "--data", "curve:x3:n=100", "--width", "6", "--depth", "2", "--epochs", "300",
+                "--out", cubic.toString()).exitCode());
+        CliRun e = CliRun.of("evaluate", "--model", cubic.toString(), "--data", "curve:x3:n=100", "--json");
+        assertEquals(0, e.exitCode(), e.toString());
+        JsonNode report = Json.MAPPER.readTree(e.out());
+        assertEquals(15, report.get("samples").asInt(), "the validation share of 100 points");
+        double mse = report.get("mse").asDouble();
+        double mae = report.get("mae").asDouble();
+        assertTrue(mse > 0 && mse < 0.01 && mae * mae <= mse + 1e-12, report.toString());
+        double trained = Json.MAPPER.readTree(Files.readString(cubic.resolve("summary.json"))).get("validation_mse").asDouble();
+        assertEquals(trained, mse, 1e-6 * trained, "the same validation set as train's, same MSE");
+        CliRun wrong = CliRun.of("evaluate", "--model", cubic.toString(), "--data", "moons");
+        assertEquals(Relume.BAD_INPUT, wrong.exitCode(), wrong.toString());
+        assertEquals("relume: moons has 2 features but the model takes 1 inputs\n", wrong.err());
+    }
 }

@@ -31,7 +31,8 @@ import org.relume.train.TrainingProgress;
  *   <li>{@code checkpoint.json}: the run's command-line arguments, its {@link TrainingProgress}
  *       (epoch, batch, steps, the epoch's partial loss sums, the history), the optimizer's kind
  *       and step count, the batch-order generator's state (its seed and the number of orders
- *       drawn, from which it is replayed), and early stopping's best epoch;</li>
+ *       drawn, from which it is replayed), early stopping's best epoch, and the training data's
+ *       {@link org.relume.data.Dataset#fingerprint fingerprint};</li>
  *   <li>{@code checkpoint.safetensors}: the optimizer's buffers ({@code optimizer.<param>.<i>})
  *       and early stopping's best weights ({@code best.<param>}).</li>
  * </ul>
@@ -40,7 +41,7 @@ import org.relume.train.TrainingProgress;
  * a plain model, so a finished run holds no checkpoint.
  */
 public record Checkpoint(List<String> args, TrainingProgress progress, OptimizerState optimizer, long batchSeed,
-                         EarlyStopping.Snapshot earlyStop) {
+                         EarlyStopping.Snapshot earlyStop, String dataFingerprint) {
     public static final String FILE = "checkpoint.json";
     public static final String STATE = "checkpoint.safetensors";
     public static final String FORMAT = "relume-checkpoint";
@@ -103,6 +104,7 @@ public record Checkpoint(List<String> args, TrainingProgress progress, Optimizer
             es.put("best_loss", earlyStop.loss());
             root.put("early_stop", es);
         }
+        root.put("data_fingerprint", dataFingerprint);
         root.put("history", progress.history());
         return root;
     }
@@ -154,7 +156,7 @@ public record Checkpoint(List<String> args, TrainingProgress progress, Optimizer
             early = new EarlyStopping.Snapshot(es.count("best_epoch"), es.number("best_metric"),
                     es.number("best_loss"), weights);
         }
-        return new Checkpoint(f.strings("args"), progress, optimizer, seed, early);
+        return new Checkpoint(f.strings("args"), progress, optimizer, seed, early, f.text("data_fingerprint"));
     }
 
     private static Map<String, float[][]> buffers(Path file, Map<String, Tensor> tensors, JsonNode names) {

@@ -30,6 +30,7 @@ public final class CheckpointListener implements TrainingListener {
     private final EarlyStopping earlyStopping;
     private final Writer writer;
     private long saved;
+    private String fingerprint;
 
     /**
      * @param every         save after every {@code every}th epoch (0: only when stopped)
@@ -71,8 +72,11 @@ public final class CheckpointListener implements TrainingListener {
 
     private void save(TrainingState state) {
         Network net = state.network();
+        if (fingerprint == null) {
+            fingerprint = state.train().fingerprint();
+        }
         Checkpoint c = new Checkpoint(args, state.progress(), state.optimizer().saveState(net.namedParameters()), batchSeed,
-                earlyStopping == null ? null : earlyStopping.best());
+                earlyStopping == null ? null : earlyStopping.best(), fingerprint);
         try {
             writer.write(net, c);
         } catch (IOException e) {

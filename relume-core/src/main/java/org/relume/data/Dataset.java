@@ -216,6 +216,36 @@ public final class Dataset {
         return (double) Arrays.stream(counts).max().orElse(0) / size();
     }
 
+    /**
+     * A checksum (CRC-32C, hex) of the samples in order: features, then labels or targets, with the
+     * sizes. A resumed run compares it with its checkpoint's, because continuing on other data
+     * would give a model that no single run produced.
+     */
+    public String fingerprint() {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16);
+        buffer.putInt(size()).putInt(inputs()).putInt(task.ordinal()).putInt(classes);
+        float[][] parts = {features.data(), targets == null ? new float[0] : targets.data()};
+        for (float[] part : parts) {
+            for (float v : part) {
+                if (buffer.remaining() < 4) {
+                    crc.update(buffer.flip());
+                    buffer.clear();
+                }
+                buffer.putFloat(v);
+            }
+        }
+        for (int l : labels == null ? new int[0] : labels) {
+            if (buffer.remaining() < 4) {
+                crc.update(buffer.flip());
+                buffer.clear();
+            }
+            buffer.putInt(l);
+        }
+        crc.update(buffer.flip());
+        return String.format("%08x", crc.getValue());
+    }
+
     @Override
     public String toString() {
         return name + " (" + task.id() + ", " + size() + " samples, " + inputs() + " inputs, " + outputs() + " outputs)";
