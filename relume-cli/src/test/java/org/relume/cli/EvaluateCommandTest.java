@@ -108,4 +108,43 @@ class EvaluateCommandTest {
         assertEquals(Relume.BAD_INPUT, wrong.exitCode(), wrong.toString());
         assertEquals("relume: moons has 2 features but the model takes 1 inputs\n", wrong.err());
     }
+
+    /** An idx file: magic, dimensions, then the bytes. */
+    private static byte[] idx(int magic, int[] dims, byte[] data) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + data.length);
+        b.putInt(magic);
+        for (int d : dims) {
+            b.putInt(d);
+        }
+        return b.put(data).array();
+    }
+
+    @Test
+    void idxDataAreEvaluatedOnTheT10kFiles() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("idx"));
+        int n = 12;
+        byte[] pixels = new byte[n * 4];
+        byte[] labels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = (byte) (i % 3);
+            java.util.Arrays.fill(pixels, i * 4, i * 4 + 4, (byte) (100 * (i % 3)));
+        }
+        for (String split : new String[] {"train", "t10k"}) {
+            Files.write(dir.resolve(split + "-images-idx3-ubyte"), idx(0x0803, new int[] {n, 2, 2}, pixels));
+            Files.write(dir.resolve(split + "-labels-idx1-ubyte"), idx(0x0801, new int[] {n}, labels));
+        }
+        Path out = tmp.resolve("idx-model");
+        CliRun t = CliRun.of("train", "--data", "idx:" + dir, "--width", "4", "--depth", "1", "--epochs", "200",
+                "--out", out.toString());
+        assertEquals(0, t.exitCode(), t.toString());
+        CliRun e = CliRun.of("evaluate", "--model", out.toString(), "--data", "idx:" + dir, "--json");
+        assertEquals(0, e.exitCode(), e.toString());
+        JsonNode report = Json.MAPPER.readTree(e.out());
+        assertEquals(12, report.get("samples").asInt(), "the t10k files");
+        assertEquals(Json.MAPPER.readTree(Files.readString(out.resolve("summary.json"))).get("validation_accuracy").asDouble(),
+                report.get("accuracy").asDouble(), 0, "the accuracy train reported on the same files");
+        assertEquals(10, report.get("class_names").size(), "idx data have 10 classes");
+        CliRun limited = CliRun.of("evaluate", "--model", out.toString(), "--data", "idx:" + dir, "--limit", "9");
+        assertTrue(limited.out().contains("evaluating the validation part, 9 samples"), limited.out());
+    }
 }
