@@ -1,8 +1,10 @@
 package org.relume.data;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.zip.CRC32C;
 import org.relume.tensor.Tensor;
 
 /**
@@ -222,8 +224,8 @@ public final class Dataset {
      * would give a model that no single run produced.
      */
     public String fingerprint() {
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(1 << 16);
+        CRC32C crc = new CRC32C();
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
         buffer.putInt(size()).putInt(inputs()).putInt(task.ordinal()).putInt(classes);
         float[][] parts = {features.data(), targets == null ? new float[0] : targets.data()};
         for (float[] part : parts) {

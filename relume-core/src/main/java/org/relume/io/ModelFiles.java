@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -366,7 +367,7 @@ public final class ModelFiles {
             throw new ModelFormatException(json, "field 'class_names' lists " + names.size() + " names but 'classes' is "
                     + classes + "; expected one name per class, or none");
         }
-        if (new java.util.HashSet<>(names).size() != names.size()) {
+        if (new HashSet<>(names).size() != names.size()) {
             throw new ModelFormatException(json, "field 'class_names' names a class twice; expected distinct names");
         }
         return names;

@@ -1,7 +1,10 @@
 package org.relume.io;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.relume.data.Task;
 
 /**
@@ -19,7 +22,7 @@ public record ModelMetadata(Task task, int classes, String loss, float[] inputMe
     public ModelMetadata {
         featureNames = featureNames == null ? List.of() : List.copyOf(featureNames);
         // Kept in the order written (command, data, seed, ...), which model.json and info show.
-        provenance = provenance == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(provenance));
+        provenance = provenance == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
         classNames = classNames == null ? List.of() : List.copyOf(classNames);
         if ((inputMean == null) != (inputStd == null)) {
             throw new IllegalArgumentException("input mean and std must both be given or both be absent");
@@ -45,6 +48,6 @@ public record ModelMetadata(Task task, int classes, String loss, float[] inputMe
         if (!classNames.isEmpty()) {
             return classNames;
         }
-        return java.util.stream.IntStream.range(0, classes).mapToObj(Integer::toString).toList();
+        return IntStream.range(0, classes).mapToObj(Integer::toString).toList();
     }
 }

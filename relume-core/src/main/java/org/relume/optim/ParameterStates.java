@@ -1,6 +1,8 @@
 package org.relume.optim;
 
+import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.relume.tensor.Var;
@@ -79,7 +81,7 @@ final class ParameterStates {
 
     /** Every named parameter's buffers (copies), for a checkpoint. */
     Map<String, float[][]> export(Map<String, Var> parameters) {
-        Map<String, float[][]> out = new java.util.LinkedHashMap<>();
+        Map<String, float[][]> out = new LinkedHashMap<>();
         parameters.forEach((name, v) -> {
             float[][] s = byVar.get(v);
             if (s != null) {
@@ -97,7 +99,7 @@ final class ParameterStates {
                 throw new IllegalArgumentException(kind + " state names parameter '" + e.getKey() + "', which the network lacks");
             }
             float[][] b = e.getValue();
-            if (b.length != buffers || java.util.Arrays.stream(b).anyMatch(x -> x.length != v.value().numel())) {
+            if (b.length != buffers || Arrays.stream(b).anyMatch(x -> x.length != v.value().numel())) {
                 throw new IllegalArgumentException(kind + " state of '" + e.getKey() + "' does not fit its "
                         + v.value().numel() + " elements");
             }
