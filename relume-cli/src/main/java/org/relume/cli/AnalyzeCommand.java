@@ -65,6 +65,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Tensor samples = null;
         if (data != null) {
             DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, 1, 0, label, null, limit));
+            Relume.warn(spec, loaded.warnings());
             samples = loaded.split().train().features();
             if (samples.cols() != saved.network().inputSize()) {
                 throw new IllegalArgumentException("the model takes " + saved.network().inputSize() + " inputs but " + data

@@ -135,7 +135,7 @@ final class CanonicalizeCommand implements Callable<Integer> {
             ModelFiles.write(dir, converted, new ModelMetadata(meta.task(), meta.classes(), meta.loss(),
                     restricted ? extend(meta.inputMean(), 0f) : meta.inputMean(), restricted ? extend(meta.inputStd(), 1f) : meta.inputStd(),
                     restricted && !meta.featureNames().isEmpty() ? withConstants(meta.featureNames()) : meta.featureNames(),
-                    provenance(meta, operations)));
+                    provenance(meta, operations), meta.classNames()));
             Json.write(dir.resolve("canonicalize.json"), report);
         });
 
@@ -181,6 +181,7 @@ final class CanonicalizeCommand implements Callable<Integer> {
         c.put("from", model.toString());
         c.put("operations", operations);
         c.put("created", Instant.now().toString());
+        c.putAll(BuildInfo.provenance());
         if (restricted) {
             c.put("inputs", "(x, 1, -1): append the constants 1 and -1 to every input row");
         }

@@ -114,6 +114,7 @@ final class ComposeCommand implements Callable<Integer> {
             prov.put("settings", s.describe());
             prov.put("seed", seed);
             prov.put("created", Instant.now().toString());
+            prov.putAll(BuildInfo.provenance());
             ModelDirectory.replace(out, dir -> {
                 ModelFiles.write(dir, r.network(), new ModelMetadata(Task.REGRESSION, 0, "mse", null, null, List.of("x"), prov));
                 AtomicFiles.writeString(dir.resolve("metrics.csv"), metrics(r));

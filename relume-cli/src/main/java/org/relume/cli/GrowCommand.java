@@ -232,9 +232,10 @@ final class GrowCommand implements Callable<Integer> {
             prov.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
             prov.put("seed", seed);
             prov.put("created", Instant.now().toString());
+            prov.putAll(BuildInfo.provenance());
             ModelDirectory.replace(out, dir -> {
                 ModelFiles.write(dir, r.network(), new ModelMetadata(train.task(), train.classes(), loss.id(), null, null,
-                        loaded.featureNames(), prov));
+                        loaded.featureNames(), prov, train.task().isClassification() ? loaded.classNames() : List.of()));
                 AtomicFiles.writeString(dir.resolve("metrics.csv"), r.history().toCsv());
                 StringBuilder g = new StringBuilder();
                 if (!rows.isEmpty()) {

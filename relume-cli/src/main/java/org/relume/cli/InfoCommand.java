@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.relume.blocks.Structure;
+import org.relume.io.Json;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
 import org.relume.nn.Activations;
@@ -44,6 +45,9 @@ final class InfoCommand implements Callable<Integer> {
                 net.layerCount(), net.hiddenLayerCount(), net.parameterCount());
         o.printf(Locale.ROOT, "task         %s%s, loss %s%n", m.task().id(),
                 m.task().isClassification() ? " (" + m.classes() + " classes)" : "", m.loss());
+        if (!m.classNames().isEmpty()) {
+            o.printf(Locale.ROOT, "classes      %s%n", m.classNames());
+        }
         o.printf(Locale.ROOT, "inputs       %d%s%n", net.inputSize(),
                 m.featureNames().isEmpty() ? "" : " " + m.featureNames());
         o.printf(Locale.ROOT, "standardize  %s%n", m.standardizesInputs() ? "yes (training mean and std stored)" : "no");
@@ -62,7 +66,7 @@ final class InfoCommand implements Callable<Integer> {
             }
         }
         for (Map.Entry<String, Object> e : m.provenance().entrySet()) {
-            o.printf(Locale.ROOT, "%-12s %s%n", e.getKey(), e.getValue());
+            o.printf(Locale.ROOT, "%-12s %s%n", e.getKey(), e.getValue() instanceof String text ? text : compactJson(e.getValue()));
         }
         o.flush();
         return Relume.OK;
@@ -78,6 +82,16 @@ final class InfoCommand implements Callable<Integer> {
             case "global_pool" -> String.valueOf(c.get("mode"));
             default -> Activations.describe(l.activation());
         };
+    }
+
+    /** Nested provenance (a run's typed configuration) as one line of JSON rather than a Java map. */
+    private static String compactJson(Object value) {
+        try {
+            return Json.MAPPER.writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return String.valueOf(value);
+        }
     }
 
     private static String describeStructure(String id) {

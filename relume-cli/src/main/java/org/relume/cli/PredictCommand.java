@@ -11,11 +11,11 @@ import org.relume.data.CsvReader;
 import org.relume.data.DataFormatException;
 import org.relume.data.Standardizer;
 import org.relume.data.Task;
+import org.relume.evaluate.ClassProbabilities;
 import org.relume.io.AtomicFiles;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
 import org.relume.tensor.Tensor;
-import org.relume.tensor.kernel.PointwiseFunctions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,9 +30,10 @@ import picocli.CommandLine.Spec;
             "The model's stored input standardization is applied first.",
             "",
             "Output CSV, one row per input row:",
-            "  binary      probability (of class 1), prediction",
-            "  multiclass  prediction, p0, p1, ...",
-            "  regression  y0, y1, ...",
+            "  classification  prediction (the class name), then p_NAME for each class: its probability",
+            "  regression      y0, y1, ...",
+            "Models saved before class names were kept print, for binary: probability (of class 1), prediction;",
+            "for multiclass: prediction, p0, p1, ... (class indices).",
             "",
             "Example:",
             "  relume predict --model runs/moons --input points.csv --output predictions.csv",
@@ -65,7 +66,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         Tensor y = saved.network().predict(x);
         requireFiniteOutputs(y);
-        String csv = format(y, meta.task());
+        String csv = format(y, meta);
         if (output == null) {
             PrintWriter o = spec.commandLine().getOut();
             o.print(csv);
@@ -77,22 +78,14 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private Tensor selectFeatures(CsvReader.Table table, List<String> featureNames, int inputs) {
-        Tensor v = table.values();
         if (table.header() && featureNames.size() == inputs && table.names().containsAll(featureNames)) {
-            int[] cols = featureNames.stream().mapToInt(table.names()::indexOf).toArray();
-            Tensor x = Tensor.zeros(v.rows(), inputs);
-            for (int r = 0; r < v.rows(); r++) {
-                for (int c = 0; c < inputs; c++) {
-                    x.data()[r * inputs + c] = v.data()[r * v.cols() + cols[c]];
-                }
-            }
-            return x;
+            return table.select(featureNames.stream().mapToInt(table.names()::indexOf).toArray());
         }
-        if (v.cols() != inputs) {
-            throw new IllegalArgumentException(input + " has " + v.cols() + " columns but the model takes " + inputs
+        if (table.columns() != inputs) {
+            throw new IllegalArgumentException(input + " has " + table.columns() + " columns but the model takes " + inputs
                     + " inputs" + (featureNames.isEmpty() ? "" : "; a header naming " + featureNames + " selects them"));
         }
-        return v;
+        return table.values();
     }
 
     /**
@@ -127,12 +120,18 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private static String format(Tensor y, Task task) {
+    /**
+     * The output CSV. A model that knows its class names gets "prediction" (the name) and one
+     * probability column per class, "p_" + name; older models keep the columns they always had.
+     */
+    private static String format(Tensor y, ModelMetadata meta) {
+        if (meta.task().isClassification() && !meta.classNames().isEmpty()) {
+            return namedClasses(y, meta);
+        }
         StringBuilder sb = new StringBuilder();
-        int n = y.rows();
         int k = y.cols();
         List<String> header = new ArrayList<>();
-        switch (task) {
+        switch (meta.task()) {
             case BINARY -> header.addAll(List.of("probability", "prediction"));
             case MULTICLASS -> {
                 header.add("prediction");
@@ -147,39 +146,53 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         sb.append(String.join(",", header)).append('\n');
-        float[] d = y.data();
-        for (int i = 0; i < n; i++) {
-            switch (task) {
-                case BINARY -> {
-                    double p = PointwiseFunctions.sigmoid(d[i]);
-                    sb.append(String.format(Locale.ROOT, "%.6g,%d", p, d[i] > 0 ? 1 : 0));
+        if (!meta.task().isClassification()) {
+            float[] d = y.data();
+            for (int i = 0; i < y.rows(); i++) {
+                for (int c = 0; c < k; c++) {
+                    sb.append(c == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.8g", d[i * k + c]));
                 }
-                case MULTICLASS -> {
-                    double max = Double.NEGATIVE_INFINITY;
-                    int arg = 0;
-                    for (int c = 0; c < k; c++) {
-                        if (d[i * k + c] > max) {
-                            max = d[i * k + c];
-                            arg = c;
-                        }
-                    }
-                    double sum = 0;
-                    for (int c = 0; c < k; c++) {
-                        sum += Math.exp(d[i * k + c] - max);
-                    }
-                    sb.append(arg);
-                    for (int c = 0; c < k; c++) {
-                        sb.append(String.format(Locale.ROOT, ",%.6g", Math.exp(d[i * k + c] - max) / sum));
-                    }
-                }
-                case REGRESSION -> {
-                    for (int c = 0; c < k; c++) {
-                        sb.append(c == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.8g", d[i * k + c]));
-                    }
+                sb.append('\n');
+            }
+            return sb.toString();
+        }
+        ClassProbabilities p = ClassProbabilities.of(y, meta.task());
+        for (int i = 0; i < p.rows(); i++) {
+            if (meta.task() == Task.BINARY) {
+                sb.append(String.format(Locale.ROOT, "%.6g,%d", p.probability(i, 1), p.predicted()[i]));
+            } else {
+                sb.append(p.predicted()[i]);
+                for (int c = 0; c < p.classes(); c++) {
+                    sb.append(String.format(Locale.ROOT, ",%.6g", p.probability(i, c)));
                 }
             }
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    private static String namedClasses(Tensor y, ModelMetadata meta) {
+        List<String> names = meta.classNames();
+        StringBuilder sb = new StringBuilder("prediction");
+        for (String name : names) {
+            sb.append(',').append(csvField("p_" + name));
+        }
+        sb.append('\n');
+        ClassProbabilities p = ClassProbabilities.of(y, meta.task());
+        for (int i = 0; i < p.rows(); i++) {
+            sb.append(csvField(names.get(p.predicted()[i])));
+            for (int c = 0; c < p.classes(); c++) {
+                sb.append(String.format(Locale.ROOT, ",%.6g", p.probability(i, c)));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** A class name as one CSV field: quoted when it holds a separator, a quote or surrounding spaces. */
+    static String csvField(String s) {
+        boolean plain = !s.isEmpty() && s.strip().equals(s) && s.chars().noneMatch(ch -> ch == ',' || ch == ';'
+                || ch == '\t' || ch == '"' || ch == '\n' || ch == '\r');
+        return plain ? s : '"' + s.replace("\"", "\"\"") + '"';
     }
 }

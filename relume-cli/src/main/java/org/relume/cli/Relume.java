@@ -22,16 +22,19 @@ import picocli.CommandLine.Option;
         versionProvider = Relume.Version.class,
         header = "Train thin, deep, parameter-efficient ReLU networks and see inside them.",
         description = {"", "Run 'relume COMMAND --help' for a command's options and examples.", ""},
-        subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, InfoCommand.class, AnalyzeCommand.class,
+        subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, EvaluateCommand.class, InfoCommand.class, AnalyzeCommand.class,
             CanonicalizeCommand.class, SweepCommand.class, ComposeCommand.class, GrowCommand.class, ReproduceCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the work failed (e.g. training diverged, I/O error)",
-            "2:bad input (flags, data or model files)"})
+            "2:bad input (flags, data or model files)",
+            "130:interrupted (Ctrl-C or SIGTERM); train saved a checkpoint to resume"})
 public final class Relume {
     public static final int OK = 0;
     public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
+    /** Stopped by Ctrl-C or SIGTERM after saving a checkpoint (128 + SIGINT, as shells report it). */
+    public static final int INTERRUPTED = 130;
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces with errors.")
@@ -86,6 +89,15 @@ public final class Relume {
         return false;
     }
 
+    /** Prints each warning on its own line of stderr, as "relume: warning: ...", so that output files stay clean. */
+    static void warn(CommandLine.Model.CommandSpec spec, java.util.List<String> warnings) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (String w : warnings) {
+            err.println("relume: warning: " + w);
+        }
+        err.flush();
+    }
+
     /** The one-line message for an error. */
     static String describe(Throwable ex) {
         if (ex instanceof UncheckedIOException u) {
@@ -114,12 +126,11 @@ public final class Relume {
         return FAILED;
     }
 
-    /** Reads the version from the jar manifest (set by Maven), or says it is a development build. */
+    /** The Maven version and the git commit (see {@link BuildInfo}), and the Java running it. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Relume.class.getPackage().getImplementationVersion();
-            return new String[] {"relume " + (v == null ? "development build" : v),
+            return new String[] {"relume " + BuildInfo.version() + ", commit " + BuildInfo.commit(),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }

@@ -13,6 +13,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.relume.blocks.ResidualNets;
 import org.relume.blocks.Structure;
+import org.relume.checkpoint.Checkpoint;
+import org.relume.checkpoint.TrainingInterruptedException;
 import org.relume.blocks.Structures;
 import org.relume.data.DataSources;
 import org.relume.data.ImageAugmentation;
@@ -27,6 +29,7 @@ import org.relume.io.AtomicFiles;
 import org.relume.io.Json;
 import org.relume.io.ModelDirectory;
 import org.relume.io.ModelFiles;
+import org.relume.io.ModelFormatException;
 import org.relume.io.ModelMetadata;
 import org.relume.jumpstart.Aggregation;
 import org.relume.jumpstart.Jumpstart;
@@ -45,11 +48,13 @@ import org.relume.optim.Sgd;
 import org.relume.plot.Figures;
 import org.relume.tensor.Memory;
 import org.relume.tensor.kernel.PointwiseFunction;
+import org.relume.train.EarlyStopping;
 import org.relume.train.RunSeeds;
 import org.relume.train.TrainConfig;
 import org.relume.train.TrainResult;
 import org.relume.train.TrainingRecipe;
 import org.relume.train.Trainer;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,7 +72,8 @@ import picocli.CommandLine.Spec;
             "Data (--data):",
             "  moons[:n=100,noise=0]             jumpstart paper's two moons, split 85/15",
             "  curve:NAME[:n=500,lo=0,hi=1]     1-D regression: x3, x11, tanh3, sin, x2",
-            "  csv:PATH                          numeric CSV; --label names the label column (default: last)",
+            "  csv:PATH                          CSV table; --label names the label column (default: last), which may hold",
+            "                                    words (class names); --features or --drop choose the feature columns",
             "  idx:DIR                           MNIST-layout idx files (raw or .gz); t10k is the validation set",
             "  cifar:DIR[:labels=fine|coarse]    CIFAR-10/100 binary files; the test file is the validation set",
             "",
@@ -94,11 +100,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "TASK", description = "Force the CSV task: classification or regression (default: inferred).")
     String task;
 
+    @Option(names = "--features", split = ",", paramLabel = "COLS",
+            description = "CSV only: the feature columns, by header name or 0-based index, in this order (default: all but the label).")
+    List<String> features;
+
+    @Option(names = "--drop", split = ",", paramLabel = "COLS",
+            description = "CSV only: columns to leave out, e.g. an id (not with --features).")
+    List<String> drop;
+
     @Option(names = "--val-split", defaultValue = "0.15", paramLabel = "F",
             description = "Share of samples held out for validation (default: ${DEFAULT-VALUE}; idx data uses its t10k files).")
     double valSplit;
 
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use at most N samples of each idx file (0 = all).")
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use at most N samples of each idx file or of the CSV file (0 = all).")
     int limit;
 
     @Option(names = "--standardize", defaultValue = "auto", paramLabel = "auto|on|off",
@@ -209,7 +223,8 @@ final class TrainCommand implements Callable<Integer> {
     double weightDecay;
 
     @Option(names = "--schedule", defaultValue = "constant", paramLabel = "SPEC",
-            description = "Learning-rate schedule: constant or step:EVERY:GAMMA (default: ${DEFAULT-VALUE}).")
+            description = "Learning-rate schedule: constant, step:EVERY:GAMMA, cosine (to 0 over the run), cosine:EPOCHS,"
+                    + " or a linear warm-up warmup:EPOCHS, alone or before another, e.g. warmup:5+cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--epochs", defaultValue = "1000", paramLabel = "N", description = "Training epochs (default: ${DEFAULT-VALUE}).")
@@ -263,40 +278,109 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--plot", description = "With --out, also draw the training curves (curves.png, curves.svg).")
     boolean plot;
 
+    @Option(names = "--early-stop", defaultValue = "0", paramLabel = "PATIENCE",
+            description = "Stop when the validation metric (accuracy, or MSE) has not improved for PATIENCE epochs, checked"
+                    + " at each logged epoch (--validate-every), and keep the best epoch's weights (0 = off).")
+    int earlyStop;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "N",
+            description = "With --out: save a checkpoint there every N epochs (0 = only on Ctrl-C or SIGTERM, which save one"
+                    + " whenever --out is given, and exit 130).")
+    int checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run whose checkpoint is in DIR with its saved settings (give no others), to the same"
+                    + " weights as if it had never stopped; the result is written into DIR.")
+    Path resume;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    /** The learning-rate schedule: --schedule, or the recipe's (set by {@link #applyRecipe}). */
+    private LearningRateSchedule lrSchedule;
+
+    /** The checkpoint and model this command continues (set by --resume on the command it builds). */
+    Checkpoint resumed;
+    ModelFiles.SavedModel resumedModel;
+
     @Override
     public Integer call() throws IOException {
-        PrintWriter o = spec.commandLine().getOut();
+        if (resume != null) {
+            return resumeRun();
+        }
         validateFlags();
-        if (out != null) {
-            ModelDirectory.checkOutput(out);
-        }
-        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seed, valSplit, label, taskOverride(), limit));
-        Dataset train = loaded.split().train();
-        Dataset validation = loaded.split().validation();
-        Standardizer standardizer = null;
-        if (standardize.equals("on") || (standardize.equals("auto") && data.startsWith("csv:"))) {
-            standardizer = Standardizer.fit(train);
-            train = standardizer.apply(train);
-            validation = standardizer.apply(validation);
-        }
-
-        LearningRateSchedule lrSchedule = applyRecipe();
+        lrSchedule = applyRecipe();
+        checkOutputDirectory();
+        Inputs in = loadInputs();
         PointwiseFunction act = activationFunction();
         Initializer initializer = Initializer.byName(init);
         RunSeeds seeds = RunSeeds.of(seed);
-        long initSeed = seeds.init();
-        long batchSeed = seeds.batches();
-        Network net = buildNetwork(train, act, initializer, initSeed);
-        int batch = batchSize > 0 ? batchSize : (train.size() <= 1024 ? 0 : 128);
-        Loss loss = Loss.forTask(train.task());
+        Network net = buildNetwork(in.train(), act, initializer, seeds.init());
+        int batch = batchSize > 0 ? batchSize : (in.train().size() <= 1024 ? 0 : 128);
+        Loss loss = Loss.forTask(in.train().task());
+        TrainConfig cfg = buildConfig(batch, loss, seeds.batches());
+        if (augment != null) {
+            cfg.augmentation(ImageAugmentation.parse(augment, imageShape(in.train().inputs())));
+        }
+        ModelMetadata meta = metadata(in, loss, cfg);
+        RunControl control = new RunControl(earlyStop, resumed, resumedModel);
+        control.attach(cfg, net, in.train(), seeds.batches(), out, checkpointEvery, ownArgs(), meta);
+        ProgressReporter progress = ProgressReporter.forTerminal("train", quiet);
+        if (progress != null) {
+            cfg.listener(progress);
+        }
+        printHeader(in, net, act, initializer, cfg, batch, loss);
+        TrainResult result;
+        try {
+            result = new Trainer(cfg).train(net, in.train(), in.validation());
+        } catch (TrainingInterruptedException e) {
+            return control.interrupted(e, spec.commandLine().getErr(), epochs);
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+            control.close();
+        }
+        report(result, in, net, cfg, meta, control.earlyStopping());
+        return Relume.OK;
+    }
+
+    /** The data as the network sees it: split, and standardized with the training statistics when asked. */
+    private record Inputs(DataSources.Loaded loaded, Dataset train, Dataset validation, Standardizer standardizer) {}
+
+    private Inputs loadInputs() {
+        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seed, valSplit, label, taskOverride(), limit,
+                features, drop));
+        Relume.warn(spec, loaded.warnings());
+        Dataset train = loaded.split().train();
+        Dataset validation = loaded.split().validation();
+        if (earlyStop > 0 && validation.size() == 0) {
+            throw new IllegalArgumentException("--early-stop watches the validation metric, but there is no validation data"
+                    + " (--val-split 0)");
+        }
+        if (standardize.equals("on") || (standardize.equals("auto") && data.startsWith("csv:"))) {
+            Standardizer standardizer = Standardizer.fit(train);
+            return new Inputs(loaded, standardizer.apply(train), standardizer.apply(validation), standardizer);
+        }
+        return new Inputs(loaded, train, validation, null);
+    }
+
+    private void checkOutputDirectory() {
+        if (out == null) {
+            return;
+        }
+        ModelDirectory.checkOutput(out);
+        if (resumed == null && Checkpoint.exists(out)) {
+            Relume.warn(spec, List.of(out + " holds the checkpoint of an unfinished run; this run replaces it (to"
+                    + " continue that one instead: relume train --resume " + out + ")"));
+        }
+    }
+
+    private TrainConfig buildConfig(int batch, Loss loss, long batchSeed) {
         TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batch)
                 .shuffle(!noShuffle && batch != 0).optimizer(buildOptimizer())
                 .schedule(lrSchedule).loss(loss)
-                .logEvery(validateEvery).seed(batchSeed)
-                .augmentation(augment == null ? null : ImageAugmentation.parse(augment, imageShape(train.inputs())));
+                .logEvery(validateEvery).seed(batchSeed);
         if (jumpstart != null) {
             cfg.regularizer(new Jumpstart(Aggregation.byName(jumpstart), lambda, jumpstartOutputLayer,
                     Jumpstart.Definition.byName(jumpstartDefinition)));
@@ -310,13 +394,23 @@ final class TrainCommand implements Callable<Integer> {
         if (diagnosticsEvery > 0) {
             cfg.listener(new DiagnosticsListener(diagnosticsEvery));
         }
-        ProgressReporter progress = ProgressReporter.forTerminal("train", quiet);
-        if (progress != null) {
-            cfg.listener(progress);
-        }
+        return cfg;
+    }
 
+    private ModelMetadata metadata(Inputs in, Loss loss, TrainConfig cfg) {
+        Dataset train = in.train();
+        Standardizer st = in.standardizer();
+        return new ModelMetadata(train.task(), train.classes(), loss.id(), st == null ? null : st.mean(),
+                st == null ? null : st.std(), in.loaded().featureNames(), provenance(cfg),
+                train.task().isClassification() ? in.loaded().classNames() : List.of());
+    }
+
+    private void printHeader(Inputs in, Network net, PointwiseFunction act, Initializer initializer, TrainConfig cfg,
+                             int batch, Loss loss) {
+        PrintWriter o = spec.commandLine().getOut();
+        Dataset train = in.train();
         o.printf(Locale.ROOT, "data     %s: %s, %d train / %d validation samples, %d inputs%n", data,
-                train.task().id(), train.size(), validation.size(), train.inputs());
+                train.task().id(), train.size(), in.validation().size(), train.inputs());
         o.printf(Locale.ROOT, "network  %s%s, %s hidden, %s init, %d parameters%n", net.architecture(),
                 net.isChain() ? "" : ", " + net.structure() + " structure", Activations.describe(act), initializer.id(),
                 net.parameterCount());
@@ -324,26 +418,32 @@ final class TrainCommand implements Callable<Integer> {
                 batch == 0 ? "full batch" : "batch " + batch,
                 cfg.augmentation() == null ? "" : ", augmented " + cfg.augmentation().describe(), loss.id(),
                 cfg.regularizers().stream().map(r -> " + " + r.describe()).collect(Collectors.joining()), epochs, seed);
-        o.flush();
-
-        TrainResult result;
-        try {
-            result = new Trainer(cfg).train(net, train, validation);
-        } finally {
-            if (progress != null) {
-                progress.close();
-            }
+        if (resumed != null) {
+            o.printf(Locale.ROOT, "resume   from %s: epoch %d, after its batch %d (step %d)%n", out,
+                    resumed.progress().epoch() + 1, resumed.progress().nextBatch(), resumed.progress().steps());
         }
+        o.flush();
+    }
 
-        Map<String, Object> summary = summary(result, train, validation, net, cfg, loaded.description());
+    /** Prints the result and, with --out, writes the model directory. */
+    private void report(TrainResult result, Inputs in, Network net, TrainConfig cfg, ModelMetadata meta,
+                        EarlyStopping early) throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        Dataset train = in.train();
+        Map<String, Object> summary = summary(result, train, in.validation(), net, cfg, in.loaded().description());
         UnitPointStates.Report states = UnitPointStates.analyze(result.network(), train.features());
         summary.put("unit_point_states", states.describe());
         printResult(o, result, train.task());
+        if (early != null && early.best() != null) {
+            EarlyStopping.Snapshot best = early.best();
+            summary.put("stopped_early", result.epochs() < epochs);
+            summary.put("best_epoch", best.epoch() + 1);
+            o.printf(Locale.ROOT, "early    %s after %d epochs; kept epoch %d, the best validation %s (%.4g)%n",
+                    result.epochs() < epochs ? "stopped" : "never stopped", result.epochs(), best.epoch() + 1,
+                    train.task().isClassification() ? "accuracy" : "MSE", best.metric());
+        }
         o.printf(Locale.ROOT, "states   %s (training set)%n", states.summary());
         if (out != null) {
-            ModelMetadata meta = new ModelMetadata(train.task(), train.classes(), loss.id(),
-                    standardizer == null ? null : standardizer.mean(), standardizer == null ? null : standardizer.std(),
-                    loaded.featureNames(), provenance(cfg));
             ModelDirectory.replace(out, dir -> {
                 ModelFiles.write(dir, result.network(), meta);
                 AtomicFiles.writeString(dir.resolve("metrics.csv"), result.history().toCsv());
@@ -357,7 +457,43 @@ final class TrainCommand implements Callable<Integer> {
                     plot ? ", curves.png, curves.svg" : "");
         }
         o.flush();
-        return Relume.OK;
+    }
+
+    /** This command's arguments, without the ones before its name ("train"), for a resume to parse again. */
+    private List<String> ownArgs() {
+        List<String> all = spec.commandLine().getParseResult().originalArgs();
+        int at = all.indexOf(spec.name());
+        return at >= 0 && resumed == null ? all.subList(at + 1, all.size()) : all;
+    }
+
+    /**
+     * Continues the checkpoint in {@link #resume}: parses the run's saved arguments into a new
+     * command, hands it the checkpoint and runs it, writing into the checkpoint's directory.
+     */
+    private Integer resumeRun() throws IOException {
+        for (CommandLine.Model.OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!List.of("--resume", "--quiet", "--verbose").contains(option.longestName())) {
+                throw new IllegalArgumentException("--resume continues a run with the settings it was started with; give no"
+                        + " other options (found " + option.longestName() + ")");
+            }
+        }
+        Checkpoint checkpoint = Checkpoint.read(resume);
+        ModelFiles.SavedModel saved = ModelFiles.load(resume);
+        TrainCommand again = new TrainCommand();
+        CommandLine cl = new CommandLine(again);
+        cl.setOut(spec.commandLine().getOut());
+        cl.setErr(spec.commandLine().getErr());
+        try {
+            cl.parseArgs(checkpoint.args().toArray(new String[0]));
+        } catch (CommandLine.ParameterException e) {
+            throw new ModelFormatException(resume.resolve(Checkpoint.FILE), "the saved arguments no longer parse: "
+                    + e.getMessage().replace('\n', ' '));
+        }
+        again.out = resume;
+        again.quiet |= quiet;
+        again.resumed = checkpoint;
+        again.resumedModel = saved;
+        return again.call();
     }
 
     private Network buildNetwork(Dataset train, PointwiseFunction act, Initializer initializer, long initSeed) {
@@ -570,11 +706,23 @@ final class TrainCommand implements Callable<Integer> {
         if (width <= 0 || depth < 0) {
             throw new IllegalArgumentException("--width must be positive and --depth >= 0, got width " + width + ", depth " + depth);
         }
+        validateTrainingFlags();
+    }
+
+    /** The flags about the run rather than the network. */
+    private void validateTrainingFlags() {
         if (epochs < 0) {
             throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
         }
         if (batchSize < 0) {
             throw new IllegalArgumentException("--batch-size must be 0 (automatic) or positive, got " + batchSize);
+        }
+        if (checkpointEvery < 0 || earlyStop < 0) {
+            throw new IllegalArgumentException("--checkpoint-every and --early-stop must be >= 0 (0 = off), got "
+                    + checkpointEvery + " and " + earlyStop);
+        }
+        if (checkpointEvery > 0 && out == null) {
+            throw new IllegalArgumentException("--checkpoint-every saves into the model directory: give --out DIR");
         }
         if (validateEvery <= 0) {
             throw new IllegalArgumentException("--validate-every must be positive, got " + validateEvery);
@@ -614,7 +762,7 @@ final class TrainCommand implements Callable<Integer> {
      */
     private LearningRateSchedule applyRecipe() {
         if (recipe == null) {
-            return LearningRateSchedule.parse(schedule);
+            return LearningRateSchedule.parse(schedule, epochs);
         }
         TrainingRecipe r = TrainingRecipe.byId(recipe);
         var parsed = spec.commandLine().getParseResult();
@@ -636,7 +784,7 @@ final class TrainCommand implements Callable<Integer> {
         if (!parsed.hasMatchedOption("--batch-size")) {
             batchSize = r.batchSize();
         }
-        return parsed.hasMatchedOption("--schedule") ? LearningRateSchedule.parse(schedule) : r.schedule(epochs);
+        return parsed.hasMatchedOption("--schedule") ? LearningRateSchedule.parse(schedule, epochs) : r.schedule(epochs);
     }
 
     private Optimizer buildOptimizer() {
@@ -658,9 +806,10 @@ final class TrainCommand implements Callable<Integer> {
         p.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         p.put("data", data);
         p.put("seed", seed);
-        p.put("config", cfg.toString());
+        p.put("config", cfg.describe());
         p.put("created", Instant.now().toString());
         p.put("java", System.getProperty("java.version"));
+        p.putAll(BuildInfo.provenance());
         return p;
     }
 
@@ -688,7 +837,8 @@ final class TrainCommand implements Callable<Integer> {
         s.put("validation_samples", validation.size());
         s.put("architecture", net.architecture());
         s.put("parameters", net.parameterCount());
-        s.put("config", cfg.toString());
+        s.put("config", cfg.describe());
+        s.putAll(BuildInfo.provenance());
         return s;
     }
 

@@ -56,6 +56,11 @@ class BadInputCorpusTest {
             m.apply(dir);
             cases.add(new Case("info: " + m, 2, m.file, "info", "--model", dir.toString()));
             cases.add(new Case("predict: " + m, 2, m.file, "predict", "--model", dir.toString(), "--input", points.toString()));
+            cases.add(new Case("evaluate: " + m, 2, m.file, "evaluate", "--model", dir.toString(), "--data", "csv:" + points));
+        }
+        for (String csv : new String[] {"ragged.csv", "nul-byte.csv", "text-in-number.csv", "empty.csv", "header-only.csv",
+            "overflowing-number.csv", "mixed-separators.csv"}) {
+            cases.add(new Case("evaluate " + csv, 2, csv, "evaluate", "--model", good.toString(), "--data", "csv:" + res.resolve(csv)));
         }
 
         for (Case c : cases) {

@@ -46,6 +46,11 @@ class CifarTrainCommandTest {
         assertTrue(r.out().contains("30 train / 10 validation"), r.out());
         assertTrue(r.out().contains("3072-8-10"), r.out());
         assertTrue(Files.isRegularFile(out.resolve("model.json")), r.toString());
+
+        CliRun e = CliRun.of("evaluate", "--model", out.toString(), "--data", "cifar:" + tmp.resolve("good"), "--json");
+        assertEquals(0, e.exitCode(), e.toString());
+        assertTrue(e.out().contains("\"samples\" : 10"), "the 10 test records: " + e.out());
+        assertTrue(e.out().contains("\"confusion_matrix\" : [ ["), e.out());
     }
 
     @Test

@@ -37,6 +37,13 @@ class TrainCommandTest {
             assertTrue(s.has(key), key);
         }
         assertEquals(2000, s.get("epochs").asInt());
+        assertEquals(2000, s.get("config").get("epochs").asInt(), "the configuration is typed JSON, not a string");
+        assertEquals("adam", s.get("config").get("optimizer").get("name").asText());
+        assertTrue(s.get("unit_point_states").get("dead_units").isIntegralNumber(), "counts are integers");
+        assertTrue(s.get("git_commit").asText().matches("[0-9a-f]{40}|unknown"), s.toString());
+        JsonNode provenance = json(out.resolve("model.json")).get("provenance");
+        assertEquals(s.get("git_commit"), provenance.get("git_commit"));
+        assertTrue(provenance.has("relume_version"), provenance.toString());
         assertTrue(s.get("seconds").asDouble() < 60);
         String metrics = Files.readString(out.resolve("metrics.csv"));
         assertTrue(metrics.startsWith("epoch,loss,task_loss,"), metrics);
@@ -53,7 +60,7 @@ class TrainCommandTest {
         CliRun p = CliRun.of("predict", "--model", out.toString(), "--input", points.toString());
         assertEquals(0, p.exitCode(), p.toString());
         String[] lines = p.out().strip().split("\n");
-        assertEquals("probability,prediction", lines[0]);
+        assertEquals("prediction,p_0,p_1", lines[0]);
         assertEquals(3, lines.length);
         Path predictions = tmp.resolve("pred.csv");
         Files.writeString(points, "-0.3,0.3\n0.6,-0.1\n");

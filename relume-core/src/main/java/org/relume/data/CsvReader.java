@@ -1,6 +1,5 @@
 package org.relume.data;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
@@ -11,31 +10,38 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import org.relume.tensor.Memory;
 import org.relume.tensor.Tensor;
 
 /**
- * Reads a numeric table in CSV form (RFC 4180 fields, one sample per line, one column holding the
- * label or target) into a {@link Dataset}.
+ * Reads a table in CSV form (RFC 4180 fields, one sample per line, one column holding the label or
+ * target) into a {@link Dataset}.
  *
  * <p>It exists so that users can bring small real tables (the scikit-learn and statsmodels files of
  * REFERENCES.md §6, their own exports) without writing code, so it guesses what such files usually
  * mean and says exactly where a file breaks its rules:
  * <ul>
  *   <li>the separator is ',', ';' or tab, whichever splits the first row into the most fields;
- *   <li>the first row is a header when one of its fields is not a number;
+ *   <li>the first row is a header when it has a non-numeric field in a column whose next row holds
+ *       a number (see {@link CsvText#parse});
  *   <li>blank lines and lines whose first non-blank character is '#' are skipped;
  *   <li>fields may be quoted with '"' (a doubled '"' inside stands for one); surrounding spaces are
  *       ignored; a quoted field cannot span lines;
- *   <li>the label column is the last one unless named (by header name or 0-based index);
- *   <li>the task is classification when every label is a whole number and there are at most
- *       {@link #MAX_AUTO_CLASSES} distinct labels, regression otherwise, unless the caller decides.
+ *   <li>the label column is the last one unless named (by header name or 0-based index); the
+ *       feature columns are all others, or those named, or all but those dropped; columns that are
+ *       neither are never read;
+ *   <li>feature values are numbers; a label may be a word ("setosa"), which makes a class;
+ *   <li>the task is classification when some label is a word, or when every label is a whole
+ *       number and there are at most {@link #MAX_AUTO_CLASSES} distinct labels, regression
+ *       otherwise, unless the caller decides.
  * </ul>
- * Class labels become 0..k-1 by sorting the distinct values, so labels that already are 0..k-1 keep
- * their values, and any others (1/2, -1/+1, 3/5/8) get a mapping the {@link Result} exposes.
+ * Class labels become 0..k-1 by sorting the distinct values (numbers by value, words
+ * alphabetically), so labels that already are 0..k-1 keep their values, and the {@link Result}
+ * names each class as the file wrote it.
  */
 public final class CsvReader {
     /** The most distinct whole-number labels that still read as classes when the task is automatic. */
@@ -43,10 +49,6 @@ public final class CsvReader {
 
     /** Far beyond any table row (a 10,000-column row of 20-digit numbers is 210,000 characters). */
     public static final int MAX_LINE_CHARS = 1_000_000;
-
-    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
-    private static final Pattern NON_FINITE = Pattern.compile("[+-]?(nan|inf|infinity)", Pattern.CASE_INSENSITIVE);
-    private static final char[] SEPARATORS = {',', ';', '\t'};
 
     private CsvReader() {}
 
@@ -60,8 +62,11 @@ public final class CsvReader {
      *                    then decides which, as in {@link Dataset#classification}, but BINARY fails
      *                    when there are more than 2)
      * @param separator   ',', ';' or '\t'; null: detect from the first row
+     * @param features    the feature columns, by name or index, in the order the model sees them;
+     *                    empty: every column but the label and {@code drop}
+     * @param drop        columns to leave out (an id, a second target); only without {@code features}
      */
-    public record Options(String labelColumn, Task task, Character separator) {
+    public record Options(String labelColumn, Task task, Character separator, List<String> features, List<String> drop) {
         public Options {
             if (separator != null && separator != ',' && separator != ';' && separator != '\t') {
                 throw new IllegalArgumentException("CSV separator must be ',', ';' or tab, got '" + separator + "'");
@@ -69,6 +74,18 @@ public final class CsvReader {
             if (labelColumn != null && labelColumn.isBlank()) {
                 throw new IllegalArgumentException("label column must be a header name or a 0-based index, got a blank string");
             }
+            features = features == null ? List.of() : List.copyOf(features);
+            drop = drop == null ? List.of() : List.copyOf(drop);
+            if (!features.isEmpty() && !drop.isEmpty()) {
+                throw new IllegalArgumentException("name the feature columns or the columns to drop, not both");
+            }
+            if (features.stream().anyMatch(String::isBlank) || drop.stream().anyMatch(String::isBlank)) {
+                throw new IllegalArgumentException("a column must be a header name or a 0-based index, got a blank one");
+            }
+        }
+
+        public Options(String labelColumn, Task task, Character separator) {
+            this(labelColumn, task, separator, List.of(), List.of());
         }
 
         /** Everything detected: last column is the label, task and separator from the file. */
@@ -77,19 +94,27 @@ public final class CsvReader {
         }
 
         public Options withLabelColumn(String nameOrIndex) {
-            return new Options(nameOrIndex, task, separator);
+            return new Options(nameOrIndex, task, separator, features, drop);
         }
 
         public Options withLabelColumn(int index) {
-            return new Options(Integer.toString(index), task, separator);
+            return withLabelColumn(Integer.toString(index));
         }
 
         public Options withTask(Task newTask) {
-            return new Options(labelColumn, newTask, separator);
+            return new Options(labelColumn, newTask, separator, features, drop);
         }
 
         public Options withSeparator(char newSeparator) {
-            return new Options(labelColumn, task, newSeparator);
+            return new Options(labelColumn, task, newSeparator, features, drop);
+        }
+
+        public Options withFeatures(List<String> columns) {
+            return new Options(labelColumn, task, separator, columns, drop);
+        }
+
+        public Options withDrop(List<String> columns) {
+            return new Options(labelColumn, task, separator, features, columns);
         }
     }
 
@@ -100,13 +125,20 @@ public final class CsvReader {
      * @param featureNames one name per feature column, in order: the header's, or "col" + the
      *                     column's 0-based index in the file when there is no header
      * @param labelName    the label column's header name, or "col" + its index
-     * @param classValues  for classification, the original label value of class 0, 1, ...; empty for
-     *                     regression
+     * @param classValues  for classification with numeric labels, the original label value of class
+     *                     0, 1, ...; for word labels, 0, 1, ...; empty for regression
+     * @param classNames   for classification, class 0, 1, ... as the file wrote it ("setosa", "10");
+     *                     empty for regression
+     * @param warnings     what looks wrong but did not stop the reading (a header of numbers, far
+     *                     more classes than a classification usually has), one sentence each
      */
-    public record Result(Dataset dataset, List<String> featureNames, String labelName, double[] classValues) {
+    public record Result(Dataset dataset, List<String> featureNames, String labelName, double[] classValues,
+                         List<String> classNames, List<String> warnings) {
         public Result {
             featureNames = List.copyOf(featureNames);
             classValues = classValues.clone();
+            classNames = List.copyOf(classNames);
+            warnings = List.copyOf(warnings);
         }
 
         @Override
@@ -130,10 +162,7 @@ public final class CsvReader {
      */
     public static Result read(Path file, Options options) {
         String source = file.toString();
-        if (Files.isDirectory(file)) {
-            throw new IllegalArgumentException("CSV file " + source + " is a directory, expected a file");
-        }
-        requireRegularFile(file, source);
+        requireReadable(file, source);
         // InputStreamReader replaces malformed bytes instead of throwing, so that the user learns the
         // line of a bad byte rather than only that the file is not UTF-8.
         try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8)) {
@@ -150,131 +179,248 @@ public final class CsvReader {
      * error messages.
      */
     public static Result read(Reader reader, String source, Options options) throws IOException {
-        List<Line> lines = contentLines(reader, source);
-        if (lines.isEmpty()) {
-            throw DataFormatException.inFile(source, "the file is empty: expected a header or data rows "
-                    + "(blank lines and lines starting with '#' are skipped)");
+        CsvText text = CsvText.parse(reader, source, options.separator(), "the file is empty: expected a header or "
+                + "data rows (blank lines and lines starting with '#' are skipped)");
+        if (text.columns() < 2) {
+            throw DataFormatException.atLine(source, text.first.number(), "found 1 field, expected at least 2 (features, "
+                    + "then the label) separated by " + CsvText.describe(text.separator)
+                    + (text.separatorDetected ? " (tried ',', ';' and tab)" : ""));
         }
-        Line first = lines.get(0);
-        char separator = options.separator() != null ? options.separator() : detectSeparator(first.text);
-        List<String> firstFields = split(first, separator, source);
-        int columns = firstFields.size();
-        if (columns < 2) {
-            throw DataFormatException.atLine(source, first.number, "found 1 field, expected at least 2 (features, then "
-                    + "the label) separated by " + describe(separator)
-                    + (options.separator() == null ? " (tried ',', ';' and tab)" : ""));
+        int label = options.labelColumn() == null ? text.columns() - 1 : text.column(options.labelColumn(), "label column");
+        int[] featureColumns = featureColumns(text, label, options);
+        if (text.rows() == 0) {
+            throw DataFormatException.inFile(source, "found a header on line " + text.first.number() + " but no data rows");
         }
-        boolean header = firstFields.stream().anyMatch(f -> !f.isEmpty() && !looksNumeric(f));
-        List<String> names = new ArrayList<>(columns);
-        for (int c = 0; c < columns; c++) {
-            names.add(header ? firstFields.get(c) : "col" + c);
+        Columns read = readColumns(text, label, featureColumns, options.task());
+        List<String> featureNames = new ArrayList<>();
+        for (int c : featureColumns) {
+            featureNames.add(text.names.get(c));
         }
-        int label = labelIndex(options.labelColumn(), header, names, source);
-
-        int rows = lines.size() - (header ? 1 : 0);
-        if (rows == 0) {
-            throw DataFormatException.inFile(source, "found a header on line " + first.number + " but no data rows");
+        String labelName = text.names.get(label);
+        List<String> warnings = new ArrayList<>();
+        if (!text.numericNames().isEmpty()) {
+            warnings.add(source + ":" + text.countLineHint().substring(1));
         }
-        int inputs = columns - 1;
-        float[] features = new float[rows * inputs];
-        double[] labelValues = new double[rows];
-        String shapeOrigin = header ? "the header on line " + first.number : "the first row, line " + first.number;
-        int row = 0;
-        for (int i = header ? 1 : 0; i < lines.size(); i++, row++) {
-            Line line = lines.get(i);
-            List<String> fields = i == 0 ? firstFields : split(line, separator, source);
-            if (fields.size() != columns) {
-                throw DataFormatException.atLine(source, line.number, "found " + fields.size() + " field"
-                        + (fields.size() == 1 ? "" : "s") + ", expected " + columns + " as in " + shapeOrigin
-                        + " (separator " + describe(separator) + ")");
-            }
-            int f = 0;
-            for (int c = 0; c < columns; c++) {
-                double v = parse(fields.get(c), source, line.number, c);
-                if (c == label) {
-                    labelValues[row] = v + 0.0; // turns -0.0 into 0.0, so that both name one class
-                } else {
-                    features[row * inputs + f++] = (float) v;
-                }
-            }
-        }
-
-        List<String> featureNames = new ArrayList<>(names);
-        String labelName = featureNames.remove(label);
-        Tensor x = Tensor.wrap(features, rows, inputs);
+        Tensor x = Tensor.wrap(read.features, text.rows(), featureColumns.length);
         String name = source.substring(Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\')) + 1);
-        if (!isClassification(options.task(), labelValues)) {
-            float[] targets = new float[rows];
-            for (int r = 0; r < rows; r++) {
-                targets[r] = (float) labelValues[r];
-            }
-            return new Result(Dataset.regression(name, x, Tensor.wrap(targets, rows, 1)), featureNames, labelName,
-                    new double[0]);
+        if (!read.words && !isClassification(options.task(), read.numbers)) {
+            return new Result(Dataset.regression(name, x, targets(read.numbers)), featureNames, labelName, new double[0],
+                    List.of(), warnings);
         }
-        double[] classValues = distinct(labelValues);
-        if (classValues.length < 2) {
-            throw DataFormatException.inFile(source, "label column '" + labelName + "' holds the single value "
-                    + format(classValues[0]) + " in all " + rows + " rows, but a classification set needs at least "
-                    + "2 classes (ask for a regression task if these are targets)");
-        }
-        if (options.task() == Task.BINARY && classValues.length != 2) {
-            throw DataFormatException.inFile(source, "a binary task was requested, but label column '" + labelName
-                    + "' holds " + classValues.length + " distinct values " + preview(classValues));
-        }
-        int[] labels = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            labels[r] = Arrays.binarySearch(classValues, labelValues[r]);
-        }
-        return new Result(Dataset.classification(name, x, labels, classValues.length), featureNames, labelName,
-                classValues);
+        return classification(name, source, x, read, labelName, featureNames, options.task(), warnings);
     }
 
-    /** A numeric table without a label: column names (header, or col0, col1, ...) and row-major values. */
-    public record Table(List<String> names, boolean header, Tensor values) {}
+    /** The parsed feature values, row-major, and the label of every row as text and, when numeric, as a number. */
+    private record Columns(float[] features, String[] labels, double[] numbers, boolean words) {}
 
     /**
-     * Reads a numeric CSV with any number of columns (at least one) and no label, e.g. the inputs
-     * for {@code relume predict}. Same rules as {@link #read} for separators, headers, comments and
-     * numbers.
+     * Parses the feature columns and the label, row by row and in column order (so the first bad
+     * field in the file is the one reported); other columns are not read.
      */
+    private static Columns readColumns(CsvText text, int label, int[] featureColumns, Task task) {
+        int rows = text.rows();
+        int inputs = featureColumns.length;
+        int[] position = new int[text.columns()];
+        Arrays.fill(position, -1);
+        for (int f = 0; f < inputs; f++) {
+            position[featureColumns[f]] = f;
+        }
+        float[] features = new float[rows * inputs];
+        String[] labels = new String[rows];
+        double[] numbers = new double[rows];
+        boolean words = false;
+        for (int row = 0; row < rows; row++) {
+            List<String> fields = text.fields(row);
+            long line = text.lineNumber(row);
+            for (int c = 0; c < fields.size(); c++) {
+                if (c == label) {
+                    String field = fields.get(c);
+                    labels[row] = field;
+                    if (field.isEmpty() || CsvText.looksNumeric(field) || task == Task.REGRESSION) {
+                        numbers[row] = CsvText.parse(field, text.source, line, c) + 0.0; // -0.0 and 0.0 name one class
+                    } else {
+                        words = true;
+                    }
+                } else if (position[c] >= 0) {
+                    features[row * inputs + position[c]] = (float) CsvText.parse(fields.get(c), text.source, line, c);
+                }
+            }
+        }
+        return new Columns(features, labels, numbers, words);
+    }
+
+    /** The file columns that become features, in the order the model sees them. */
+    private static int[] featureColumns(CsvText text, int label, Options options) {
+        String labelName = text.names.get(label);
+        if (!options.features().isEmpty()) {
+            List<Integer> chosen = new ArrayList<>();
+            for (String spec : options.features()) {
+                int c = text.column(spec, "feature column");
+                if (c == label) {
+                    throw DataFormatException.inFile(text.source, "column '" + labelName + "' is the label; it cannot also be a feature");
+                }
+                if (chosen.contains(c)) {
+                    throw DataFormatException.inFile(text.source, "feature column '" + text.names.get(c) + "' is listed twice");
+                }
+                chosen.add(c);
+            }
+            return chosen.stream().mapToInt(Integer::intValue).toArray();
+        }
+        boolean[] dropped = new boolean[text.columns()];
+        for (String spec : options.drop()) {
+            int c = text.column(spec, "dropped column");
+            if (c == label) {
+                throw DataFormatException.inFile(text.source, "column '" + labelName + "' is the label; it cannot be dropped");
+            }
+            dropped[c] = true;
+        }
+        List<Integer> kept = new ArrayList<>();
+        for (int c = 0; c < text.columns(); c++) {
+            if (c != label && !dropped[c]) {
+                kept.add(c);
+            }
+        }
+        if (kept.isEmpty()) {
+            throw DataFormatException.inFile(text.source, "no feature columns are left besides the label '" + labelName
+                    + "' after dropping " + CsvText.quoteAll(options.drop()));
+        }
+        return kept.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static Result classification(String name, String source, Tensor x, Columns read, String labelName,
+                                         List<String> featureNames, Task task, List<String> warnings) {
+        int rows = read.labels.length;
+        List<String> classNames;
+        double[] classValues;
+        int[] labels = new int[rows];
+        if (read.words) {
+            classNames = List.copyOf(new TreeSet<>(Arrays.asList(read.labels)));
+            classValues = new double[classNames.size()];
+            for (int k = 0; k < classValues.length; k++) {
+                classValues[k] = k;
+            }
+            for (int r = 0; r < rows; r++) {
+                labels[r] = Collections.binarySearch(classNames, read.labels[r]);
+            }
+        } else {
+            classValues = distinct(read.numbers);
+            classNames = Arrays.stream(classValues).mapToObj(CsvReader::format).toList();
+            for (int r = 0; r < rows; r++) {
+                labels[r] = Arrays.binarySearch(classValues, read.numbers[r]);
+            }
+        }
+        int k = classNames.size();
+        if (k < 2) {
+            throw DataFormatException.inFile(source, "label column '" + labelName + "' holds the single value "
+                    + classNames.get(0) + " in all " + rows + " rows, but a classification set needs at least "
+                    + "2 classes (ask for a regression task if these are targets)");
+        }
+        if (task == Task.BINARY && k != 2) {
+            throw DataFormatException.inFile(source, "a binary task was requested, but label column '" + labelName
+                    + "' holds " + k + " distinct values " + preview(classNames));
+        }
+        if (k > MAX_AUTO_CLASSES || (k > 10 && rows < 5L * k)) {
+            warnings.add(source + ": label column '" + labelName + "' makes " + k + " classes from " + rows + " rows ("
+                    + String.format(Locale.ROOT, "%.1f", (double) rows / k) + " rows a class); if it is a "
+                    + "measured quantity, train with --task regression, and if it is an identifier, choose another --label");
+        }
+        return new Result(Dataset.classification(name, x, labels, k), featureNames, labelName, classValues, classNames,
+                warnings);
+    }
+
+    private static Tensor targets(double[] values) {
+        float[] targets = new float[values.length];
+        for (int r = 0; r < values.length; r++) {
+            targets[r] = (float) values[r];
+        }
+        return Tensor.wrap(targets, values.length, 1);
+    }
+
+    /**
+     * A table without a label, e.g. the inputs for {@code relume predict}: its column names (the
+     * header's, or col0, col1, ...) and the values of the columns asked for. Same rules as
+     * {@link #read} for separators, headers, comments and numbers; columns not asked for are never
+     * read, so the training file itself, with a word label, is valid input.
+     */
+    public static final class Table {
+        private final CsvText text;
+
+        private Table(CsvText text) {
+            this.text = text;
+        }
+
+        public List<String> names() {
+            return text.names;
+        }
+
+        public boolean header() {
+            return text.header;
+        }
+
+        public int columns() {
+            return text.columns();
+        }
+
+        public int rows() {
+            return text.rows();
+        }
+
+        /** The given columns, in the given order, as [rows, columns.length]. */
+        public Tensor select(int[] columns) {
+            int rows = text.rows();
+            float[] values = new float[rows * columns.length];
+            for (int row = 0; row < rows; row++) {
+                List<String> fields = text.fields(row);
+                for (int c = 0; c < columns.length; c++) {
+                    values[row * columns.length + c] = (float) CsvText.parse(fields.get(columns[c]), text.source,
+                            text.lineNumber(row), columns[c]);
+                }
+            }
+            return Tensor.wrap(values, rows, columns.length);
+        }
+
+        /** The fields of one column as text, row by row (e.g. class names). */
+        public String[] texts(int column) {
+            String[] out = new String[text.rows()];
+            for (int row = 0; row < out.length; row++) {
+                out[row] = text.fields(row).get(column);
+            }
+            return out;
+        }
+
+        /** The 1-based file line of data row {@code row}, for messages. */
+        public long line(int row) {
+            return text.lineNumber(row);
+        }
+
+        /** The file name or path the table came from, for messages. */
+        public String source() {
+            return text.source;
+        }
+
+        /** A column by header name or 0-based index; {@code role} names its use in messages. */
+        public int column(String nameOrIndex, String role) {
+            return text.column(nameOrIndex, role);
+        }
+
+        /** Every column, in file order. */
+        public Tensor values() {
+            int[] all = new int[columns()];
+            Arrays.setAll(all, i -> i);
+            return select(all);
+        }
+    }
+
+    /** Reads a CSV with any number of columns (at least one) and no label; see {@link Table}. */
     public static Table readTable(Path file) {
         String source = file.toString();
-        if (Files.isDirectory(file)) {
-            throw new IllegalArgumentException("CSV file " + source + " is a directory, expected a file");
-        }
-        requireRegularFile(file, source);
+        requireReadable(file, source);
         try (Reader reader = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8)) {
-            List<Line> lines = contentLines(reader, source);
-            if (lines.isEmpty()) {
-                throw DataFormatException.inFile(source, "the file is empty: expected a header or data rows");
+            CsvText text = CsvText.parse(reader, source, null, "the file is empty: expected a header or data rows");
+            if (text.rows() == 0) {
+                throw DataFormatException.inFile(source, "found a header on line " + text.first.number() + " but no data rows");
             }
-            Line first = lines.get(0);
-            char separator = detectSeparator(first.text);
-            List<String> firstFields = split(first, separator, source);
-            int columns = firstFields.size();
-            boolean header = firstFields.stream().anyMatch(f -> !f.isEmpty() && !looksNumeric(f));
-            List<String> names = new ArrayList<>(columns);
-            for (int c = 0; c < columns; c++) {
-                names.add(header ? firstFields.get(c) : "col" + c);
-            }
-            int rows = lines.size() - (header ? 1 : 0);
-            if (rows == 0) {
-                throw DataFormatException.inFile(source, "found a header on line " + first.number + " but no data rows");
-            }
-            float[] values = new float[rows * columns];
-            int row = 0;
-            for (int i = header ? 1 : 0; i < lines.size(); i++, row++) {
-                Line line = lines.get(i);
-                List<String> fields = i == 0 ? firstFields : split(line, separator, source);
-                if (fields.size() != columns) {
-                    throw DataFormatException.atLine(source, line.number, "found " + fields.size() + " fields, expected "
-                            + columns + " as in line " + first.number + " (separator " + describe(separator) + ")");
-                }
-                for (int c = 0; c < columns; c++) {
-                    values[row * columns + c] = (float) parse(fields.get(c), source, line.number, c);
-                }
-            }
-            return new Table(List.copyOf(names), header, Tensor.wrap(values, rows, columns));
+            return new Table(text);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("CSV file not found: " + source, e);
         } catch (IOException e) {
@@ -283,10 +429,13 @@ public final class CsvReader {
     }
 
     /**
-     * Refuses pipes, devices and sockets (reading /dev/zero or a FIFO never ends) and files larger than
-     * the heap could hold once parsed.
+     * Refuses directories, pipes, devices and sockets (reading /dev/zero or a FIFO never ends) and
+     * files larger than the heap could hold once parsed.
      */
-    private static void requireRegularFile(Path file, String source) {
+    private static void requireReadable(Path file, String source) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("CSV file " + source + " is a directory, expected a file");
+        }
         if (Files.exists(file) && !Files.isRegularFile(file)) {
             throw new IllegalArgumentException("CSV file " + source + " is not a regular file (a pipe, device or socket)");
         }
@@ -299,193 +448,6 @@ public final class CsvReader {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read CSV file " + source + ": " + e.getMessage(), e);
         }
-    }
-
-    /** A non-blank, non-comment line and its 1-based number in the file. */
-    private record Line(long number, String text) {}
-
-    private static List<Line> contentLines(Reader reader, String source) throws IOException {
-        BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
-        List<Line> lines = new ArrayList<>();
-        long number = 0;
-        StringBuilder buffer = new StringBuilder();
-        for (String text = boundedLine(in, buffer, source, number + 1); text != null;
-             text = boundedLine(in, buffer, source, number + 1)) {
-            number++;
-            if (number == 1 && text.startsWith("\uFEFF")) {
-                text = text.substring(1); // a byte-order mark some spreadsheet programs write
-            }
-            String trimmed = text.strip();
-            if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-                lines.add(new Line(number, text));
-            }
-        }
-        return lines;
-    }
-
-    /**
-     * The next line without its terminator, or null at the end; a line longer than
-     * {@link #MAX_LINE_CHARS} is refused, so a binary file or a stream without newlines cannot fill
-     * the heap one line at a time.
-     */
-    private static String boundedLine(BufferedReader in, StringBuilder buffer, String source, long number) throws IOException {
-        buffer.setLength(0);
-        int c = in.read();
-        if (c < 0) {
-            return null;
-        }
-        while (c >= 0 && c != '\n') {
-            if (c != '\r') {
-                buffer.append((char) c);
-            }
-            if (buffer.length() > MAX_LINE_CHARS) {
-                throw DataFormatException.atLine(source, number, "longer than " + MAX_LINE_CHARS
-                        + " characters without a line break; not a CSV table");
-            }
-            c = in.read();
-        }
-        return buffer.toString();
-    }
-
-    /** The candidate that occurs most often outside quotes; ',' when none occurs. */
-    private static char detectSeparator(String line) {
-        int[] counts = new int[SEPARATORS.length];
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (ch == '"') {
-                quoted = !quoted;
-            } else if (!quoted) {
-                for (int s = 0; s < SEPARATORS.length; s++) {
-                    if (ch == SEPARATORS[s]) {
-                        counts[s]++;
-                    }
-                }
-            }
-        }
-        int best = 0;
-        for (int s = 1; s < SEPARATORS.length; s++) {
-            if (counts[s] > counts[best]) {
-                best = s;
-            }
-        }
-        return SEPARATORS[best];
-    }
-
-    /** Splits one line into stripped fields, honouring '"' quoting. */
-    private static List<String> split(Line line, char separator, String source) {
-        String s = line.text;
-        List<String> fields = new ArrayList<>();
-        int i = 0;
-        int n = s.length();
-        while (true) {
-            while (i < n && s.charAt(i) != separator && Character.isWhitespace(s.charAt(i))) {
-                i++;
-            }
-            if (i < n && s.charAt(i) == '"') {
-                int column = fields.size() + 1;
-                int open = i;
-                StringBuilder field = new StringBuilder();
-                i++;
-                while (true) {
-                    if (i >= n) {
-                        throw DataFormatException.atField(source, line.number, column, s.substring(open).strip(),
-                                "expected a closing '\"' before the end of the line (quoted fields cannot span lines)");
-                    }
-                    char ch = s.charAt(i++);
-                    if (ch == '"') {
-                        if (i < n && s.charAt(i) == '"') {
-                            field.append('"');
-                            i++;
-                        } else {
-                            break;
-                        }
-                    } else {
-                        field.append(ch);
-                    }
-                }
-                int after = i;
-                while (i < n && s.charAt(i) != separator && Character.isWhitespace(s.charAt(i))) {
-                    i++;
-                }
-                if (i < n && s.charAt(i) != separator) {
-                    int end = s.indexOf(separator, i);
-                    throw DataFormatException.atField(source, line.number, column,
-                            s.substring(after, end < 0 ? n : end).strip(),
-                            "expected " + describe(separator) + " or the end of the line after the closing '\"'");
-                }
-                fields.add(field.toString().strip());
-            } else {
-                int end = s.indexOf(separator, i);
-                fields.add(s.substring(i, end < 0 ? n : end).strip());
-                i = end < 0 ? n : end;
-            }
-            if (i >= n) {
-                return fields;
-            }
-            i++; // past the separator; a separator at the very end leaves one more (empty) field
-            if (i == n) {
-                fields.add("");
-                return fields;
-            }
-        }
-    }
-
-    private static boolean looksNumeric(String field) {
-        return NUMBER.matcher(field).matches() || NON_FINITE.matcher(field).matches();
-    }
-
-    /** Parses a field that must hold a finite number representable as a float. */
-    private static double parse(String field, String source, long line, int column) {
-        if (field.isEmpty()) {
-            throw DataFormatException.atField(source, line, column + 1, field, "expected a number, found an empty field");
-        }
-        if (NON_FINITE.matcher(field).matches()) {
-            throw DataFormatException.atField(source, line, column + 1, field, "expected a finite number");
-        }
-        if (!NUMBER.matcher(field).matches()) {
-            throw DataFormatException.atField(source, line, column + 1, field, "expected a number");
-        }
-        double v = Double.parseDouble(field);
-        if (Double.isInfinite(v) || Math.abs(v) > Float.MAX_VALUE) {
-            throw DataFormatException.atField(source, line, column + 1, field,
-                    "expected a number within float range (magnitude at most " + Float.MAX_VALUE + ")");
-        }
-        return v;
-    }
-
-    private static int labelIndex(String spec, boolean header, List<String> names, String source) {
-        int columns = names.size();
-        if (spec == null) {
-            return columns - 1;
-        }
-        if (header) {
-            int found = names.indexOf(spec);
-            if (found >= 0) {
-                int again = names.subList(found + 1, columns).indexOf(spec);
-                if (again >= 0) {
-                    throw DataFormatException.inFile(source, "label column name '" + spec + "' is ambiguous: columns "
-                            + found + " and " + (found + 1 + again) + " (0-based) both have it; give an index instead");
-                }
-                return found;
-            }
-        }
-        int index;
-        try {
-            index = Integer.parseInt(spec.strip());
-        } catch (NumberFormatException e) {
-            if (!header) {
-                throw DataFormatException.inFile(source, "label column '" + spec + "' was given by name, but the file "
-                        + "has no header row; give a 0-based index from 0 to " + (columns - 1) + " instead");
-            }
-            throw DataFormatException.inFile(source, "no column named '" + spec + "'; the columns are "
-                    + quoteAll(names) + " (or give a 0-based index)");
-        }
-        if (index < 0 || index >= columns) {
-            throw DataFormatException.inFile(source, "label column index " + index + " is out of range: the file has "
-                    + columns + " columns, indices 0 to " + (columns - 1));
-        }
-        return index;
     }
 
     private static boolean isClassification(Task requested, double[] labels) {
@@ -516,28 +478,13 @@ public final class CsvReader {
         return Arrays.copyOf(sorted, k);
     }
 
-    private static String preview(double[] values) {
-        StringBuilder sb = new StringBuilder("(");
-        int shown = Math.min(values.length, 10);
-        for (int i = 0; i < shown; i++) {
-            sb.append(i > 0 ? ", " : "").append(format(values[i]));
-        }
-        return sb.append(values.length > shown ? ", ...)" : ")").toString();
+    private static String preview(List<String> values) {
+        int shown = Math.min(values.size(), 10);
+        return "(" + String.join(", ", values.subList(0, shown)) + (values.size() > shown ? ", ...)" : ")");
     }
 
-    private static String format(double v) {
+    /** A class value as a name: whole numbers without a decimal point ("10", not "10.0"). */
+    public static String format(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
-    }
-
-    private static String quoteAll(List<String> names) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < names.size(); i++) {
-            sb.append(i > 0 ? ", " : "").append('\'').append(names.get(i)).append('\'');
-        }
-        return sb.toString();
-    }
-
-    private static String describe(char separator) {
-        return separator == '\t' ? "tab" : "'" + separator + "'";
     }
 }

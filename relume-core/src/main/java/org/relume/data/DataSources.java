@@ -2,6 +2,7 @@ package org.relume.data;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,17 +50,26 @@ public final class DataSources {
      * @param limit              csv and idx: when > 0, keep only the first {@code limit} samples of
      *                           each file; cifar: of the training files together and of the test
      *                           file; the generated sets take their size from the spec instead
+     * @param features           csv only: the feature columns, in order (empty: all but the label)
+     * @param drop               csv only: columns to leave out (an id)
      */
     public record Request(String spec, long seed, double validationFraction, String labelColumn, Task taskOverride,
-                          int limit) {
+                          int limit, List<String> features, List<String> drop) {
         public Request {
             Objects.requireNonNull(spec, "spec");
+            features = features == null ? List.of() : List.copyOf(features);
+            drop = drop == null ? List.of() : List.copyOf(drop);
             if (!(validationFraction >= 0 && validationFraction < 1)) {
                 throw new IllegalArgumentException("validation fraction must be in [0, 1), got " + validationFraction);
             }
             if (limit < 0) {
                 throw new IllegalArgumentException("limit must be >= 0 (0 = all samples), got " + limit);
             }
+        }
+
+        /** Every column of a csv file but the label is a feature. */
+        public Request(String spec, long seed, double validationFraction, String labelColumn, Task taskOverride, int limit) {
+            this(spec, seed, validationFraction, labelColumn, taskOverride, limit, List.of(), List.of());
         }
 
         /** The paper's defaults: validation fraction 0.15, label and task detected, no limit. */
@@ -76,12 +86,25 @@ public final class DataSources {
      *                     "moons (n=100, noise=0, seed=1): 85 train / 15 validation"
      * @param featureNames one name per input feature
      * @param classValues  for classification, the original value of class 0, 1, ... (the label
-     *                     itself for generated and idx data); empty for regression
+     *                     itself for generated and idx data; the index for word labels); empty for
+     *                     regression
+     * @param classNames   for classification, the name of class 0, 1, ... as the data wrote it
+     *                     ("setosa", "10", "3"); empty for regression
+     * @param warnings     what looks wrong in the data but did not stop loading, one sentence each
      */
-    public record Loaded(Dataset.Split split, String description, List<String> featureNames, double[] classValues) {
+    public record Loaded(Dataset.Split split, String description, List<String> featureNames, double[] classValues,
+                         List<String> classNames, List<String> warnings) {
         public Loaded {
             featureNames = List.copyOf(featureNames);
             classValues = classValues.clone();
+            classNames = List.copyOf(classNames);
+            warnings = List.copyOf(warnings);
+        }
+
+        /** Data whose classes are named by their values (generated, idx, cifar), without warnings. */
+        public Loaded(Dataset.Split split, String description, List<String> featureNames, double[] classValues) {
+            this(split, description, featureNames, classValues,
+                    Arrays.stream(classValues).mapToObj(CsvReader::format).toList(), List.of());
         }
 
         @Override
@@ -181,7 +204,7 @@ public final class DataSources {
         if (path == null || path.isBlank()) {
             throw badSpec(spec, "csv needs a file path");
         }
-        CsvReader.Options options = new CsvReader.Options(r.labelColumn(), r.taskOverride(), null);
+        CsvReader.Options options = new CsvReader.Options(r.labelColumn(), r.taskOverride(), null, r.features(), r.drop());
         CsvReader.Result result = CsvReader.read(Path.of(path.strip()), options);
         Dataset data = result.dataset();
         if (r.limit() > 0 && data.size() > r.limit()) {
@@ -191,7 +214,8 @@ public final class DataSources {
         String description = "csv " + path.strip() + " (" + data.task().id() + ", label '" + result.labelName() + "', "
                 + data.inputs() + " features" + (r.limit() > 0 ? ", limit " + r.limit() : "") + ", seed=" + r.seed()
                 + "): " + sizes(split);
-        return new Loaded(split, description, result.featureNames(), result.classValues());
+        return new Loaded(split, description, result.featureNames(), result.classValues(), result.classNames(),
+                result.warnings());
     }
 
     private static Loaded idx(Request r, String spec, String path) {
@@ -321,6 +345,10 @@ public final class DataSources {
     private static void requireNoCsvOptions(Request r, String source) {
         if (r.labelColumn() != null) {
             throw new IllegalArgumentException("a label column ('" + r.labelColumn() + "') only applies to csv: data, not "
+                    + source);
+        }
+        if (!r.features().isEmpty() || !r.drop().isEmpty()) {
+            throw new IllegalArgumentException("choosing feature columns (features or drop) only applies to csv: data, not "
                     + source);
         }
     }

@@ -1,8 +1,10 @@
 package org.relume.data;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.zip.CRC32C;
 import org.relume.tensor.Tensor;
 
 /**
@@ -214,6 +216,36 @@ public final class Dataset {
             counts[l]++;
         }
         return (double) Arrays.stream(counts).max().orElse(0) / size();
+    }
+
+    /**
+     * A checksum (CRC-32C, hex) of the samples in order: features, then labels or targets, with the
+     * sizes. A resumed run compares it with its checkpoint's, because continuing on other data
+     * would give a model that no single run produced.
+     */
+    public String fingerprint() {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+        buffer.putInt(size()).putInt(inputs()).putInt(task.ordinal()).putInt(classes);
+        float[][] parts = {features.data(), targets == null ? new float[0] : targets.data()};
+        for (float[] part : parts) {
+            for (float v : part) {
+                if (buffer.remaining() < 4) {
+                    crc.update(buffer.flip());
+                    buffer.clear();
+                }
+                buffer.putFloat(v);
+            }
+        }
+        for (int l : labels == null ? new int[0] : labels) {
+            if (buffer.remaining() < 4) {
+                crc.update(buffer.flip());
+                buffer.clear();
+            }
+            buffer.putInt(l);
+        }
+        crc.update(buffer.flip());
+        return String.format("%08x", crc.getValue());
     }
 
     @Override

@@ -101,7 +101,9 @@ public final class UnitPointStates {
 
         /** A JSON-friendly description: totals and, per layer, counts and index lists. */
         public Map<String, Object> describe() {
-            Map<String, Object> m = new LinkedHashMap<>(columns());
+            // Counts stay integers here (columns() is for the all-double metrics rows).
+            Map<String, Object> m = new LinkedHashMap<>();
+            columns().forEach((k, v) -> m.put(k, v.longValue()));
             m.put("samples", samples);
             List<Map<String, Object>> per = new ArrayList<>();
             for (LayerStates l : layers) {

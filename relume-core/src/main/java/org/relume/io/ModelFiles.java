@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,6 +111,9 @@ public final class ModelFiles {
         }
         root.put("task", m.task().id());
         root.put("classes", m.classes());
+        if (!m.classNames().isEmpty()) {
+            root.put("class_names", m.classNames());
+        }
         root.put("loss", m.loss());
         if (m.standardizesInputs()) {
             Map<String, Object> norm = new LinkedHashMap<>();
@@ -124,7 +128,7 @@ public final class ModelFiles {
 
     /** Every field model.json may hold, in the order {@link #describe} writes them. */
     private static final List<String> ROOT_FIELDS = List.of("format", "version", "inputs", "outputs", "architecture",
-            "parameters", "layers", "structure", "stages", "task", "classes", "loss", "input_standardization",
+            "parameters", "layers", "structure", "stages", "task", "classes", "class_names", "loss", "input_standardization",
             "feature_names", "provenance");
     private static final List<String> LAYER_FIELDS = List.of("type", "in", "out", "bias", "activation", "activation_params");
     private static final List<String> POOL_FIELDS = List.of("type", "mode", "channels", "positions", "in", "out");
@@ -307,6 +311,7 @@ public final class ModelFiles {
             throw new ModelFormatException(json, "field 'feature_names' lists " + featureNames.size()
                     + " names but the model has " + inputs + " inputs; expected " + inputs + " names, or none");
         }
+        List<String> classNames = classNames(json, f, classes);
         Map<String, Object> provenance = new LinkedHashMap<>();
         JsonNode prov = root.get("provenance");
         if (prov != null && !prov.isNull()) {
@@ -373,7 +378,27 @@ public final class ModelFiles {
             throw new ModelFormatException(json, "field 'parameters' is " + declaredParameters + " but the network built"
                     + " from it holds " + network.parameterCount());
         }
-        return new SavedModel(network, new ModelMetadata(task, classes, loss, mean, std, featureNames, provenance));
+        return new SavedModel(network, new ModelMetadata(task, classes, loss, mean, std, featureNames, provenance,
+                classNames));
+    }
+
+    /**
+     * The optional "class_names" (written since Relume kept class names; older files lack it): one
+     * distinct name per class, since predictions are reported by these names.
+     */
+    private static List<String> classNames(Path json, Fields f, int classes) {
+        List<String> names = f.strings("class_names");
+        if (names.isEmpty()) {
+            return names;
+        }
+        if (names.size() != classes) {
+            throw new ModelFormatException(json, "field 'class_names' lists " + names.size() + " names but 'classes' is "
+                    + classes + "; expected one name per class, or none");
+        }
+        if (new HashSet<>(names).size() != names.size()) {
+            throw new ModelFormatException(json, "field 'class_names' names a class twice; expected distinct names");
+        }
+        return names;
     }
 
     /** model.json parsed strictly (see {@link Json#STRICT_READER}), with the place of a syntax error. */

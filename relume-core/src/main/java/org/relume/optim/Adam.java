@@ -1,6 +1,7 @@
 package org.relume.optim;
 
 import java.util.List;
+import java.util.Map;
 import org.relume.tensor.Var;
 
 /**
@@ -101,8 +102,34 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public OptimizerState saveState(Map<String, Var> parameters) {
+        return new OptimizerState("adam", t, states.export(parameters));
+    }
+
+    @Override
+    public void loadState(OptimizerState state, Map<String, Var> parameters) {
+        if (!"adam".equals(state.kind())) {
+            throw new IllegalArgumentException("cannot load " + state.kind() + " state into adam");
+        }
+        states.load(state.buffers(), parameters, "adam");
+        t = state.steps();
+    }
+
+    @Override
     public Adam copy() {
         return new Adam(lr, beta1, beta2, epsilon, weightDecay);
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", "adam");
+        m.put("lr", lr);
+        m.put("beta1", beta1);
+        m.put("beta2", beta2);
+        m.put("epsilon", epsilon);
+        m.put("weight_decay", weightDecay);
+        return m;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.relume.optim;
 
 import java.util.List;
+import java.util.Map;
 import org.relume.tensor.Var;
 
 /**
@@ -37,8 +38,22 @@ public interface Optimizer {
      */
     void remapState(Var param, int[] sourceIndex);
 
+    /** The state of every named parameter that has any, plus the step count, for a checkpoint. */
+    OptimizerState saveState(Map<String, Var> parameters);
+
+    /**
+     * Replaces this optimizer's state by {@code state} (from {@link #saveState} of an optimizer of
+     * the same kind), matching parameters by name.
+     *
+     * @throws IllegalArgumentException if the kind, a name or a buffer size does not match
+     */
+    void loadState(OptimizerState state, Map<String, Var> parameters);
+
     /** The same configuration, fresh state. */
     Optimizer copy();
+
+    /** The configuration as typed fields ({@code name}, {@code lr}, ...), for JSON files. */
+    Map<String, Object> settings();
 
     /** A one-line description of the configuration, e.g. {@code adam(lr=0.01, ...)}. */
     String describe();

@@ -1,6 +1,8 @@
 package org.relume.optim;
 
+import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.relume.tensor.Var;
@@ -75,6 +77,35 @@ final class ParameterStates {
         }
         byVar.put(v, fresh);
         lastParams = new Var[0];
+    }
+
+    /** Every named parameter's buffers (copies), for a checkpoint. */
+    Map<String, float[][]> export(Map<String, Var> parameters) {
+        Map<String, float[][]> out = new LinkedHashMap<>();
+        parameters.forEach((name, v) -> {
+            float[][] s = byVar.get(v);
+            if (s != null) {
+                out.put(name, s);
+            }
+        });
+        return out;
+    }
+
+    /** Replaces all state by {@code saved}, by name; sizes are checked against the parameters. */
+    void load(Map<String, float[][]> saved, Map<String, Var> parameters, String kind) {
+        for (Map.Entry<String, float[][]> e : saved.entrySet()) {
+            Var v = parameters.get(e.getKey());
+            if (v == null) {
+                throw new IllegalArgumentException(kind + " state names parameter '" + e.getKey() + "', which the network lacks");
+            }
+            float[][] b = e.getValue();
+            if (b.length != buffers || Arrays.stream(b).anyMatch(x -> x.length != v.value().numel())) {
+                throw new IllegalArgumentException(kind + " state of '" + e.getKey() + "' does not fit its "
+                        + v.value().numel() + " elements");
+            }
+        }
+        clear();
+        saved.forEach((name, b) -> byVar.put(parameters.get(name), OptimizerState.deepCopy(b)));
     }
 
     void clear() {

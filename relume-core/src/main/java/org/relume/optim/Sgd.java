@@ -1,6 +1,7 @@
 package org.relume.optim;
 
 import java.util.List;
+import java.util.Map;
 import org.relume.tensor.Var;
 
 /**
@@ -86,8 +87,33 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public OptimizerState saveState(Map<String, Var> parameters) {
+        return new OptimizerState("sgd", 0, states.export(parameters));
+    }
+
+    @Override
+    public void loadState(OptimizerState state, Map<String, Var> parameters) {
+        if (!"sgd".equals(state.kind())) {
+            throw new IllegalArgumentException("cannot load " + state.kind() + " state into sgd");
+        }
+        states.load(state.buffers(), parameters, "sgd");
+
+    }
+
+    @Override
     public Sgd copy() {
         return new Sgd(lr, momentum, nesterov, weightDecay);
+    }
+
+    @Override
+    public Map<String, Object> settings() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", "sgd");
+        m.put("lr", lr);
+        m.put("momentum", momentum);
+        m.put("nesterov", nesterov);
+        m.put("weight_decay", weightDecay);
+        return m;
     }
 
     @Override

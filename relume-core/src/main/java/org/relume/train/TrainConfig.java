@@ -1,7 +1,9 @@
 package org.relume.train;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.relume.data.ImageAugmentation;
 import org.relume.loss.Loss;
@@ -27,6 +29,7 @@ public final class TrainConfig {
     final List<TrainingListener> listeners = new ArrayList<>();
     Parametrization parametrization;
     ImageAugmentation augmentation;
+    TrainingProgress resumeFrom;
 
     public static TrainConfig defaults() {
         return new TrainConfig();
@@ -110,6 +113,16 @@ public final class TrainConfig {
         return augmentation;
     }
 
+    /**
+     * Continues a run from a checkpoint instead of starting one: the network and optimizer given to
+     * {@link Trainer#train} must already hold the checkpoint's weights and optimizer state, and every
+     * other setting must be the original run's; then the run ends exactly as the uninterrupted one.
+     */
+    public TrainConfig resumeFrom(TrainingProgress progress) {
+        this.resumeFrom = progress;
+        return this;
+    }
+
     public TrainConfig listener(TrainingListener l) {
         listeners.add(Objects.requireNonNull(l));
         return this;
@@ -149,6 +162,25 @@ public final class TrainConfig {
 
     public List<Regularizer> regularizers() {
         return List.copyOf(regularizers);
+    }
+
+    /** The settings as typed JSON-ready fields (summary.json): numbers as numbers, the optimizer as an object. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", epochs);
+        m.put("batch_size", batchSize);
+        m.put("full_batch", batchSize == 0);
+        m.put("shuffle", shuffle);
+        m.put("optimizer", optimizer.settings());
+        m.put("schedule", schedule.describe());
+        m.put("loss", loss == null ? "auto" : loss.id());
+        m.put("log_every", logEvery);
+        m.put("batch_seed", seed);
+        m.put("regularizers", regularizers.stream().map(Regularizer::describe).toList());
+        if (parametrization != null) {
+            m.put("parametrization", parametrization.describe());
+        }
+        return m;
     }
 
     @Override

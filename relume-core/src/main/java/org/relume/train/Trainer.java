@@ -1,6 +1,5 @@
 package org.relume.train;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +35,64 @@ public final class Trainer {
     /**
      * Trains {@code network} in place on {@code train}, evaluating on {@code validation} (may be
      * empty). Returns the result; the network in it is the trained one (a listener may have
-     * replaced the original, e.g. by growth).
+     * replaced the original, e.g. by growth). With {@link TrainConfig#resumeFrom} it continues a
+     * checkpointed run from its position instead of starting at epoch 0.
      */
     public TrainResult train(Network network, Dataset train, Dataset validation) {
+        Loss loss = checkedLoss(network, train);
+        Optimizer optimizer = config.optimizer;
+        double baseLr = optimizer.learningRate();
+        List<Regularizer> regularizers = List.copyOf(config.regularizers);
+        Batcher batcher = new Batcher(train, config.batchSize, config.shuffle, config.seed);
+        batcher.augment(config.augmentation);
+        TrainingState state = new TrainingState(network, optimizer, train, validation, config.epochs);
+        TrainingProgress resume = config.resumeFrom;
+        int first = resume == null ? 0 : resume.epoch();
+        if (resume != null) {
+            restore(state, resume, regularizers.size());
+            for (int e = 0; e < first; e++) {
+                batcher.startEpoch(); // replays the batch orders drawn before the checkpoint
+            }
+        }
+        for (TrainingListener l : config.listeners) {
+            l.onStart(state);
+        }
+        Parametrization parametrization = config.parametrization;
+        if (parametrization != null) {
+            parametrization.build(state.network());
+        }
+        TrainingStep step = new TrainingStep(state.network(), loss, regularizers, optimizer, parametrization);
+        double epochLoss = Double.NaN;
+        int done = first;
+        for (int epoch = first; epoch < config.epochs; epoch++) {
+            state.epoch = epoch;
+            optimizer.setLearningRate(config.schedule.rate(baseLr, epoch));
+            batcher.startEpoch();
+            if (resume == null || epoch != first) {
+                startEpoch(state, regularizers.size());
+            }
+            trainBatches(state, step, batcher, regularizers, epoch);
+            epochLoss = endEpoch(state, loss, regularizers, epoch);
+            done = epoch + 1;
+            if (state.stopRequested) {
+                break;
+            }
+        }
+        optimizer.setLearningRate(baseLr);
+        for (TrainingListener l : config.listeners) {
+            l.onTrainingEnd(state);
+        }
+        Network trained = state.network();
+        Evaluation trainEval = Evaluation.of(trained, train, loss);
+        Evaluation valEval = validation != null && validation.size() > 0
+                ? Evaluation.of(trained, validation, loss) : null;
+        for (TrainingListener l : config.listeners) {
+            l.onEnd(state);
+        }
+        return new TrainResult(trained, state.history, trainEval, valEval, epochLoss, done, state.steps, state.seconds());
+    }
+
+    private Loss checkedLoss(Network network, Dataset train) {
         if (train.inputs() != network.inputSize()) {
             throw new IllegalArgumentException("the network takes " + network.inputSize() + " inputs but "
                     + train.name() + " has " + train.inputs() + " features");
@@ -54,91 +108,102 @@ public final class Trainer {
         if (loss == Loss.BINARY_CROSS_ENTROPY && train.task() != Task.BINARY) {
             throw new IllegalArgumentException("binary cross-entropy needs a binary task, got " + train.task().id());
         }
-        Optimizer optimizer = config.optimizer;
-        double baseLr = optimizer.learningRate();
-        List<Regularizer> regularizers = List.copyOf(config.regularizers);
-        double[] penaltySums = new double[regularizers.size()];
+        return loss;
+    }
 
-        Batcher batcher = new Batcher(train, config.batchSize, config.shuffle, config.seed);
-        batcher.augment(config.augmentation);
-        TrainingState state = new TrainingState(network, optimizer, train, validation, config.epochs);
-        TrainingHistory history = new TrainingHistory();
-        long start = System.nanoTime();
-        for (TrainingListener l : config.listeners) {
-            l.onStart(state);
+    /** Puts a checkpoint's position into the state: the epoch's partial sums, the steps, the history, the clock. */
+    private void restore(TrainingState state, TrainingProgress p, int regularizers) {
+        if (p.epoch() >= config.epochs) {
+            throw new IllegalArgumentException("the checkpoint is at epoch " + (p.epoch() + 1) + " but the run has "
+                    + config.epochs + " epochs");
         }
-        Parametrization parametrization = config.parametrization;
-        if (parametrization != null) {
-            parametrization.build(state.network());
+        if (p.penaltySums().length != regularizers) {
+            throw new IllegalArgumentException("the checkpoint holds " + p.penaltySums().length + " penalties but the run has "
+                    + regularizers + " regularizers");
         }
-        TrainingStep step = new TrainingStep(state.network(), loss, regularizers, optimizer, parametrization);
-        double epochLoss = Double.NaN;
-        for (int epoch = 0; epoch < config.epochs; epoch++) {
-            state.epoch = epoch;
-            optimizer.setLearningRate(config.schedule.rate(baseLr, epoch));
-            batcher.startEpoch();
-            double lossSum = 0;
-            double taskSum = 0;
-            Arrays.fill(penaltySums, 0);
-            int seen = 0;
-            int batches = batcher.batchesPerEpoch();
-            for (int b = 0; b < batches; b++) {
-                if (state.networkReplaced) {
-                    step.setNetwork(state.network());
-                    state.networkReplaced = false;
-                }
-                Batch batch = batcher.batch(b);
-                float value = step.forward(batch);
-                if (!Float.isFinite(value)) {
-                    throw divergence(epoch, b, value, step.taskLoss(), regularizers, history);
-                }
-                step.update();
-                for (int r = 0; r < regularizers.size(); r++) {
-                    penaltySums[r] += (double) step.penalty(r) * batch.size();
-                }
-                state.steps++;
-                for (int l = 0; l < config.listeners.size(); l++) {
-                    config.listeners.get(l).onBatchEnd(state, b, batches, value);
-                }
-                lossSum += (double) value * batch.size();
-                taskSum += (double) step.taskLoss() * batch.size();
-                seen += batch.size();
+        state.epoch = p.epoch();
+        state.nextBatch = p.nextBatch();
+        state.steps = p.steps();
+        state.lossSum = p.lossSum();
+        state.taskSum = p.taskSum();
+        state.penaltySums = p.penaltySums();
+        state.seen = p.seen();
+        for (Map<String, Double> row : p.history()) {
+            state.history.add(row);
+        }
+        state.secondsBefore = p.seconds();
+    }
+
+    private static void startEpoch(TrainingState state, int regularizers) {
+        state.nextBatch = 0;
+        state.lossSum = 0;
+        state.taskSum = 0;
+        state.penaltySums = new double[regularizers];
+        state.seen = 0;
+    }
+
+    private void trainBatches(TrainingState state, TrainingStep step, Batcher batcher, List<Regularizer> regularizers,
+                              int epoch) {
+        int batches = batcher.batchesPerEpoch();
+        if (state.nextBatch > batches) {
+            throw new IllegalArgumentException("the checkpoint is at batch " + state.nextBatch + " of an epoch of "
+                    + batches + " batches");
+        }
+        for (int b = state.nextBatch; b < batches; b++) {
+            if (state.networkReplaced) {
+                step.setNetwork(state.network());
+                state.networkReplaced = false;
             }
-            epochLoss = lossSum / seen;
+            Batch batch = batcher.batch(b);
+            float value = step.forward(batch);
+            if (!Float.isFinite(value)) {
+                throw divergence(epoch, b, value, step.taskLoss(), regularizers, state.history);
+            }
+            step.update();
+            for (int r = 0; r < regularizers.size(); r++) {
+                state.penaltySums[r] += (double) step.penalty(r) * batch.size();
+            }
+            state.steps++;
+            state.lossSum += (double) value * batch.size();
+            state.taskSum += (double) step.taskLoss() * batch.size();
+            state.seen += batch.size();
+            state.nextBatch = b + 1;
+            for (int l = 0; l < config.listeners.size(); l++) {
+                config.listeners.get(l).onBatchEnd(state, b, batches, value);
+            }
+        }
+    }
+
+    /** The epoch's listeners and, when due, its logged row; returns the epoch's mean loss. */
+    private double endEpoch(TrainingState state, Loss loss, List<Regularizer> regularizers, int epoch) {
+        int seen = state.seen;
+        double epochLoss = state.lossSum / seen;
+        for (TrainingListener l : config.listeners) {
+            l.onEpochEnd(state, epochLoss);
+        }
+        boolean last = epoch == config.epochs - 1;
+        if ((epoch + 1) % config.logEvery == 0 || last || anyWantsLog(epoch)) {
+            Map<String, Double> row = new LinkedHashMap<>();
+            row.put("epoch", (double) (epoch + 1));
+            row.put("loss", epochLoss);
+            row.put("task_loss", state.taskSum / seen);
+            for (int r = 0; r < regularizers.size(); r++) {
+                row.put(regularizers.get(r).name(), state.penaltySums[r] / seen);
+            }
+            Dataset train = state.train();
+            Dataset validation = state.validation();
+            addEvaluation(row, "train", Evaluation.of(state.network(), train, loss), train.task());
+            if (validation != null && validation.size() > 0) {
+                addEvaluation(row, "validation", Evaluation.of(state.network(), validation, loss), train.task());
+            }
+            row.put("learning_rate", state.optimizer().learningRate());
+            row.put("seconds", state.seconds());
             for (TrainingListener l : config.listeners) {
-                l.onEpochEnd(state, epochLoss);
+                l.onLog(state, row);
             }
-            boolean last = epoch == config.epochs - 1;
-            if ((epoch + 1) % config.logEvery == 0 || last || anyWantsLog(epoch)) {
-                Map<String, Double> row = new LinkedHashMap<>();
-                row.put("epoch", (double) (epoch + 1));
-                row.put("loss", epochLoss);
-                row.put("task_loss", taskSum / seen);
-                for (int r = 0; r < regularizers.size(); r++) {
-                    row.put(regularizers.get(r).name(), penaltySums[r] / seen);
-                }
-                addEvaluation(row, "train", Evaluation.of(state.network(), train, loss), train.task());
-                if (validation != null && validation.size() > 0) {
-                    addEvaluation(row, "validation", Evaluation.of(state.network(), validation, loss), train.task());
-                }
-                row.put("learning_rate", optimizer.learningRate());
-                row.put("seconds", (System.nanoTime() - start) / 1e9);
-                for (TrainingListener l : config.listeners) {
-                    l.onLog(state, row);
-                }
-                history.add(row);
-            }
+            state.history.add(row);
         }
-        optimizer.setLearningRate(baseLr);
-        Network trained = state.network();
-        Evaluation trainEval = Evaluation.of(trained, train, loss);
-        Evaluation valEval = validation != null && validation.size() > 0
-                ? Evaluation.of(trained, validation, loss) : null;
-        for (TrainingListener l : config.listeners) {
-            l.onEnd(state);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new TrainResult(trained, history, trainEval, valEval, epochLoss, config.epochs, state.steps, seconds);
+        return epochLoss;
     }
 
     private boolean anyWantsLog(int epoch) {

@@ -30,5 +30,11 @@ public interface TrainingListener {
      */
     default void onLog(TrainingState state, Map<String, Double> row) {}
 
+    /**
+     * After the last epoch, or the epoch a stop was requested in, before the final evaluation: e.g.
+     * early stopping puts its best weights back here, so that the reported metrics are theirs.
+     */
+    default void onTrainingEnd(TrainingState state) {}
+
     default void onEnd(TrainingState state) {}
 }

@@ -7,7 +7,8 @@ import org.relume.optim.Optimizer;
 /**
  * What a listener may see of a run in progress: the network (which a growth step may replace
  * between epochs), the optimizer, the data, the epoch (0-based, the one just finished in
- * onEpochEnd/onLog) and the number of optimizer steps taken.
+ * onEpochEnd/onLog), the number of optimizer steps taken, and, for checkpoints, the whole
+ * {@link #progress()}. A listener may ask the run to stop after the current epoch.
  */
 public final class TrainingState {
     private Network network;
@@ -18,6 +19,15 @@ public final class TrainingState {
     int epoch;
     long steps;
     boolean networkReplaced;
+    boolean stopRequested;
+    int nextBatch;
+    double lossSum;
+    double taskSum;
+    double[] penaltySums = new double[0];
+    int seen;
+    TrainingHistory history = new TrainingHistory();
+    double secondsBefore;
+    long startNanos = System.nanoTime();
 
     TrainingState(Network network, Optimizer optimizer, Dataset train, Dataset validation, int epochs) {
         this.network = network;
@@ -64,5 +74,25 @@ public final class TrainingState {
 
     public long steps() {
         return steps;
+    }
+
+    /** The rows logged so far. */
+    public TrainingHistory history() {
+        return history;
+    }
+
+    /** Training time so far, including the time before a resume. */
+    public double seconds() {
+        return secondsBefore + (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Stops the run after the current epoch's end (its listeners and logged row); e.g. early stopping. */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Where the run stands now; meaningful between batches (in onBatchEnd, onEpochEnd and onLog). */
+    public TrainingProgress progress() {
+        return new TrainingProgress(epoch, nextBatch, steps, lossSum, taskSum, penaltySums, seen, history.rows(), seconds());
     }
 }

@@ -202,6 +202,78 @@ class CsvReaderTest {
         assertMessage(e, missing.toString(), "not found");
     }
 
+    @Test
+    void wordLabelsBecomeClassesNamedAsWritten() throws IOException {
+        CsvReader.Result r = CsvReader.read(write("iris.csv",
+                "length,width,species\n1,2,setosa\n3,4,virginica\n5,6,versicolor\n7,8,setosa\n"));
+        assertEquals(List.of("setosa", "versicolor", "virginica"), r.classNames());
+        assertArrayEquals(new int[] {0, 2, 1, 0}, r.dataset().labels());
+        assertEquals(Task.MULTICLASS, r.dataset().task());
+        assertEquals(List.of("length", "width"), r.featureNames());
+        CsvReader.Result headless = CsvReader.read(write("plain.csv", "1,2,cat\n3,4,dog\n"));
+        assertEquals(2, headless.dataset().size(), "a word label does not make the first row a header");
+        assertEquals(List.of("cat", "dog"), headless.classNames());
+        DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(write("reg.csv",
+                "x,y\n1,low\n2,high\n"), CsvReader.Options.defaults().withTask(Task.REGRESSION)));
+        assertMessage(e, "reg.csv line 2, column 2 ('low'): expected a number");
+    }
+
+    @Test
+    void numericClassNamesKeepTheirValues() throws IOException {
+        CsvReader.Result r = CsvReader.read(write("grades.csv", "x,grade\n1,20\n2,10\n3,20\n"));
+        assertEquals(List.of("10", "20"), r.classNames());
+        assertTrue(r.warnings().isEmpty(), r.warnings().toString());
+    }
+
+    @Test
+    void featuresAndDropChooseTheColumnsAndSkipTheRest() throws IOException {
+        Path file = write("ids.csv", "id,a,b,c,label\nA1,1,2,3,0\nB2,4,5,6,1\n");
+        CsvReader.Result dropped = CsvReader.read(file, CsvReader.Options.defaults().withDrop(List.of("id", "2")));
+        assertEquals(List.of("a", "c"), dropped.featureNames());
+        assertArrayEquals(new float[] {1, 3, 4, 6}, dropped.dataset().features().toArray());
+        CsvReader.Result chosen = CsvReader.read(file, CsvReader.Options.defaults().withFeatures(List.of("c", "a")));
+        assertEquals(List.of("c", "a"), chosen.featureNames());
+        assertArrayEquals(new float[] {3, 1, 6, 4}, chosen.dataset().features().toArray());
+        assertMessage(assertThrows(DataFormatException.class, () -> CsvReader.read(file)),
+                "ids.csv line 2, column 1 ('A1'): expected a number");
+        assertMessage(assertThrows(DataFormatException.class, () -> CsvReader.read(file,
+                CsvReader.Options.defaults().withFeatures(List.of("a", "label")))), "'label' is the label");
+        assertMessage(assertThrows(DataFormatException.class, () -> CsvReader.read(file,
+                CsvReader.Options.defaults().withDrop(List.of("id", "idx")))), "no column named 'idx'");
+        assertThrows(IllegalArgumentException.class,
+                () -> CsvReader.Options.defaults().withFeatures(List.of("a")).withDrop(List.of("b")));
+    }
+
+    @Test
+    void aCountLineAboveTheDataIsFlagged() throws IOException {
+        // scikit-learn's raw iris.csv: "150,4,setosa,versicolor,virginica" above unnamed rows.
+        CsvReader.Result r = CsvReader.read(write("iris.csv", "150,4,setosa,versicolor,virginica\n"
+                + "5.1,3.5,1.4,0.2,0\n7.0,3.2,4.7,1.4,1\n6.3,3.3,6.0,2.5,2\n"));
+        assertEquals(3, r.dataset().size());
+        assertEquals(1, r.warnings().size(), r.warnings().toString());
+        assertMessage(new RuntimeException(r.warnings().get(0)), "iris.csv: the header on line 1 holds numbers ('150', '4')",
+                "count line");
+        // scikit-learn's raw wine.csv has 5 fields above rows of 14: refused, with the same hint.
+        DataFormatException e = assertThrows(DataFormatException.class, () -> CsvReader.read(write("wine.csv",
+                "3,2,class_0,class_1\n1,2,3,4,5,0\n")));
+        assertMessage(e, "wine.csv line 2", "found 6 fields, expected 4", "holds numbers ('3', '2')", "count line");
+    }
+
+    @Test
+    void farMoreClassesThanAClassificationHasIsFlagged() throws IOException {
+        StringBuilder sb = new StringBuilder("x,target\n");
+        for (int i = 0; i < 40; i++) {
+            sb.append(i).append(',').append(100 + i / 2).append('\n');
+        }
+        Path file = write("diabetes.csv", sb.toString());
+        CsvReader.Result forced = CsvReader.read(file, CsvReader.Options.defaults().withTask(Task.MULTICLASS));
+        assertEquals(20, forced.dataset().classes());
+        assertEquals(1, forced.warnings().size());
+        assertMessage(new RuntimeException(forced.warnings().get(0)), "'target' makes 20 classes from 40 rows",
+                "--task regression");
+        assertTrue(CsvReader.read(write("few.csv", "x,y\n1,0\n2,1\n3,2\n4,0\n")).warnings().isEmpty());
+    }
+
     static void assertMessage(Throwable e, String... parts) {
         for (String part : parts) {
             assertTrue(e.getMessage().contains(part), "message lacks '" + part + "': " + e.getMessage());

@@ -66,6 +66,28 @@ class ModelFilesTest {
     }
 
     @Test
+    void classNamesRoundTripAndOlderFilesHaveNone() throws IOException {
+        Network net = Mlp.of(3, 4, 2, 1, Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
+        ModelMetadata m = meta(Task.BINARY);
+        ModelFiles.save(dir, net, new ModelMetadata(m.task(), 2, m.loss(), null, null, m.featureNames(), m.provenance(),
+                List.of("ham", "spam")));
+        assertEquals(List.of("ham", "spam"), ModelFiles.load(dir).metadata().classNames());
+        assertEquals(List.of("ham", "spam"), ModelFiles.load(dir).metadata().classLabels());
+        Path json = dir.resolve(ModelFiles.ARCHITECTURE);
+        String text = Files.readString(json);
+        Files.writeString(json, text.replace("\"class_names\" : [ \"ham\", \"spam\" ],", ""));
+        ModelMetadata old = ModelFiles.load(dir).metadata();
+        assertEquals(List.of(), old.classNames(), "a file written before class names were kept");
+        assertEquals(List.of("0", "1"), old.classLabels());
+        Files.writeString(json, text.replace("[ \"ham\", \"spam\" ]", "[ \"ham\", \"ham\" ]"));
+        ModelFormatException twice = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(twice.getMessage().contains("'class_names' names a class twice"), twice.getMessage());
+        Files.writeString(json, text.replace("[ \"ham\", \"spam\" ]", "[ \"ham\" ]"));
+        ModelFormatException count = assertThrows(ModelFormatException.class, () -> ModelFiles.load(dir));
+        assertTrue(count.getMessage().contains("'class_names' lists 1 names but 'classes' is 2"), count.getMessage());
+    }
+
+    @Test
     void metadataRoundTrips() throws IOException {
         Network net = Mlp.of(3, 4, 2, 1, Activations.relu(), Initializer.GLOROT_UNIFORM, 1);
         ModelFiles.save(dir, net, meta(Task.BINARY));

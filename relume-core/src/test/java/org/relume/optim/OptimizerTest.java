@@ -99,7 +99,26 @@ class OptimizerTest {
         assertEquals(0.25, s.rate(1.0, 25));
         assertEquals(0.3, LearningRateSchedule.parse("constant").rate(0.3, 1000));
         assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.parse("cosine"));
+        assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.parse("warmup:0+cosine", 10));
+        assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.parse("cosine:x", 10));
         assertThrows(IllegalArgumentException.class, () -> new Adam(-1));
         assertThrows(IllegalArgumentException.class, () -> new Sgd(0.1, 0, true, 0));
+    }
+
+    @Test
+    void cosineAndWarmupFollowTheirFormulas() {
+        LearningRateSchedule cosine = LearningRateSchedule.parse("cosine", 10);
+        assertEquals(1.0, cosine.rate(1.0, 0), 1e-15);
+        assertEquals(0.5, cosine.rate(1.0, 5), 1e-15, "half way: half the base rate");
+        assertEquals((1 + Math.cos(Math.PI * 0.9)) / 2, cosine.rate(1.0, 9), 1e-15);
+        assertEquals(0.0, cosine.rate(1.0, 10), 0, "past its length it stays at 0");
+        LearningRateSchedule warm = LearningRateSchedule.parse("warmup:4+cosine", 14);
+        assertEquals(0.25, warm.rate(1.0, 0), 1e-15);
+        assertEquals(1.0, warm.rate(1.0, 3), 1e-15);
+        assertEquals(1.0, warm.rate(1.0, 4), 1e-15, "the cosine starts after the warm-up");
+        assertEquals(0.5, warm.rate(1.0, 9), 1e-15, "and runs over the remaining 10 epochs");
+        assertEquals(0.5, LearningRateSchedule.parse("warmup:2").rate(1.0, 0), 1e-15);
+        assertEquals(1.0, LearningRateSchedule.parse("warmup:2").rate(1.0, 100), 1e-15);
+        assertEquals(0.5, LearningRateSchedule.parse("cosine:4").rate(1.0, 2), 1e-15);
     }
 }
