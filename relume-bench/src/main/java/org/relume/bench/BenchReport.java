@@ -17,7 +17,7 @@ final class BenchReport {
 
     /** Everything one run measured. */
     record Run(boolean quick, BenchSuite.Profile profile, Map<String, Object> machine, List<Workload> workloads,
-               Map<String, Double> relumeMs, Map<String, List<Double>> relumeLosses, List<PeerResult> peers,
+               Map<String, Double> relumeMs, List<String> relumeNotes, Map<String, List<Double>> relumeLosses, List<PeerResult> peers,
                List<Comparison.Row> rows, Map<String, Object> gemm, Sweep.Result serial, Sweep.Result parallel,
                int cores) {}
 
@@ -27,6 +27,7 @@ final class BenchReport {
         all.put("profile", r.quick() ? "quick" : "full");
         all.put("machine", r.machine());
         all.put("relume_ms", r.relumeMs());
+        all.put("relume_not_in_own_jvm", r.relumeNotes());
         all.put("relume_check_losses", r.relumeLosses());
         all.put("peers", r.peers());
         all.put("rows", r.rows().stream().map(row -> {
@@ -60,6 +61,7 @@ final class BenchReport {
         return sb.toString();
     }
 
+    @SuppressWarnings("unchecked") // Machine.describe() puts the flags as a List<String>
     private static void machine(StringBuilder sb, Run r) {
         Map<String, Object> m = r.machine();
         sb.append("## Machine and versions\n\n");
@@ -83,11 +85,16 @@ final class BenchReport {
                 + "data, float32, the same shapes and losses on every side; the median of ").append(p.steps())
                 .append(" timed steps (medium: ").append(p.mediumSteps()).append(", CNNs: ").append(p.cnnSteps())
                 .append(") after an untimed warm-up of at least ").append(p.warmupSeconds())
-                .append(" s, each side in its own process. PyTorch runs eagerly; JAX runs the whole step as one `jax.jit` ")
+                .append(" s, each side in its own process, and each of Relume's workloads in a fresh JVM (in one JVM the ")
+                .append("JIT's kernels keep the profile of whatever ran first: after CNN steps the medium step took 20x ")
+                .append("longer). PyTorch runs eagerly; JAX runs the whole step as one `jax.jit` ")
                 .append("function, whose compilation is timed apart (compile ms) and not counted. GFLOP/step counts the ")
                 .append("multiply-adds of the forward pass and of the backward pass to weights and inputs (padded ")
                 .append("convolution taps included).\n\n");
-        sb.append(Comparison.summary(r.workloads(), r.rows())).append('\n');
+        for (String note : r.relumeNotes()) {
+            sb.append("- **Not in its own JVM**: ").append(note).append('\n');
+        }
+        sb.append(r.relumeNotes().isEmpty() ? "" : "\n").append(Comparison.summary(r.workloads(), r.rows())).append('\n');
         sb.append("Every peer (ratio > 1: Relume is faster):\n\n").append(Comparison.perPeer(r.rows(), r.peers())).append('\n');
     }
 

@@ -72,7 +72,8 @@ public final class BenchSuite {
         Path scratch = Files.createTempDirectory("relume-bench");
         try {
             Map<String, List<Double>> losses = Agreement.prepare(workloads, scratch, 1);
-            Map<String, Double> relume = timeRelume(p, workloads, log);
+            List<String> notes = new ArrayList<>();
+            Map<String, Double> relume = timeRelume(p, workloads, notes, log);
             List<PeerResult> results = runPeers(p, quick, workloads, peers, scratch, log);
             List<Comparison.Row> rows = Comparison.rows(workloads, relume, results);
             AtomicFiles.writeString(out.resolve("results.csv"), Comparison.csv(rows));
@@ -83,8 +84,8 @@ public final class BenchSuite {
             int cores = Runtime.getRuntime().availableProcessors();
             Map<String, Object> gemm = throughput(p, cores, relume.get(Workload.MEDIUM.id()));
             Sweep.Result[] sweep = sweep(p, cores);
-            BenchReport.Run run = new BenchReport.Run(quick, p, machine, workloads, relume, losses, results, rows, gemm,
-                    sweep[0], sweep[1], cores);
+            BenchReport.Run run = new BenchReport.Run(quick, p, machine, workloads, relume, notes, losses, results, rows,
+                    gemm, sweep[0], sweep[1], cores);
             Json.write(out.resolve("bench.json"), BenchReport.json(run));
             AtomicFiles.writeString(out.resolve("report.md"), BenchReport.markdown(run));
             log.printf(Locale.ROOT, "%nmatrix multiply 512^3: %.1f GFLOP/s on 1 thread, %.1f on %d (%.0f%% of the measured %.1f GFLOP/s peak)%n",
@@ -99,13 +100,16 @@ public final class BenchSuite {
         }
     }
 
-    private static Map<String, Double> timeRelume(Profile p, List<Workload> workloads, PrintWriter log) {
+    /** Relume's median per workload, each from its own JVM; {@code notes} gets any workload that was not. */
+    private static Map<String, Double> timeRelume(Profile p, List<Workload> workloads, List<String> notes, PrintWriter log) {
         Map<String, Double> relume = new LinkedHashMap<>();
         for (Workload w : workloads) {
-            int steps = p.stepsOf(w);
-            double ms = StepTimer.medianMillis(w, Math.max(steps / 3, 3), p.warmupSeconds(), steps, 1);
-            relume.put(w.id(), ms);
-            log.printf(Locale.ROOT, "relume   %-16s %9.4f ms/step%n", w.id(), ms);
+            RelumeSide.Timing t = RelumeSide.time(w, p.stepsOf(w), p.warmupSeconds(), 1800);
+            relume.put(w.id(), t.medianMs());
+            if (!t.ownJvm()) {
+                notes.add(w.id() + ": " + t.note());
+            }
+            log.printf(Locale.ROOT, "relume   %-16s %9.4f ms/step%s%n", w.id(), t.medianMs(), t.ownJvm() ? "" : " (" + t.note() + ")");
             log.flush();
         }
         return relume;

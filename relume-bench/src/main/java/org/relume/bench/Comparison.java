@@ -73,8 +73,8 @@ final class Comparison {
             Row any = rows.stream().filter(r -> r.workload().equals(w.id())).findFirst().orElseThrow();
             Double t = TARGETS.get(w.id());
             String target = t == null ? "–" : ">= " + String.format(Locale.ROOT, t >= 2 ? "%.0f" : "%.1f", t) + (best == null ? "" : best.ratio() >= t ? " met" : " **not met**");
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %.3g | %.4f | %s | %s | %s | %s |%n", w.id(), w.describe(),
-                    w.stepFlops() / 1e9, any.relumeMs(), best == null ? "none ran" : best.peer() + " " + best.peerVersion(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.3g | %s | %s | %s | %s | %s |%n", w.id(), w.describe(),
+                    w.stepFlops() / 1e9, fmt(any.relumeMs()), best == null ? "none ran" : best.peer() + " " + best.peerVersion(),
                     best == null ? "–" : fmt(best.peerMs()), best == null ? "–" : "**" + fmt(best.ratio()) + "**", target));
         }
         return sb.toString();
