@@ -23,6 +23,13 @@ final class Agreement {
     static final int STEPS = 3;
 
     /**
+     * Relative loss difference above which a peer is flagged: float32 rounding over a few steps
+     * stays near 1e-6, while a different loss, initialization order or optimizer setting moves the
+     * losses by 1e-3 or more.
+     */
+    static final double TOLERANCE = 1e-4;
+
+    /**
      * Writes every workload's check file into {@code dir} and returns Relume's own losses of
      * {@link #STEPS} steps from the same start.
      */

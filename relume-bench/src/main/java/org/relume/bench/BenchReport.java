@@ -101,7 +101,7 @@ final class BenchReport {
     private static void agreement(StringBuilder sb, Run r) {
         sb.append("## Do the peers train the same networks?\n\nBefore timing, every peer loads Relume's initial weights ")
                 .append("and data, takes ").append(Agreement.STEPS).append(" Adam steps, and reports its losses. The table ")
-                .append("gives Relume's losses and each peer's largest relative difference from them (float32 rounding ")
+                .append("gives Relume's losses and each peer's largest relative difference from them, flagged above 1e-4 (float32 rounding ")
                 .append("is about 1e-6 per operation).\n\n");
         sb.append(Comparison.agreement(r.workloads(), r.relumeLosses(), r.peers())).append('\n');
     }

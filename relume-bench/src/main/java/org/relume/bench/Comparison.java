@@ -111,7 +111,8 @@ final class Comparison {
             for (PeerResult p : ran) {
                 PeerResult.Timing t = p.workloads().get(w.id());
                 double d = Agreement.maxRelativeDifference(mine, t == null ? null : t.checkLosses());
-                sb.append(Double.isNaN(d) ? " – |" : String.format(Locale.ROOT, " %.1e |", d));
+                sb.append(Double.isNaN(d) ? " – |" : String.format(Locale.ROOT, " %.1e%s |", d,
+                        d > Agreement.TOLERANCE ? " **differs**" : ""));
             }
             sb.append('\n');
         }

@@ -55,6 +55,10 @@ class ComparisonTest {
                 List.of(new PeerResult("p", true, null, "1", "", "3",
                         Map.of("thin", new PeerResult.Timing(1, Double.NaN, List.of(1.0, 1.0, 1.000002))))));
         assertTrue(table.contains("| thin | 1.00000, 1.00000, 1.00000 | 2.0e-06 |"), table);
+        String off = Comparison.agreement(List.of(Workload.THIN), Map.of("thin", List.of(1.0, 1.0, 1.0)),
+                List.of(new PeerResult("p", true, null, "1", "", "3",
+                        Map.of("thin", new PeerResult.Timing(1, Double.NaN, List.of(1.0, 1.01, 1.0))))));
+        assertTrue(off.contains("| 1.0e-02 **differs** |"), off);
     }
 
     @Test

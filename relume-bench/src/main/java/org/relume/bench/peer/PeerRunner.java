@@ -51,8 +51,11 @@ public final class PeerRunner {
         try {
             out = Files.createTempFile("relume-peer-" + peer.id(), ".out");
             err = Files.createTempFile("relume-peer-" + peer.id(), ".err");
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            // No __pycache__ beside the scripts, so that their temporary folder can be deleted at exit.
+            pb.environment().put("PYTHONDONTWRITEBYTECODE", "1");
+            Process p = pb.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return PeerResult.missing(peer.id(), "timed out after " + timeoutSeconds + " s");
