@@ -86,8 +86,8 @@ final class BenchReport {
                 .append(" timed steps (medium: ").append(p.mediumSteps()).append(", CNNs: ").append(p.cnnSteps())
                 .append(") after an untimed warm-up of at least ").append(p.warmupSeconds())
                 .append(" s, each side in its own process, and each of Relume's workloads in a fresh JVM (in one JVM the ")
-                .append("JIT's kernels keep the profile of whatever ran first: after CNN steps the medium step took 20x ")
-                .append("longer). PyTorch runs eagerly; JAX runs the whole step as one `jax.jit` ")
+                .append("JIT's kernels keep the profile of whatever ran before: after a few steps of another workload the ")
+                .append("medium step took 3-20x longer). PyTorch runs eagerly; JAX runs the whole step as one `jax.jit` ")
                 .append("function, whose compilation is timed apart (compile ms) and not counted. GFLOP/step counts the ")
                 .append("multiply-adds of the forward pass and of the backward pass to weights and inputs (padded ")
                 .append("convolution taps included).\n\n");

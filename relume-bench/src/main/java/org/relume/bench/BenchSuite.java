@@ -122,10 +122,12 @@ public final class BenchSuite {
         PeerRunner runner = new PeerRunner(PeerScripts.extract(), quick ? 900 : 3600);
         List<PeerResult> results = new ArrayList<>();
         for (Peer peer : peers) {
+            long t0 = System.nanoTime();
             PeerResult r = runner.run(peer, plan, p.warmupSeconds(), checkDir);
             results.add(r);
             if (r.available()) {
-                log.printf("peer     %-15s %s (%s; Python %s)%n", r.peer(), r.version(), r.details(), r.python());
+                log.printf(Locale.ROOT, "peer     %-15s %s (%s; Python %s), %.0f s%n", r.peer(), r.version(), r.details(),
+                        r.python(), (System.nanoTime() - t0) / 1e9);
             } else {
                 log.printf("peer     %-15s skipped: %s%n", r.peer(), r.reason());
             }

@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Times Relume's workloads each in a fresh JVM, as the peers each run in their own process. In one
- * JVM the order mattered: after a few CNN steps the medium MLP's step took 20x longer (466 ms
- * against 24 ms fresh), because the JIT's compiled kernels carry the profile of whatever ran first.
- * A fresh JVM per workload is what a user training one network sees. When a JVM cannot be started
+ * JVM the order mattered: after a few steps of another workload (thin, tiny or a CNN) the medium
+ * MLP's step took 3-20x longer than fresh (94-492 ms against 25-37 ms; the matrix multiply was
+ * recompiled with the other shapes' profile). A fresh JVM per workload is what a user training one
+ * network sees. When a JVM cannot be started
  * the workload is timed in this one and the report says so.
  */
 final class RelumeSide {
