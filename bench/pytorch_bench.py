@@ -1,135 +1,125 @@
 #!/usr/bin/env python3
-"""The PyTorch side of `relume bench`.
-
-Runs the same workloads as Relume's side (same shapes, float32, Adam, same losses) and prints one
-JSON object: for each workload the median milliseconds per training step, timed step by step with
-time.perf_counter() after a warm-up that is not counted.
-
-Workloads (input -> hidden layers -> output, batch, loss):
-  thin             2 -> 60 x 3   -> 1,  85, MSE
-  tiny             2 -> 50 x 25  -> 1,  85, MSE
-  moons-jumpstart  2 -> 30 x 3   -> 1,  85, BCE on logits + jumpstart (l1, lambda 1e-4, hidden layers)
-  medium           784 -> 4 x 512 -> 10, 256, softmax cross-entropy
+"""The PyTorch peer of `relume bench`, eager mode: one Adam training step per call, timed step by
+step (see peer_common.py for the workloads and the timing). The same script serves the pip wheel in
+bench/.venv and Debian's python3-torch; which one ran is in the JSON it prints.
 """
-import argparse
-import json
 import os
-import statistics
 import sys
-import time
+
+import peer_common as pc
 
 try:
     import torch
     import torch.nn.functional as F
-except ImportError as e:  # the caller reports "PyTorch absent" and skips this side
-    print(json.dumps({"error": "cannot import torch: %s" % e}))
+except ImportError as e:  # the caller reports the peer as missing and skips it
+    print('{"error": "cannot import torch: %s"}' % str(e).replace('"', "'"))
     sys.exit(3)
 
-WORKLOADS = {
-    "thin": (2, [3] * 60, 1, 85, "mse"),
-    "tiny": (2, [25] * 50, 1, 85, "mse"),
-    "moons-jumpstart": (2, [3] * 30, 1, 85, "bce+jumpstart"),
-    "medium": (784, [512] * 4, 10, 256, "ce"),
-}
 
-
-def build(inputs, widths, outputs):
+def build(name):
+    inputs, widths, outputs, _, _, image = pc.WORKLOADS[name]
     layers = []
-    prev = inputs
-    for w in widths:
-        layers.append(torch.nn.Linear(prev, w))
-        prev = w
+    if image is None:
+        prev = inputs
+        for w in widths:
+            layers.append(torch.nn.Linear(prev, w))
+            prev = w
+    else:
+        c, h, wd = image
+        for w in widths:
+            layers.append(torch.nn.Conv2d(c, w, pc.KERNEL, padding="same"))
+            c = w
+        prev = c * h * wd
     layers.append(torch.nn.Linear(prev, outputs))
     return torch.nn.ModuleList(layers)
 
 
-def forward(layers, x, keep_preactivations):
+def forward(name, layers, x, keep_preactivations):
+    image = pc.WORKLOADS[name][5]
     preacts = []
-    h = x
+    h = x if image is None else x.view(x.shape[0], *image)
     for i, layer in enumerate(layers):
+        if i == len(layers) - 1:
+            return layer(h.flatten(1)), preacts
         g = layer(h)
-        if i < len(layers) - 1:
-            if keep_preactivations:
-                preacts.append(g)
-            h = torch.relu(g)
-        else:
-            h = g
-    return h, preacts
+        if keep_preactivations:
+            preacts.append(g)
+        h = torch.relu(g)
 
 
-def jumpstart_l1(preacts, lam):
-    """Sum of all unit and point deficits of the hidden layers (max/min over the batch / the units)."""
+def jumpstart_l1(preacts):
+    """Sum of the unit and point deficits of the hidden (dense) layers: max/min over the batch, over the units."""
     total = 0.0
     for g in preacts:  # g: [batch, units]
         total = total + F.relu(1 - g.max(dim=0).values).sum() + F.relu(1 + g.min(dim=0).values).sum()
         total = total + F.relu(1 - g.max(dim=1).values).sum() + F.relu(1 + g.min(dim=1).values).sum()
-    return lam * total
+    return pc.JUMPSTART_LAMBDA * total
 
 
-def run(name, warmup, warmup_seconds, steps, seed):
-    inputs, widths, outputs, batch, loss_kind = WORKLOADS[name]
-    torch.manual_seed(seed)
-    layers = build(inputs, widths, outputs)
-    opt = torch.optim.Adam(layers.parameters(), lr=1e-3)
-    x = torch.randn(batch, inputs)
-    if loss_kind == "ce":
-        y = torch.randint(0, outputs, (batch,))
-    elif loss_kind == "bce+jumpstart":
-        y = (torch.rand(batch, outputs) > 0.5).float()
-    else:
-        y = torch.randn(batch, outputs)
+def problem(name, layers, x, y):
+    """The step closure: zero grads, forward, loss, backward, Adam; returns the loss tensor."""
+    loss_kind = pc.WORKLOADS[name][4]
+    opt = torch.optim.Adam(layers.parameters(), lr=pc.LR, betas=(pc.BETA1, pc.BETA2), eps=pc.EPS)
     keep = loss_kind == "bce+jumpstart"
 
     def step():
         opt.zero_grad(set_to_none=True)
-        out, pre = forward(layers, x, keep)
+        out, pre = forward(name, layers, x, keep)
         if loss_kind == "mse":
             loss = F.mse_loss(out, y)
         elif loss_kind == "ce":
             loss = F.cross_entropy(out, y)
         else:
-            loss = F.binary_cross_entropy_with_logits(out, y) + jumpstart_l1(pre, 1e-4)
+            loss = F.binary_cross_entropy_with_logits(out, y) + jumpstart_l1(pre)
         loss.backward()
         opt.step()
+        return loss
 
-    start = time.perf_counter()
-    done = 0
-    while done < warmup or time.perf_counter() - start < warmup_seconds:
-        step()
-        done += 1
-    times = []
-    for _ in range(steps):
-        t0 = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return {"median_ms": statistics.median(times), "steps": steps, "warmup": done}
+    return step
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--workloads", default=",".join(WORKLOADS))
-    p.add_argument("--steps", type=int, default=200, help="timed steps per workload (medium uses a fifth)")
-    p.add_argument("--warmup", type=int, default=30)
-    p.add_argument("--warmup-seconds", type=float, default=2.0, help="warm up for at least this long too")
-    p.add_argument("--seed", type=int, default=1)
-    args = p.parse_args()
-    torch.set_num_threads(os.cpu_count() or 1)
-    result = {"torch": torch.__version__, "threads": torch.get_num_threads(),
-              "blas": "unknown", "python": sys.version.split()[0], "workloads": {}}
+def targets(name, labels=None, values=None):
+    inputs, _, outputs, batch, loss_kind, _ = pc.WORKLOADS[name]
+    if loss_kind == "ce":
+        return torch.tensor(labels) if labels is not None else torch.randint(0, outputs, (batch,))
+    if loss_kind == "bce+jumpstart":
+        return (torch.tensor(labels, dtype=torch.float32).view(batch, outputs) if labels is not None
+                else (torch.rand(batch, outputs) > 0.5).float())
+    return torch.tensor(values).view(batch, outputs) if values is not None else torch.randn(batch, outputs)
+
+
+def timed(name, steps, warmup_seconds, seed):
+    inputs, _, _, batch, _, _ = pc.WORKLOADS[name]
+    torch.manual_seed(seed)
+    layers = build(name)
+    step = problem(name, layers, torch.randn(batch, inputs), targets(name))
+    ms, warm = pc.median_ms(step, steps, warmup_seconds)
+    return {"median_ms": ms, "steps": steps, "warmup": warm}
+
+
+def checked(name, check):
+    layers = build(name)
+    with torch.no_grad():
+        for p, given in zip(layers.parameters(), check["params"]):
+            p.copy_(torch.tensor(given["values"]).view(p.shape))
+    x = torch.tensor(check["x"]).view(check["batch"], -1)
+    step = problem(name, layers, x, targets(name, check.get("labels"), check.get("targets")))
+    return [float(step()) for _ in range(check["steps"])]
+
+
+def details():
+    blas = "unknown"
     try:
-        cfg = torch.__config__.show()
-        for part in cfg.replace("\n", ",").split(","):
+        for part in torch.__config__.show().replace("\n", ",").split(","):
             if "BLAS_INFO=" in part:
                 # Debian builds BLAS_INFO=generic: the system libblas.so.3 (OpenBLAS when installed).
-                result["blas"] = part.strip().split("=", 1)[1]
+                blas = part.strip().split("=", 1)[1]
     except Exception:  # informational only
         pass
-    for name in args.workloads.split(","):
-        steps = max(10, args.steps // 10) if name == "medium" else args.steps
-        warmup = max(3, args.warmup // 5) if name == "medium" else args.warmup
-        result["workloads"][name] = run(name, warmup, args.warmup_seconds, steps, args.seed)
-    print(json.dumps(result))
+    return "eager, %d threads, BLAS %s, oneDNN %s" % (torch.get_num_threads(), blas,
+                                                      torch.backends.mkldnn.is_available())
 
 
 if __name__ == "__main__":
-    main()
+    torch.set_num_threads(os.cpu_count() or 1)
+    pc.run_all("pytorch", torch.__version__, details(), timed, checked)

@@ -7,8 +7,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import jdk.incubator.vector.FloatVector;
 
-/** What a benchmark must say about where it ran: CPU model, cores, vector flags, JVM, system BLAS. */
+/**
+ * What a benchmark must say about where it ran: CPU model, cores, vector flags and the vector width
+ * the engine's kernels use, JVM, system BLAS.
+ */
 final class Machine {
     private Machine() {}
 
@@ -45,7 +49,11 @@ final class Machine {
             // no Debian alternatives
         }
         m.put("blas", blas);
-        m.put("summary", model + ", " + cores + " cores, flags " + String.join(" ", flags) + ", " + m.get("os"));
+        int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        m.put("vector_bits", bits);
+        m.put("float_lanes", FloatVector.SPECIES_PREFERRED.length());
+        m.put("summary", model + ", " + cores + " cores, flags " + String.join(" ", flags) + ", vector width " + bits
+                + " bits (" + FloatVector.SPECIES_PREFERRED.length() + " float lanes), " + m.get("os"));
         return m;
     }
 }

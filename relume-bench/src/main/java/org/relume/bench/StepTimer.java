@@ -1,21 +1,6 @@
 package org.relume.bench;
 
 import java.util.Arrays;
-import java.util.List;
-import java.util.SplittableRandom;
-import org.relume.data.Batch;
-import org.relume.data.Batcher;
-import org.relume.data.Dataset;
-import org.relume.jumpstart.Aggregation;
-import org.relume.jumpstart.Jumpstart;
-import org.relume.loss.Loss;
-import org.relume.nn.Activations;
-import org.relume.nn.Initializer;
-import org.relume.nn.Mlp;
-import org.relume.nn.Network;
-import org.relume.optim.Adam;
-import org.relume.tensor.Tensor;
-import org.relume.train.Regularizer;
 import org.relume.train.TrainingStep;
 
 /**
@@ -52,41 +37,7 @@ public final class StepTimer {
      * benchmarks): the trainer's own {@link TrainingStep} on one full batch.
      */
     public static Runnable step(Workload w, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        int[] widths = new int[w.depth];
-        Arrays.fill(widths, w.width);
-        Network net = Mlp.builder().inputs(w.inputs).hidden(widths).outputs(w.outputs).activation(Activations.relu())
-                .init(Initializer.TORCH_DEFAULT).seed(seed).build();
-        float[] x = new float[w.batch * w.inputs];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) r.nextGaussian();
-        }
-        Tensor features = Tensor.wrap(x, w.batch, w.inputs);
-        Dataset data;
-        Loss loss;
-        if (w.loss.equals("mse")) {
-            float[] y = new float[w.batch * w.outputs];
-            for (int i = 0; i < y.length; i++) {
-                y[i] = (float) r.nextGaussian();
-            }
-            data = Dataset.regression(w.id(), features, Tensor.wrap(y, w.batch, w.outputs));
-            loss = Loss.MSE;
-        } else {
-            int classes = w.loss.equals("ce") ? w.outputs : 2;
-            int[] labels = new int[w.batch];
-            for (int i = 0; i < w.batch; i++) {
-                labels[i] = r.nextInt(classes);
-            }
-            data = w.loss.equals("ce") ? Dataset.multiclass(w.id(), features, labels, classes)
-                    : Dataset.classification(w.id(), features, labels, classes);
-            loss = w.loss.equals("ce") ? Loss.SOFTMAX_CROSS_ENTROPY : Loss.BINARY_CROSS_ENTROPY;
-        }
-        List<Regularizer> regularizers = w.loss.equals("bce+jumpstart")
-                ? List.of(new Jumpstart(Aggregation.L1, 1e-4, false)) : List.of();
-        Batcher batcher = new Batcher(data, 0, false, seed);
-        batcher.startEpoch();
-        Batch batch = batcher.batch(0);
-        TrainingStep step = new TrainingStep(net, loss, regularizers, new Adam(1e-3), null);
-        return () -> step.run(batch);
+        Problem p = Problem.of(w, seed);
+        return p::run;
     }
 }

@@ -27,7 +27,7 @@ import org.relume.bench.Workload;
 @Fork(value = 2, jvmArgsAppend = "--add-modules=jdk.incubator.vector")
 public class TrainingStepBenchmark {
 
-    @Param({"thin", "tiny", "moons-jumpstart", "medium"})
+    @Param({"thin", "tiny", "moons-jumpstart", "medium", "thin-cnn", "wide-cnn"})
     public String workload;
 
     Runnable step;

@@ -91,7 +91,7 @@ public final class HbNetAgdNetReproduction implements Reproduction {
                     + " (run data/fetch-fashion-mnist.sh) or CIFAR-10 files given with --data-dir DIR");
         }
         // n = 1 would compare nothing: a block's single unit is its entry, a ResNet unit in both.
-        return new Profile("idx:" + fashion, 5000, new int[] {2, 3}, 8, 3, List.of(1L, 2L, 3L));
+        return new Profile("idx:" + fashion, 5000, new int[] {2, 3}, 8, 5, List.of(1L, 2L, 3L));
     }
 
     void run(Context ctx, Profile p) throws IOException {
