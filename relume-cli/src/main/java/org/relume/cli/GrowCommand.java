@@ -26,6 +26,7 @@ import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
 import org.relume.loss.Loss;
 import org.relume.nn.Activations;
+import org.relume.nn.Cnn;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
@@ -131,6 +132,14 @@ final class GrowCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    @Option(names = "--conv", description = "Grow a thin CNN instead of an MLP: --depth 3x3 same convolutions of --start-width"
+            + " channels, then a dense head on the flattened maps; growth adds filters (gradmax, random or zeros).")
+    boolean conv;
+
+    @Option(names = "--image", paramLabel = "CxHxW",
+            description = "With --conv: the image shape (default: 1x28x28 for 784 features, 3x32x32 for 3072).")
+    String image;
+
     @Override
     public Integer call() throws IOException {
         if (out != null) {
@@ -140,6 +149,13 @@ final class GrowCommand implements Callable<Integer> {
         GrowthMethod m = folding ? null : GrowthMethod.byName(method);
         if (epochs <= 0 || startWidth <= 0 || depth <= 0 || every <= 0 || times < 0 || units <= 0) {
             throw new IllegalArgumentException("--epochs, --start-width, --depth, --grow-every and --units must be positive, --grow-times >= 0");
+        }
+        if (conv && (folding || noBias)) {
+            throw new IllegalArgumentException("--conv grows filters by gradmax, random or zeros, with biases; not "
+                    + (folding ? "folding" : "--no-bias"));
+        }
+        if (image != null && !conv) {
+            throw new IllegalArgumentException("--image applies to --conv");
         }
         if (folding && depth != 1) {
             throw new IllegalArgumentException("folding grows networks with one hidden layer (--depth 1)");
@@ -163,8 +179,9 @@ final class GrowCommand implements Callable<Integer> {
         Dataset validation = loaded.split().validation();
         int[] widths = new int[depth];
         Arrays.fill(widths, startWidth);
-        Network net = Mlp.builder().inputs(train.inputs()).hidden(widths).outputs(train.outputs())
-                .activation(Activations.relu()).init(Initializer.KAIMING_UNIFORM).bias(!noBias).seed(seeds.init()).build();
+        Network net = conv ? thinCnn(train, widths, seeds.init())
+                : Mlp.builder().inputs(train.inputs()).hidden(widths).outputs(train.outputs())
+                        .activation(Activations.relu()).init(Initializer.KAIMING_UNIFORM).bias(!noBias).seed(seeds.init()).build();
         Loss loss = Loss.forTask(train.task());
         Optimizer opt = switch (optimizer.toLowerCase(Locale.ROOT)) {
             case "adam" -> new Adam(lr);
@@ -270,5 +287,29 @@ final class GrowCommand implements Callable<Integer> {
         }
         o.flush();
         return Relume.OK;
+    }
+
+    /** The CNN that --conv grows: 3x3 same convolutions, flatten, a dense head. */
+    private Network thinCnn(Dataset train, int[] widths, long seed) {
+        int[] img;
+        if (image != null) {
+            String[] p = image.toLowerCase(Locale.ROOT).split("x");
+            try {
+                img = new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim())};
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--image must be CxHxW (e.g. 1x28x28), got '" + image + "'");
+            }
+        } else if (train.inputs() == 784) {
+            img = new int[] {1, 28, 28};
+        } else if (train.inputs() == 3072) {
+            img = new int[] {3, 32, 32};
+        } else {
+            throw new IllegalArgumentException("--conv needs --image CxHxW for " + train.inputs() + " features");
+        }
+        if ((long) img[0] * img[1] * img[2] != train.inputs() || img[0] <= 0 || img[1] <= 0 || img[2] <= 0) {
+            throw new IllegalArgumentException("--image " + image + " does not match the data's " + train.inputs() + " features");
+        }
+        return Cnn.build(img[0], img[1], img[2], widths, 3, train.outputs(), Activations.relu(), Initializer.KAIMING_UNIFORM,
+                seed);
     }
 }

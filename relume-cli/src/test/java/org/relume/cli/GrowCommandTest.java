@@ -31,6 +31,37 @@ class GrowCommandTest {
         assertTrue(info.out().contains("10-5-10"), info.out());
     }
 
+    /** GradMax on a thin CNN: filters added to the first convolution, the model saved and predicting. */
+    @Test
+    void gradMaxGrowsAConvolution() throws IOException {
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            csv.append("p").append(i).append(',');
+        }
+        csv.append("label\n");
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        for (int s = 0; s < 120; s++) {
+            for (int i = 0; i < 16; i++) {
+                csv.append(String.format(java.util.Locale.ROOT, "%.3f,", rnd.nextDouble() * 0.5 + (i < 8 == (s % 2 == 1) ? 0.5 : 0)));
+            }
+            csv.append(s % 2).append('\n');
+        }
+        Path data = tmp.resolve("images.csv");
+        Files.writeString(data, csv.toString());
+        Path out = tmp.resolve("cnn");
+        CliRun r = CliRun.of("grow", "--data", "csv:" + data, "--conv", "--image", "1x4x4", "--start-width", "2",
+                "--depth", "2", "--method", "gradmax", "--grow-every", "10", "--grow-times", "2", "--epochs", "40",
+                "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
+        assertEquals("16-64-32-1", s.get("architecture").asText(), "two filters added to the first convolution: " + r.out());
+        assertEquals(2, s.get("growths").asInt());
+        CliRun p = CliRun.of("predict", "--model", out.toString(), "--input", data.toString());
+        assertEquals(0, p.exitCode(), p.toString());
+        CliRun bad = CliRun.of("grow", "--data", "csv:" + data, "--conv", "--image", "1x4x4", "--method", "folding");
+        assertEquals(2, bad.exitCode(), bad.toString());
+    }
+
     @Test
     void foldingOnSineDrawsItsFold() throws IOException {
         Path out = tmp.resolve("fold");

@@ -7,6 +7,7 @@ import java.util.SplittableRandom;
 import org.relume.data.Batch;
 import org.relume.data.Batcher;
 import org.relume.loss.Loss;
+import org.relume.nn.Conv2d;
 import org.relume.nn.Network;
 import org.relume.train.TrainingListener;
 import org.relume.train.TrainingState;
@@ -61,8 +62,10 @@ public final class GrowthListener implements TrainingListener {
         }
         Network net = state.network();
         int layer = chooseLayer(net, done);
-        Growth.Result r = Growth.grow(net, layer, schedule.units(), method, probeBatch, loss, settings,
-                state.optimizer(), random);
+        Growth.Result r = net.layer(layer) instanceof Conv2d
+                ? ConvGrowth.grow(net, layer, schedule.units(), method, probeBatch, loss, settings.scale(), state.optimizer(),
+                        random)
+                : Growth.grow(net, layer, schedule.units(), method, probeBatch, loss, settings, state.optimizer(), random);
         state.replaceNetwork(r.network());
         lastGrowthEpoch = state.epoch();
         events.add(new Event(state.epoch() + 1, state.steps(), layer, r.units(), r.gradNormGain(), r.topSingularValue(),
@@ -87,6 +90,10 @@ public final class GrowthListener implements TrainingListener {
             }
             case ROUND_ROBIN -> done % hidden;
             case LARGEST_SINGULAR_VALUE -> {
+                if (net.layer(0) instanceof Conv2d) {
+                    throw new IllegalArgumentException("choosing the layer by its largest singular value is for dense layers;"
+                            + " give a convolution's index or round-robin");
+                }
                 int best = 0;
                 double bestValue = -1;
                 for (int l = 0; l < hidden; l++) {

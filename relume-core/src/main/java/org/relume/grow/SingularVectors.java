@@ -101,6 +101,9 @@ public final class SingularVectors {
         if (k < 0 || k > rows) {
             throw new IllegalArgumentException("asked for " + k + " singular vectors of a matrix with " + rows + " rows");
         }
+        if (rows > 0 && rows > g[0].length) {
+            return topLeftTall(g, k);
+        }
         double[][] ggt = new double[rows][rows];
         for (int i = 0; i < rows; i++) {
             for (int j = i; j < rows; j++) {
@@ -121,6 +124,48 @@ public final class SingularVectors {
         for (int j = 0; j < k; j++) {
             for (int i = 0; i < rows; i++) {
                 u[j][i] = e.vectors()[i][j];
+            }
+        }
+        return new Left(sv, u);
+    }
+
+    /**
+     * For a tall G (rows > cols, e.g. a convolution's outgoing weights into a dense head): the
+     * eigenvectors v of the small G^T G give u = G v / sigma. Singular vectors beyond the rank are
+     * zero vectors, as there is no gradient direction left to follow.
+     */
+    private static Left topLeftTall(double[][] g, int k) {
+        int rows = g.length;
+        int cols = g[0].length;
+        double[][] gtg = new double[cols][cols];
+        for (double[] row : g) {
+            for (int i = 0; i < cols; i++) {
+                for (int j = i; j < cols; j++) {
+                    gtg[i][j] += row[i] * row[j];
+                }
+            }
+        }
+        for (int i = 0; i < cols; i++) {
+            for (int j = 0; j < i; j++) {
+                gtg[i][j] = gtg[j][i];
+            }
+        }
+        Eigen e = symmetricEigen(gtg);
+        double[] sv = new double[rows];
+        for (int i = 0; i < cols; i++) {
+            sv[i] = Math.sqrt(Math.max(0, e.values()[i]));
+        }
+        double[][] u = new double[k][rows];
+        for (int j = 0; j < Math.min(k, cols); j++) {
+            if (!(sv[j] > 0)) {
+                continue;
+            }
+            for (int r = 0; r < rows; r++) {
+                double s = 0;
+                for (int c = 0; c < cols; c++) {
+                    s += g[r][c] * e.vectors()[c][j];
+                }
+                u[j][r] = s / sv[j];
             }
         }
         return new Left(sv, u);

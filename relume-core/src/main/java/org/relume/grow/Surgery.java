@@ -39,7 +39,6 @@ public final class Surgery {
         }
         Dense here = dense(net, layer);
         Dense next = dense(net, layer + 1);
-        int out = here.outputSize();
         int in = here.inputSize();
         int outNext = next.outputSize();
         int k = inW.rows();
@@ -52,42 +51,11 @@ public final class Surgery {
         if (here.hasBias() != (inB != null) || (inB != null && inB.numel() != k)) {
             throw new IllegalArgumentException("new biases must be " + (here.hasBias() ? "[" + k + "]" : "absent (bias-free layer)"));
         }
-        // Layer l: rows appended.
-        Tensor w = Tensor.zeros(out + k, in);
-        System.arraycopy(here.weight().value().data(), 0, w.data(), 0, out * in);
-        System.arraycopy(inW.data(), 0, w.data(), out * in, k * in);
-        int[] wMap = new int[(out + k) * in];
-        for (int e = 0; e < wMap.length; e++) {
-            wMap[e] = e < out * in ? e : -1;
-        }
-        replace(here.weight(), w, wMap, optimizer);
+        replaceAppendingRows(here.weight(), inW, optimizer);
         if (here.hasBias()) {
-            Tensor b = Tensor.zeros(out + k);
-            System.arraycopy(here.bias().value().data(), 0, b.data(), 0, out);
-            System.arraycopy(inB.data(), 0, b.data(), out, k);
-            int[] bMap = new int[out + k];
-            for (int e = 0; e < bMap.length; e++) {
-                bMap[e] = e < out ? e : -1;
-            }
-            replace(here.bias(), b, bMap, optimizer);
+            replaceAppendingRows(here.bias(), inB, optimizer);
         }
-        // Layer l+1: columns appended.
-        Tensor nw = Tensor.zeros(outNext, out + k);
-        int[] nMap = new int[outNext * (out + k)];
-        float[] old = next.weight().value().data();
-        for (int r = 0; r < outNext; r++) {
-            for (int c = 0; c < out + k; c++) {
-                int e = r * (out + k) + c;
-                if (c < out) {
-                    nw.data()[e] = old[r * out + c];
-                    nMap[e] = r * out + c;
-                } else {
-                    nw.data()[e] = outW.data()[r * k + (c - out)];
-                    nMap[e] = -1;
-                }
-            }
-        }
-        replace(next.weight(), nw, nMap, optimizer);
+        replaceAppendingColumns(next.weight(), outW, optimizer);
         return new Network(net.layers());
     }
 
@@ -178,6 +146,41 @@ public final class Surgery {
             throw new IllegalArgumentException("growth works on dense layers; layer " + layer + " is " + l.type());
         }
         return d;
+    }
+
+    /**
+     * v's value with {@code extra}'s rows appended (a bias: its entries), new entries fresh in the
+     * optimizer's state: a layer that gains units.
+     */
+    static void replaceAppendingRows(Var v, Tensor extra, Optimizer optimizer) {
+        Tensor old = v.value();
+        int n = old.numel();
+        Tensor grown = old.rank() == 1 ? Tensor.zeros(n + extra.numel()) : Tensor.zeros(old.rows() + extra.rows(), old.cols());
+        System.arraycopy(old.data(), 0, grown.data(), 0, n);
+        System.arraycopy(extra.data(), 0, grown.data(), n, extra.numel());
+        int[] map = new int[grown.numel()];
+        for (int e = 0; e < map.length; e++) {
+            map[e] = e < n ? e : -1;
+        }
+        replace(v, grown, map, optimizer);
+    }
+
+    /** v [r, c] with {@code extra} [r, c'] appended to every row: the layer reading units that were added. */
+    static void replaceAppendingColumns(Var v, Tensor extra, Optimizer optimizer) {
+        Tensor old = v.value();
+        int rows = old.rows();
+        int c = old.cols();
+        int add = extra.cols();
+        Tensor grown = Tensor.zeros(rows, c + add);
+        int[] map = new int[rows * (c + add)];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < c + add; j++) {
+                int e = r * (c + add) + j;
+                grown.data()[e] = j < c ? old.data()[r * c + j] : extra.data()[r * add + (j - c)];
+                map[e] = j < c ? r * c + j : -1;
+            }
+        }
+        replace(v, grown, map, optimizer);
     }
 
     private static void replace(Var v, Tensor value, int[] map, Optimizer optimizer) {
