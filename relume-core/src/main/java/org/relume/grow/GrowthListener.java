@@ -18,6 +18,9 @@ import org.relume.train.TrainingState;
  * recorded; the optimizer's state is carried over by {@link Surgery}.
  */
 public final class GrowthListener implements TrainingListener {
+    /** Samples in the batch whose gradient chooses the new units. */
+    public static final int PROBE_SAMPLES = 2048;
+
     private final GrowthMethod method;
     private final GrowthSchedule schedule;
     private final Growth.Settings settings;
@@ -58,7 +61,10 @@ public final class GrowthListener implements TrainingListener {
             return;
         }
         if (probeBatch == null) {
-            probeBatch = new Batcher(state.train(), 0, false, 0).batch(0);
+            // The first PROBE_SAMPLES samples estimate the gradient: all of a small data set (the
+            // student-teacher experiments), while a full pass of 60,000 images through a CNN would
+            // not fit the heap.
+            probeBatch = new Batcher(state.train(), Math.min(state.train().size(), PROBE_SAMPLES), false, 0).batch(0);
         }
         Network net = state.network();
         int layer = chooseLayer(net, done);
