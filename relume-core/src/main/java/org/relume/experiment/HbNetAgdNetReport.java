@@ -27,19 +27,6 @@ final class HbNetAgdNetReport {
         this.ctx = ctx;
     }
 
-    /** Mean and sample standard deviation (0 for one value). */
-    record Spread(double mean, double sd, int count) {
-        static Spread of(List<Double> v) {
-            double mean = v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            double ss = v.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum();
-            return new Spread(mean, v.size() > 1 ? Math.sqrt(ss / (v.size() - 1)) : 0, v.size());
-        }
-
-        String text() {
-            return String.format(Locale.ROOT, "%.2f ± %.2f", mean, sd);
-        }
-    }
-
     Spread spread(ResidualNets.Kind kind, int n) {
         return Spread.of(runs.stream().filter(r -> r.kind() == kind && r.n() == n).map(Run::testError).toList());
     }

@@ -105,11 +105,7 @@ public final class HbNetAgdNetReproduction implements Reproduction {
         List<Run> runs = new ArrayList<>();
         try (ResultsCsv csv = ResultsCsv.open(ctx.out().resolve("results.csv"), COLUMNS)) {
             Set<String> done = new HashSet<>();
-            for (Map<String, String> row : csv.existingRows()) {
-                if (!p.describe().equals(row.get("settings"))) {
-                    throw new IllegalArgumentException(csv.file() + " holds models trained with other settings ("
-                            + row.get("settings") + "; now: " + p.describe() + "); use another output directory or remove the file");
-                }
+            for (Map<String, String> row : csv.existingRows(p.describe())) {
                 Run r = fromRow(row);
                 runs.add(r);
                 done.add(key(r.kind(), r.n(), r.seed()));

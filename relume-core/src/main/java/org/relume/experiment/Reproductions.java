@@ -20,6 +20,7 @@ public final class Reproductions {
         register(new InverseStabilityReproduction());
         register(new OptStructuresReproduction());
         register(new HbNetAgdNetReproduction());
+        register(new GradMaxCnnReproduction());
     }
 
     private static void register(Reproduction r) {

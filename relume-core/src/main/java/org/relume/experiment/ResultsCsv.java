@@ -68,6 +68,20 @@ public final class ResultsCsv implements AutoCloseable {
         return List.copyOf(existing);
     }
 
+    /**
+     * The earlier rows, all of which must have been made with {@code settings} (their
+     * {@code settings} column): resuming under other settings would mix two experiments in one table.
+     */
+    public List<Map<String, String>> existingRows(String settings) {
+        for (Map<String, String> row : existingRows()) {
+            if (!settings.equals(row.get("settings"))) {
+                throw new IllegalArgumentException(file() + " holds runs made with other settings (" + row.get("settings")
+                        + "; now: " + settings + "); use another output directory or remove the file");
+            }
+        }
+        return existingRows();
+    }
+
     /** Appends one row (missing columns blank) and flushes it. */
     public synchronized void append(Map<String, ?> row) throws IOException {
         out.write(line(row));

@@ -59,7 +59,7 @@ class JumpstartMnistReproductionTest {
     }
 
     /** n random 28x28 images whose label is the brightest of ten bands, so there is something to learn. */
-    private static void writeSplit(Path dir, String split, int n, long seed) throws IOException {
+    static void writeSplit(Path dir, String split, int n, long seed) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);
         ByteBuffer images = ByteBuffer.allocate(16 + n * 784).order(ByteOrder.BIG_ENDIAN);
         ByteBuffer labels = ByteBuffer.allocate(8 + n).order(ByteOrder.BIG_ENDIAN);
