@@ -14,7 +14,7 @@ import org.relume.tensor.Var;
  * x_{k+1} = sum_j alpha_j T_j(x_j) + sum_j beta_j x_j over j = 0..k. Each T_j(x_j) is computed once,
  * by layer j, and reused by every later layer of the block. Eq. 13 takes alpha_j = h_{k+1,j} of
  * eq. 5 and beta_j = [j = k] - h_{k+1,j}; eq. 18 allows constants or learned values.
- * Coefficient i < k + 1 is alpha_i, coefficient k + 1 + j is beta_j.
+ * Coefficient i &lt; k + 1 is alpha_i, coefficient k + 1 + j is beta_j.
  */
 public final class NesterovSumStage extends OneOperatorStage {
     private final Combination sum;

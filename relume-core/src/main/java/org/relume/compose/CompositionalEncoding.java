@@ -39,7 +39,7 @@ public final class CompositionalEncoding {
 
     /**
      * The width of the narrowest true piece of the depth-d construction: each wave splits every
-     * piece of the previous one in the ratio a_i : (1 - a_i), so it is prod_{i<d} min(a_i, 1 - a_i).
+     * piece of the previous one in the ratio a_i : (1 - a_i), so it is prod_{i &lt; d} min(a_i, 1 - a_i).
      */
     public static double narrowestPiece(double[] peaks, int depth) {
         double w = 1;

@@ -46,7 +46,7 @@ public final class TriangleWaves {
         return w;
     }
 
-    /** y(x) = x + sigma sum_{i < scales.length} s_i W_i(x). */
+    /** y(x) = x + sigma sum_{i &lt; scales.length} s_i W_i(x). */
     public static double output(double[] peaks, double[] scales, Sign sign, double x) {
         double y = x;
         double w = x;

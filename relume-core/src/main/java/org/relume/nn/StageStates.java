@@ -58,7 +58,7 @@ public final class StageStates {
         return count - 1 - blockStart;
     }
 
-    /** x_j of the current block, 0 <= j <= k. */
+    /** x_j of the current block, 0 &lt;= j &lt;= k. */
     public Var x(int j) {
         return x[index(j)];
     }
