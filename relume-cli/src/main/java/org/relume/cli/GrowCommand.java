@@ -157,6 +157,10 @@ final class GrowCommand implements Callable<Integer> {
         if (image != null && !conv) {
             throw new IllegalArgumentException("--image applies to --conv");
         }
+        if (conv && (method.equalsIgnoreCase("gradmax-opt") || layer.toLowerCase(Locale.ROOT).startsWith("largest"))) {
+            throw new IllegalArgumentException("--conv grows by gradmax, random or zeros into a given layer or round-robin;"
+                    + " not " + (method.equalsIgnoreCase("gradmax-opt") ? "gradmax-opt" : "--layer largest"));
+        }
         if (folding && depth != 1) {
             throw new IllegalArgumentException("folding grows networks with one hidden layer (--depth 1)");
         }
@@ -295,6 +299,9 @@ final class GrowCommand implements Callable<Integer> {
         if (image != null) {
             String[] p = image.toLowerCase(Locale.ROOT).split("x");
             try {
+                if (p.length != 3) {
+                    throw new NumberFormatException();
+                }
                 img = new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim())};
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("--image must be CxHxW (e.g. 1x28x28), got '" + image + "'");

@@ -95,6 +95,9 @@ final class InfoCommand implements Callable<Integer> {
     }
 
     private static String describeStructure(String id) {
+        if (id.equals("residual")) {
+            return "ResNet / HB-Net units, x_{k+1} = relu(T(x_k) + b1 x_k + b2 x_{k-1}), T = conv-BN-ReLU-conv-BN (Li et al. eq. 16)";
+        }
         try {
             return Structure.parse(id).description();
         } catch (IllegalArgumentException e) {

@@ -47,6 +47,14 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
     Integer threads;
 
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
+            description = "Where the grid reproductions (jumpstart-moons, -mnist, -cifar) train their cells: this machine's"
+                    + " threads or Apache Spark (see the README's \"Sweeps on Apache Spark\") (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL", description = "With --engine spark: the Spark master, e.g. local[2].")
+    String master;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
@@ -76,7 +84,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         o.println(r.title());
         o.flush();
-        r.run(new Reproduction.Context(quick, out, workers, new CellProgress(quiet), o, dataDir));
+        r.run(new Reproduction.Context(quick, out, workers, new CellProgress(quiet), o, dataDir, Engines.byName(engine, master)));
         o.printf("wrote    %s (results.csv, report.md)%n", out);
         o.flush();
         return Relume.OK;

@@ -81,6 +81,15 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
+            description = "Where the cells train: this machine's threads, or Apache Spark (needs relume-spark and Spark on the"
+                    + " class path, e.g. through spark-submit; see the README) (default: ${DEFAULT-VALUE}).")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "With --engine spark: the Spark master, e.g. local[2] (default: the one spark-submit gives).")
+    String master;
+
     private static void requireDistinct(String flag, List<?> values) {
         if (new java.util.HashSet<>(values).size() != values.size()) {
             throw new IllegalArgumentException(flag + " lists a value twice (" + values + "); each cell would be trained and recorded twice");
@@ -98,6 +107,7 @@ final class SweepCommand implements Callable<Integer> {
         if (threads != null && threads <= 0) {
             throw new IllegalArgumentException("--threads must be positive, got " + threads);
         }
+        Sweep.Engine remote = Engines.byName(engine, master);
         requireDistinct("--widths", widths);
         requireDistinct("--depths", depths);
         requireDistinct("--methods", methods);
@@ -111,8 +121,11 @@ final class SweepCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out " + out + " is a file; give a directory");
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "sweep    %d cells: methods %s, widths %s, depths %s, seeds %s; %d threads%n",
-                cells.size(), methods, widths, depths, seeds, workers);
+        boolean spark = remote != null;
+        Sweep sweep = spark ? new Sweep(settings, remote) : new Sweep(settings, workers);
+        o.printf(Locale.ROOT, "sweep    %d cells: methods %s, widths %s, depths %s, seeds %s; %s%n",
+                cells.size(), methods, widths, depths, seeds, spark ? "on Spark" + (master == null ? "" : " " + master)
+                        : workers + " threads");
         o.printf(Locale.ROOT, "settings %s%n", settings.describe());
         o.flush();
         Files.createDirectories(out);
@@ -122,7 +135,7 @@ final class SweepCommand implements Callable<Integer> {
         progress.start("sweep", cells.size());
         Sweep.Result r;
         try {
-            r = new Sweep(settings, workers).run(cells, out.resolve("results.csv"),
+            r = sweep.run(cells, out.resolve("results.csv"),
                     (outcome, done, total) -> progress.step(done, outcome.cell().key()));
         } finally {
             progress.end();

@@ -631,6 +631,13 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--arch builds the whole network; it does not combine with --conv, --structure"
                     + " or --widths");
         }
+        for (String ignored : new String[] {"--width", "--depth", "--activation", "--relu-grad-at-zero", "--balance-penalty",
+                "--redundancy-penalty"}) {
+            if (parsed.hasMatchedOption(ignored)) {
+                throw new IllegalArgumentException(ignored + " does not apply to --arch networks (ReLU units; size them with --n"
+                        + " and --arch-width)");
+            }
+        }
         if (units <= 0 || units > 1000 || archWidth <= 0 || archWidth > 1024) {
             throw new IllegalArgumentException("--n must be in 1..1000 and --arch-width in 1..1024, got n " + units
                     + ", width " + archWidth);
@@ -776,7 +783,7 @@ final class TrainCommand implements Callable<Integer> {
             momentum = r.momentum();
         }
         if (!parsed.hasMatchedOption("--nesterov")) {
-            nesterov = r.nesterov();
+            nesterov = r.nesterov() && momentum > 0;
         }
         if (!parsed.hasMatchedOption("--weight-decay")) {
             weightDecay = r.weightDecay();

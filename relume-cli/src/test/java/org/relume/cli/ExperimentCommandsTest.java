@@ -23,6 +23,17 @@ class ExperimentCommandsTest {
         assertTrue(r.out().contains("baseline") && r.out().contains("jumpstart") && r.out().contains("dead units"), r.out());
     }
 
+    /** Without relume-spark and Spark on the class path (as in the relume command), --engine spark is one line. */
+    @Test
+    void sparkEngineWithoutSparkIsOneLine() {
+        CliRun r = CliRun.of("sweep", "--widths", "2", "--depths", "2", "--epochs", "5", "--engine", "spark",
+                "--master", "local[2]", "--out", tmp.resolve("spark").toString());
+        assertEquals(2, r.exitCode(), r.toString());
+        assertTrue(r.err().contains("relume-spark") && r.err().strip().split("\n").length == 1, r.err());
+        CliRun bad = CliRun.of("sweep", "--widths", "2", "--depths", "2", "--engine", "flink", "--out", tmp.toString());
+        assertEquals(2, bad.exitCode(), bad.toString());
+    }
+
     @Test
     void sweepWritesResultsAndHeatmapsAndResumes() throws IOException {
         Path out = tmp.resolve("sweep");

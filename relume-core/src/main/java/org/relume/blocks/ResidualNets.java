@@ -83,7 +83,8 @@ public final class ResidualNets {
                         PointwiseFunctions.IDENTITY, init, root);
                 Conv2d p = k == 0 && (s != 1 || c != out)
                         ? conv(new ConvGeometry(c, h, w, out, 1, s, 0), PointwiseFunctions.IDENTITY, init, root) : null;
-                stages.add(new ResidualStage(k, a, b, p, kind.b1, kind.b2, learnable));
+                // The entry unit has no heavy-ball terms, so nothing of its own to learn.
+                stages.add(new ResidualStage(k, a, b, p, kind.b1, kind.b2, learnable && k > 0));
                 c = out;
                 h = g.outHeight();
                 w = g.outWidth();

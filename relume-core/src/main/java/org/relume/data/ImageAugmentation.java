@@ -60,7 +60,7 @@ public final class ImageAugmentation {
 
     /** Shifts and flips each of the {@code size} samples of x [C*H*W, size] in place. */
     void apply(float[] x, int size, long seed, long epoch, int batch) {
-        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 1_000_003L + batch);
+        SplittableRandom r = new SplittableRandom(mix(mix(mix(seed) ^ epoch) ^ batch));
         int plane = height * width;
         if (scratch.length < plane) {
             scratch = new float[plane];
@@ -84,6 +84,13 @@ public final class ImageAugmentation {
                 }
             }
         }
+    }
+
+    /** A 64-bit finalizer (Stafford's variant 13), so that neighbouring seeds give unrelated streams. */
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     public String describe() {

@@ -39,7 +39,7 @@ public final class DepthWidthExperiment {
      * lambda 1e-4 on the hidden layers.
      */
     public record Settings(String data, int epochs, double lr, Initializer init, int batchSize,
-                           Aggregation aggregation, double lambda, boolean conv, int limit) {
+                           Aggregation aggregation, double lambda, boolean conv, int limit) implements java.io.Serializable {
 
         /** An MLP grid on all of the data. */
         public Settings(String data, int epochs, double lr, Initializer init, int batchSize, Aggregation aggregation,
@@ -95,7 +95,7 @@ public final class DepthWidthExperiment {
     }
 
     /** A cell of the grid. */
-    public record Cell(String method, int width, int depth, long seed) {
+    public record Cell(String method, int width, int depth, long seed) implements java.io.Serializable {
         public Cell {
             if (!method.equals(BASELINE) && !method.equals(JUMPSTART)) {
                 throw new IllegalArgumentException("method must be baseline or jumpstart, got '" + method + "'");
@@ -112,7 +112,8 @@ public final class DepthWidthExperiment {
 
     /** What a cell produced; {@code error} is null on success. */
     public record Outcome(Cell cell, double trainAccuracy, double validationAccuracy, double finalLoss,
-                          int deadUnits, int deadPoints, int deadLayers, double seconds, String error) {
+                          int deadUnits, int deadPoints, int deadLayers, double seconds, String error)
+            implements java.io.Serializable {
 
         public boolean failed() {
             return error != null;

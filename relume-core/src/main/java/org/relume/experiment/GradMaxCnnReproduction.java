@@ -185,8 +185,9 @@ public final class GradMaxCnnReproduction implements Reproduction {
         sb.append("- growth at the end of each of the first ").append(p.growths()).append(" epochs, one convolution after"
                 + " another; new incoming kernels zero, outgoing kernels by GradMax (top singular vectors) or random;"
                 + " scratch = the final width from the start, no growth\n");
-        sb.append(String.format(Locale.ROOT, "- wall time of this invocation %.0f s on %d threads; the runs' own times sum to"
-                + " %.0f s%n%n", wall, ctx.threads(), runs.stream().mapToDouble(Run::seconds).sum()));
+        sb.append(String.format(Locale.ROOT, "- wall time of this invocation %.0f s on %d threads; the runs' own times,"
+                + " including any resumed from an earlier invocation, sum to %.0f s%n%n", wall, ctx.threads(),
+                runs.stream().mapToDouble(Run::seconds).sum()));
         sb.append("## Test accuracy (mean ± sd over seeds)\n\n| method | test accuracy | final architecture | parameters |\n"
                 + "|---|---|---|---|\n");
         for (String m : METHODS) {

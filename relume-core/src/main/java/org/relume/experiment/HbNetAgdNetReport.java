@@ -40,7 +40,7 @@ final class HbNetAgdNetReport {
         sb.append("- test error on the data's test files (t10k / test_batch), in %\n");
         double own = runs.stream().mapToDouble(Run::seconds).sum();
         sb.append(String.format(Locale.ROOT, "- wall time of this invocation %.0f s on %d threads; the %d models' own"
-                + " times sum to %.0f s (models already in results.csv are not retrained)%n%n", wall, ctx.threads(),
+                + " times, including any resumed from an earlier invocation, sum to %.0f s%n%n", wall, ctx.threads(),
                 runs.size(), own));
         sb.append("## The paper's Table 4 (CIFAR-10, no augmentation, error %)\n\n| n | ResNet | HB-Net |\n|---|---|---|\n");
         sb.append(String.format(Locale.ROOT, "| 9 | %.2f | %.2f |%n| 18 | %.2f | %.2f |%n%n",

@@ -46,7 +46,8 @@ public final class HbNetAgdNetReproduction implements Reproduction {
     record Profile(String data, int limit, int[] ns, int width, int epochs, List<Long> seeds) {
         String describe() {
             return data + " limit " + limit + ", width " + width + ", " + epochs + " epochs, "
-                    + TrainingRecipe.RESNET_CIFAR.id() + " recipe, Kaiming uniform";
+                    + TrainingRecipe.RESNET_CIFAR.id() + " recipe (lr / 10 at epochs "
+                    + java.util.Arrays.toString(TrainingRecipe.RESNET_CIFAR.milestones(epochs)) + "), Kaiming uniform";
         }
     }
 

@@ -56,7 +56,7 @@ public final class JumpstartCifarReproduction implements Reproduction {
         PrintWriter log = ctx.log();
         log.printf(Locale.ROOT, "%s profile: %d cells, %d threads%n", ctx.quick() ? "quick" : "full", cells.size(), ctx.threads());
         log.flush();
-        Sweep.Result result = new Sweep(settings, ctx.threads()).runInto(ctx, name(), cells);
+        Sweep.Result result = ctx.sweep(settings).runInto(ctx, name(), cells);
         DepthWidthAnalysis a = new DepthWidthAnalysis(result.outcomes(), 0.0);
         StringBuilder sb = new StringBuilder("# ").append(title()).append("\n\n");
         sb.append("Profile: **").append(ctx.quick() ? "quick" : "full").append("**; written ").append(Instant.now()).append("\n\n");

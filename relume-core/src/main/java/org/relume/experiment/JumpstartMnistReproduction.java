@@ -81,7 +81,7 @@ public final class JumpstartMnistReproduction implements Reproduction {
         log.printf(Locale.ROOT, "%s profile: %d cells (widths %s x depths %s x 2 methods), %d threads%n",
                 ctx.quick() ? "quick" : "full", cells.size(), widths, depths, ctx.threads());
         log.flush();
-        Sweep.Result result = new Sweep(settings, ctx.threads()).runInto(ctx, name(), cells);
+        Sweep.Result result = ctx.sweep(settings).runInto(ctx, name(), cells);
         // A dead CNN predicts one class (about 0.1 here); the quick profile's short training keeps live
         // nets below the moons bar of 0.9, so "trained" is "clearly learning" for it.
         DepthWidthAnalysis analysis = new DepthWidthAnalysis(result.outcomes(), ctx.quick() ? QUICK_TRAINED : 0.9);

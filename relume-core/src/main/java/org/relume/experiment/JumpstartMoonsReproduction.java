@@ -65,7 +65,7 @@ public final class JumpstartMoonsReproduction implements Reproduction {
         log.printf(Locale.ROOT, "%s profile: %d cells (%d widths x %d depths x 2 methods x %d seed), %d threads%n",
                 ctx.quick() ? "quick" : "full", cells.size(), widths.size(), depths.size(), SEEDS.size(), ctx.threads());
         log.flush();
-        Sweep.Result result = new Sweep(settings, ctx.threads()).runInto(ctx, name(), cells);
+        Sweep.Result result = ctx.sweep(settings).runInto(ctx, name(), cells);
         DepthWidthAnalysis analysis = new DepthWidthAnalysis(result.outcomes());
         analysis.writeHeatmaps(ctx.out().resolve("heatmap.png"), ctx.out().resolve("heatmap.svg"));
         String report = report(ctx, settings, result, analysis, widths, depths);

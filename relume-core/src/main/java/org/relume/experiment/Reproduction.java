@@ -23,12 +23,24 @@ public interface Reproduction {
 
     /**
      * What a run gets: profile, output directory, worker threads, a progress sink, a log, and the
-     * user's data directory ({@code --data-dir}) for experiments on data Relume cannot ship, or null.
+     * user's data directory ({@code --data-dir}) for experiments on data Relume cannot ship, or null,
+     * and the engine grid sweeps run on ({@code --engine spark}), or null for this machine's threads.
      */
-    record Context(boolean quick, Path out, int threads, Progress progress, PrintWriter log, Path dataDir) {
+    record Context(boolean quick, Path out, int threads, Progress progress, PrintWriter log, Path dataDir,
+                   Sweep.Engine engine) {
         /** Without a data directory (experiments on generated or default data). */
         public Context(boolean quick, Path out, int threads, Progress progress, PrintWriter log) {
-            this(quick, out, threads, progress, log, null);
+            this(quick, out, threads, progress, log, null, null);
+        }
+
+        /** On this machine's threads. */
+        public Context(boolean quick, Path out, int threads, Progress progress, PrintWriter log, Path dataDir) {
+            this(quick, out, threads, progress, log, dataDir, null);
+        }
+
+        /** The sweep of a grid reproduction: on the context's engine (e.g. Spark) if it has one, else locally. */
+        public Sweep sweep(DepthWidthExperiment.Settings settings) {
+            return engine != null ? new Sweep(settings, engine) : new Sweep(settings, threads);
         }
     }
 

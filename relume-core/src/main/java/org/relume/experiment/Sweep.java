@@ -20,8 +20,10 @@ import org.relume.experiment.DepthWidthExperiment.Settings;
 import org.relume.tensor.kernel.Parallelism;
 
 /**
- * Trains every cell of a depth x width grid, one network per core: cells run on a fixed pool of
- * worker threads, each with kernel splitting disabled, so two cores train two networks at once.
+ * Trains every cell of a depth x width grid. The default {@link Engine} runs one network per core:
+ * cells run on a fixed pool of worker threads, each with kernel splitting disabled, so two cores
+ * train two networks at once; another engine (the relume-spark module's) may run them elsewhere,
+ * as each cell is a pure function of its settings and seed.
  * Each finished cell is appended to {@code results.csv} at once; rerunning with the same file skips
  * the cells already there, so an interrupted sweep resumes where it stopped. Every row records the
  * settings it was trained with, and a file holding rows of other settings is refused rather than
@@ -30,6 +32,15 @@ import org.relume.tensor.kernel.Parallelism;
 public final class Sweep {
     private final Settings settings;
     private final int threads;
+    private final Engine engine;
+
+    /**
+     * Runs cells and hands each finished one to {@code finished} (from any thread, as the cells
+     * finish, so the sweep can record it at once).
+     */
+    public interface Engine {
+        void run(Settings settings, List<Cell> cells, java.util.function.Consumer<Outcome> finished) throws IOException;
+    }
 
     /** Called on a worker thread after each cell; implementations must be thread-safe. */
     public interface Listener {
@@ -42,6 +53,14 @@ public final class Sweep {
         }
         this.settings = settings;
         this.threads = threads;
+        this.engine = (s, cells, finished) -> runLocally(s, cells, finished, threads);
+    }
+
+    /** A sweep on another engine (e.g. Spark); {@link #threads()} is then 0. */
+    public Sweep(Settings settings, Engine engine) {
+        this.settings = settings;
+        this.threads = 0;
+        this.engine = engine;
     }
 
     /** Every combination, in the order methods x widths x depths x seeds. */
@@ -74,14 +93,8 @@ public final class Sweep {
             for (Cell c : cells) {
                 wanted.add(c.key());
             }
-            String ours = settings.describe();
-            for (Map<String, String> row : csv.existingRows()) {
-                String theirs = row.get("settings");
-                if (!ours.equals(theirs)) {
-                    // Resuming would mix cells trained two ways under one heatmap and sweep.json.
-                    throw new IllegalArgumentException(resultsCsv + " holds cells trained with other settings ("
-                            + theirs + "; now: " + ours + "); use another output directory or remove the file");
-                }
+            // Resuming would mix cells trained two ways under one heatmap and sweep.json.
+            for (Map<String, String> row : csv.existingRows(settings.describe())) {
                 try {
                     Outcome o = Outcome.fromRow(row);
                     if (wanted.contains(o.cell().key())) {
@@ -99,50 +112,57 @@ public final class Sweep {
             }
             int resumed = cells.size() - todo.size();
             AtomicInteger done = new AtomicInteger(resumed);
-            ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "relume-sweep");
-                t.setDaemon(true);
-                return t;
+            List<IOException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            engine.run(settings, todo, outcome -> {
+                try {
+                    Map<String, Object> row = outcome.row();
+                    row.put("settings", settings.describe());
+                    csv.append(row);
+                } catch (IOException e) {
+                    failures.add(e);
+                }
+                synchronized (byKey) {
+                    byKey.put(outcome.cell().key(), outcome);
+                }
+                if (listener != null) {
+                    listener.cellDone(outcome, done.incrementAndGet(), cells.size());
+                }
             });
-            try {
-                List<Future<Outcome>> futures = new ArrayList<>();
-                for (Cell c : todo) {
-                    futures.add(pool.submit(() -> {
-                        Outcome outcome = Parallelism.callSingleThreaded(() -> DepthWidthExperiment.run(c, settings));
-                        try {
-                            Map<String, Object> row = outcome.row();
-                            row.put("settings", settings.describe());
-                            csv.append(row);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                        if (listener != null) {
-                            listener.cellDone(outcome, done.incrementAndGet(), cells.size());
-                        }
-                        return outcome;
-                    }));
-                }
-                for (Future<Outcome> f : futures) {
-                    Outcome o = f.get();
-                    byKey.put(o.cell().key(), o);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("sweep interrupted; rerun with the same output to resume", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (cause instanceof UncheckedIOException u) {
-                    throw u.getCause();
-                }
-                throw new IllegalStateException("a sweep worker failed: " + cause, cause);
-            } finally {
-                pool.shutdownNow();
+            if (!failures.isEmpty()) {
+                throw failures.get(0);
             }
             List<Outcome> ordered = new ArrayList<>();
             for (Cell c : cells) {
                 ordered.add(byKey.get(c.key()));
             }
             return new Result(ordered, todo.size(), resumed, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The local engine: a fixed pool of {@code threads} workers, one network per core. */
+    private static void runLocally(Settings settings, List<Cell> cells, java.util.function.Consumer<Outcome> finished,
+                                   int threads) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "relume-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Cell c : cells) {
+                futures.add(pool.submit(() -> finished.accept(
+                        Parallelism.callSingleThreaded(() -> DepthWidthExperiment.run(c, settings)))));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("sweep interrupted; rerun with the same output to resume", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a sweep worker failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
     }
 

@@ -91,6 +91,11 @@ public final class ConvSurgery {
             throw new IllegalArgumentException("growing a batch-normalized convolution is not supported (its new channels"
                     + " would need running statistics of their own)");
         }
+        if (layer > 0 && !(net.layer(layer - 1) instanceof Conv2d)) {
+            // The gradient matrix needs the layer's input, which the probe takes from the convolution before it.
+            throw new IllegalArgumentException("layer " + layer + " reads a " + net.layer(layer - 1).type() + " layer;"
+                    + " convolution growth needs the grown layer to read the data or another convolution");
+        }
         return c;
     }
 

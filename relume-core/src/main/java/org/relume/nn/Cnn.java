@@ -65,6 +65,10 @@ public final class Cnn {
         if (outputs <= 0) {
             throw new IllegalArgumentException("a CNN needs a positive output size, got " + outputs);
         }
+        if (options.pool() != null && options.poolEvery() > widths.length) {
+            throw new IllegalArgumentException("pooling every " + options.poolEvery() + " convolutions, but there are only "
+                    + widths.length + ": no pooling layer would be added");
+        }
         SplittableRandom root = new SplittableRandom(seed);
         List<Layer> layers = new ArrayList<>();
         int c = channels;

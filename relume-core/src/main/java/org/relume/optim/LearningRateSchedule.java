@@ -37,8 +37,9 @@ public interface LearningRateSchedule {
 
     static LearningRateSchedule multistep(int[] milestones, double gamma) {
         for (int i = 0; i < milestones.length; i++) {
-            if (milestones[i] <= 0 || (i > 0 && milestones[i] <= milestones[i - 1])) {
-                throw new IllegalArgumentException("multistep milestones must be positive and increasing, got "
+            // Equal milestones decay together (gamma squared), as PyTorch's MultiStepLR counts them.
+            if (milestones[i] <= 0 || (i > 0 && milestones[i] < milestones[i - 1])) {
+                throw new IllegalArgumentException("multistep milestones must be positive and non-decreasing, got "
                         + java.util.Arrays.toString(milestones));
             }
         }

@@ -195,7 +195,7 @@ public final class ConvOps {
         int[] rows = t[0];
         int[] weights = t[1];
         // The kernel rows (columns) that reach input row iy (column ix), and the output row (column)
-        // each comes from, found once per row (column) rather than per tap.
+        // each comes from, found once per input position rather than once per tap.
         int[][] r = REACH.get();
         if (r[0].length < k) {
             for (int i = 0; i < 4; i++) {

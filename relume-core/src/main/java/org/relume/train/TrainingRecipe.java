@@ -29,15 +29,22 @@ public record TrainingRecipe(String id, double lr, double momentum, boolean nest
         return new Sgd(lr, momentum, nesterov, weightDecay);
     }
 
-    /** The decays at the stated fractions of {@code epochs} (constant when training is too short to place them). */
+    /**
+     * The decays at the stated fractions of {@code epochs}, rounded down as the reference code does
+     * (int(0.5 E), int(0.75 E)); milestones that coincide decay together. Constant when training is
+     * too short to place the first.
+     */
     public LearningRateSchedule schedule(int epochs) {
+        int[] at = milestones(epochs);
+        return at[0] <= 0 ? LearningRateSchedule.constant() : LearningRateSchedule.multistep(at, gamma);
+    }
+
+    /** The epochs (from 0) at which the rate decays. */
+    public int[] milestones(int epochs) {
         int[] at = new int[milestoneFractions.length];
         for (int i = 0; i < at.length; i++) {
-            at[i] = (int) Math.round(milestoneFractions[i] * epochs);
-            if (at[i] <= 0 || (i > 0 && at[i] <= at[i - 1])) {
-                return LearningRateSchedule.constant();
-            }
+            at[i] = (int) Math.floor(milestoneFractions[i] * epochs);
         }
-        return LearningRateSchedule.multistep(at, gamma);
+        return at;
     }
 }

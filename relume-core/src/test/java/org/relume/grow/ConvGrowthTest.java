@@ -120,6 +120,12 @@ class ConvGrowthTest {
         assertTrue(e.getMessage().contains("batch-normalized"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> ConvGrowth.grow(cnn(1), 2, 1, GrowthMethod.GRADMAX, batch(),
                 Loss.SOFTMAX_CROSS_ENTROPY, 0.5, null, new SplittableRandom(1)));
+        // A convolution after a pooling layer: refused, not a null pointer.
+        Network pooled = Cnn.build(1, SIDE, SIDE, new int[] {2, 2}, 3, 3, Activations.relu(), Initializer.KAIMING_UNIFORM, 1,
+                new Cnn.Options(null, false, org.relume.nn.Pool2d.Mode.MAX, 1));
+        IllegalArgumentException p = assertThrows(IllegalArgumentException.class, () -> ConvGrowth.grow(pooled, 2, 1,
+                GrowthMethod.GRADMAX, batch(), Loss.SOFTMAX_CROSS_ENTROPY, 0.5, null, new SplittableRandom(1)));
+        assertTrue(p.getMessage().contains("pool2d"), p.getMessage());
     }
 
     /** ||dL/d(new incoming kernels and biases)||_F by backpropagation through the grown net (relu'(0) = 1 there). */
