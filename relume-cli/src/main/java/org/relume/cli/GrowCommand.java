@@ -38,6 +38,7 @@ import org.relume.train.TrainConfig;
 import org.relume.train.TrainResult;
 import org.relume.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -56,6 +57,7 @@ import picocli.CommandLine.Spec;
             "  relume grow --data student-teacher --method gradmax --start-width 5 --grow-every 200 --grow-times 5 \\",
             "              --optimizer sgd --lr 0.1 --epochs 1500 --no-bias --out runs/gradmax",
             "  relume grow --data sine --method folding --start-width 2 --grow-every 2000 --grow-times 1 --epochs 4000 --out runs/fold",
+            "  relume grow --data csv:iris.csv --label species --drop id --method gradmax --start-width 2 --out runs/iris-grown",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)
@@ -64,8 +66,12 @@ final class GrowCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--data", defaultValue = "student-teacher", paramLabel = "SPEC",
-            description = "Data spec as for train; also student-teacher, sine, overlap-quadratic (default: ${DEFAULT-VALUE}).")
+            description = "Data spec as for train (csv:PATH with --label, --features, --drop, --task, --standardize); also"
+                    + " student-teacher, teacher:in=10,hidden=10,out=10,seed=1, sine, overlap-quadratic (default: ${DEFAULT-VALUE}).")
     String data;
+
+    @Mixin
+    DataOptions dataOptions;
 
     @Option(names = "--method", defaultValue = "gradmax", paramLabel = "M",
             description = "gradmax, random, zeros, gradmax-opt or folding (default: ${DEFAULT-VALUE}).")
@@ -158,9 +164,10 @@ final class GrowCommand implements Callable<Integer> {
         GrowthSchedule schedule = new GrowthSchedule(start != null ? start : every, every, times, units, where, fixed,
                 plateauWindow, plateauFraction);
         RunSeeds seeds = RunSeeds.of(seed);
-        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seeds.data(), valSplit, null, null, 0));
-        Dataset train = loaded.split().train();
-        Dataset validation = loaded.split().validation();
+        DataOptions.Inputs in = dataOptions.load(data, seeds.data(), valSplit, spec);
+        DataSources.Loaded loaded = in.loaded();
+        Dataset train = in.train();
+        Dataset validation = in.validation();
         int[] widths = new int[depth];
         Arrays.fill(widths, startWidth);
         Network net = Mlp.builder().inputs(train.inputs()).hidden(widths).outputs(train.outputs())
@@ -234,7 +241,7 @@ final class GrowCommand implements Callable<Integer> {
             prov.put("created", Instant.now().toString());
             prov.putAll(BuildInfo.provenance());
             ModelDirectory.replace(out, dir -> {
-                ModelFiles.write(dir, r.network(), new ModelMetadata(train.task(), train.classes(), loss.id(), null, null,
+                ModelFiles.write(dir, r.network(), new ModelMetadata(train.task(), train.classes(), loss.id(), in.mean(), in.std(),
                         loaded.featureNames(), prov, train.task().isClassification() ? loaded.classNames() : List.of()));
                 AtomicFiles.writeString(dir.resolve("metrics.csv"), r.history().toCsv());
                 StringBuilder g = new StringBuilder();
