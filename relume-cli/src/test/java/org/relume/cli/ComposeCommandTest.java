@@ -94,9 +94,10 @@ class ComposeCommandTest {
         }
         Files.writeString(csv, sb.toString());
         CliRun r = CliRun.of("compose", "--data", "csv:" + csv, "--label", "y", "--features", "x", "--depth", "3",
-                "--method", "no-pretrain", "--epochs", "50");
+                "--method", "no-pretrain", "--epochs", "50", "--waves", "subtracted");
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("41 samples of csv:"), r.out());
+        assertTrue(r.out().contains("waves    subtracted (as asked); frame x in [-1, 1], y from -0.96402"), r.out());
         CliRun twoColumns = CliRun.of("compose", "--data", "csv:" + csv, "--label", "y", "--epochs", "5");
         assertEquals(2, twoColumns.exitCode(), twoColumns.toString());
         assertTrue(twoColumns.err().contains("one input to one target"), twoColumns.err());
