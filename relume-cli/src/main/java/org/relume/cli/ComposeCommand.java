@@ -54,7 +54,8 @@ import picocli.CommandLine.Spec;
             "into the saved network; --waves auto adds the waves for data above their chord, subtracts them below it.",
             "One method and one model: writes DIR/model.safetensors, model.json, metrics.csv (with a stage column),",
             "summary.json, fit.png/.svg and waves.png/.svg. Several (--method all, --models N): prints min, mean and",
-            "median MSE per method and writes DIR/results.csv, models.csv and summary.json.",
+            "median MSE per method and writes DIR/results.csv, models.csv, summary.json and fits.png/.svg (the data",
+            "beside each method's median model).",
             "",
             "Examples:",
             "  relume compose --target x3 --depth 5 --method enforced --epochs 1000 --seed 1 --out runs/x3-enforced",
@@ -285,7 +286,10 @@ final class ComposeCommand implements Callable<Integer> {
             summary.put("seconds", wall);
             summary.put("provenance", provenance(s, problem));
             Json.write(out.resolve("summary.json"), summary);
-            o.printf("wrote    %s (results.csv, models.csv, summary.json)%n", out);
+            CompositionalFigures.fits(methods.stream().map(m -> CompositionalStudy.median(results, m).network()).toList(),
+                    methods.stream().map(m -> m.id() + " (median model)").toList(), problem.data(), problem.name(),
+                    out.resolve("fits.png"), out.resolve("fits.svg"));
+            o.printf("wrote    %s (results.csv, models.csv, summary.json, fits.png/.svg)%n", out);
         }
         o.flush();
     }

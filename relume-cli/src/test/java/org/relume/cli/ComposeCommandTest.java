@@ -62,6 +62,7 @@ class ComposeCommandTest {
         assertEquals(6, results.size(), results.toString());
         assertTrue(results.get(0).startsWith("method,target,models,min_mse,mean_mse"), results.get(0));
         assertEquals(11, Files.readAllLines(out.resolve("models.csv")).size());
+        assertTrue(Files.size(out.resolve("fits.png")) > 0 && Files.size(out.resolve("fits.svg")) > 0);
         JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
         assertEquals("subtracted", s.get("waves").asText());
         assertEquals(60, s.get("samples").asInt());

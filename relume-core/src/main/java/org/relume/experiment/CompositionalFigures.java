@@ -25,6 +25,39 @@ public final class CompositionalFigures {
 
     /** The data (in x order) beside the network's outputs there, and the absolute error on a log scale. */
     public static void fit(Network net, Dataset data, String title, Path png, Path svg) throws IOException {
+        double[][] sorted = sortedByX(data);
+        double[] x = sorted[0];
+        double[] t = sorted[1];
+        int n = x.length;
+        double[] y = outputs(net, x);
+        double[] err = new double[n];
+        for (int i = 0; i < n; i++) {
+            err[i] = Math.max(1e-12, Math.abs(y[i] - t[i]));
+        }
+        // The network also on a fine grid: XChart snaps ticks to the x values when every series shares the data's.
+        double[] grid = grid(x[0], x[n - 1]);
+        Figures.lines(List.of(
+                new Figures.LinePanel(title + " and fit", "x", "y",
+                        List.of(new Figures.Series("data", x, t), new Figures.Series("network", grid, outputs(net, grid))), false),
+                new Figures.LinePanel("absolute error", "x", "|fit - data|",
+                        List.of(new Figures.Series("error", x, err)), true)), png, svg);
+    }
+
+    /** The data beside one fit per label (e.g. each method's median model), all in one panel. */
+    public static void fits(List<Network> nets, List<String> labels, Dataset data, String title, Path png, Path svg)
+            throws IOException {
+        double[][] sorted = sortedByX(data);
+        List<Figures.Series> series = new ArrayList<>();
+        series.add(new Figures.Series("data", sorted[0], sorted[1]));
+        double[] grid = grid(sorted[0][0], sorted[0][sorted[0].length - 1]);
+        for (int k = 0; k < nets.size(); k++) {
+            series.add(new Figures.Series(labels.get(k), grid, outputs(nets.get(k), grid)));
+        }
+        Figures.lines(List.of(new Figures.LinePanel(title, "x", "y", series, false)), png, svg);
+    }
+
+    /** The samples' x and y, in x order. */
+    private static double[][] sortedByX(Dataset data) {
         int n = data.size();
         float[] xs = data.features().data();
         float[] ys = data.targets().data();
@@ -33,22 +66,12 @@ public final class CompositionalFigures {
             order[i] = i;
         }
         Arrays.sort(order, Comparator.comparingDouble(i -> xs[i]));
-        double[] x = new double[n];
-        double[] t = new double[n];
+        double[][] xy = new double[2][n];
         for (int i = 0; i < n; i++) {
-            x[i] = xs[order[i]];
-            t[i] = ys[order[i]];
+            xy[0][i] = xs[order[i]];
+            xy[1][i] = ys[order[i]];
         }
-        double[] y = outputs(net, x);
-        double[] err = new double[n];
-        for (int i = 0; i < n; i++) {
-            err[i] = Math.max(1e-12, Math.abs(y[i] - t[i]));
-        }
-        Figures.lines(List.of(
-                new Figures.LinePanel(title + " and fit", "x", "y",
-                        List.of(new Figures.Series("data", x, t), new Figures.Series("network", x, y)), false),
-                new Figures.LinePanel("absolute error", "x", "|fit - data|",
-                        List.of(new Figures.Series("error", x, err)), true)), png, svg);
+        return xy;
     }
 
     /** One panel per hidden layer with its units' outputs (after the ReLU) over [lo, hi]. */

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.relume.experiment.CompositionalExperiment.Method;
@@ -59,6 +60,16 @@ public final class CompositionalStudy {
                 rs.stream().filter(r -> r.piecesAfterStage1() >= 0).mapToInt(Result::piecesAfterStage1).average().orElse(Double.NaN),
                 rs.stream().mapToInt(Result::piecesAtEnd).average().orElse(Double.NaN),
                 rs.stream().mapToDouble(Result::seconds).sum());
+    }
+
+    /** The model with the median MSE of a method (the upper one of an even count), as the reproduction's figure shows. */
+    public static Result median(List<Result> results, Method m) {
+        List<Result> rs = new ArrayList<>(results.stream().filter(r -> r.method() == m).toList());
+        if (rs.isEmpty()) {
+            throw new IllegalArgumentException("no models of method " + m.id());
+        }
+        rs.sort(Comparator.comparingDouble(Result::mse));
+        return rs.get(rs.size() / 2);
     }
 
     /** One summary per method, in the order given. */

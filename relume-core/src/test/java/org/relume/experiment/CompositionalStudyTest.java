@@ -65,6 +65,8 @@ class CompositionalStudyTest {
         assertEquals(8.0, s.get(1).piecesAtInit(), 0, "2^3 pieces at init");
         Result enforcedSeed6 = CompositionalExperiment.run(Method.ENFORCED, p, 1, 6, SHORT);
         assertEquals(enforcedSeed6.mse(), results.get(4).mse(), 0, "model k uses seed firstSeed + k");
+        Result median = CompositionalStudy.median(results, Method.ENFORCED);
+        assertEquals(s.get(1).medianMse(), median.mse(), 0, "three models: the median is the middle one");
         String csv = CompositionalStudy.resultsCsv(s);
         assertEquals(3, csv.split("\n").length);
         assertEquals(7, CompositionalStudy.modelsCsv(results, 5).split("\n").length);
