@@ -5,10 +5,12 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.relume.data.DataSources;
 import org.relume.data.Standardizer;
+import org.relume.evaluate.EvaluationData;
 import org.relume.geometry.NetworkAnalysis;
 import org.relume.geometry.RegionFigure;
 import org.relume.io.Json;
@@ -45,7 +47,8 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (written by train --out).")
     Path model;
 
-    @Option(names = "--data", paramLabel = "SPEC", description = "Data for the states and the box: moons, curve:NAME, csv:PATH or idx:DIR (all samples).")
+    @Option(names = "--data", paramLabel = "SPEC", description = "Data for the states and the box: moons, curve:NAME, fn:EXPR, csv:PATH (the columns the model's"
+                    + " feature names name, else all but --label) or idx:DIR (all samples).")
     String data;
 
     @Option(names = "--label", paramLabel = "COL", description = "CSV label column, by header name or 0-based index (default: last column).")
@@ -64,9 +67,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         ModelMetadata meta = saved.metadata();
         Tensor samples = null;
         if (data != null) {
-            DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, 1, 0, label, null, limit));
-            Relume.warn(spec, loaded.warnings());
-            samples = loaded.split().train().features();
+            samples = samples(meta, saved.network().inputSize());
             if (samples.cols() != saved.network().inputSize()) {
                 throw new IllegalArgumentException("the model takes " + saved.network().inputSize() + " inputs but " + data
                         + " has " + samples.cols() + " features");
@@ -98,5 +99,23 @@ final class AnalyzeCommand implements Callable<Integer> {
         o.printf("wrote    %s%s%n", json, result.regions2d() != null ? " and regions.png/.svg beside it" : "");
         o.flush();
         return Relume.OK;
+    }
+
+    /** A CSV file's columns are picked by the model's feature names, as evaluate picks them, so that id and label columns may stay. */
+    private Tensor samples(ModelMetadata meta, int inputs) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must be >= 0 (0 = all), got " + limit);
+        }
+        String text = data.strip();
+        if (text.toLowerCase(Locale.ROOT).startsWith("csv:")) {
+            String path = text.substring(4).strip();
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("bad data spec '" + data + "': csv needs a file path");
+            }
+            return EvaluationData.csvInputs(Path.of(path), meta, inputs, label, limit);
+        }
+        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, 1, 0, label, null, limit));
+        Relume.warn(spec, loaded.warnings());
+        return loaded.split().train().features();
     }
 }

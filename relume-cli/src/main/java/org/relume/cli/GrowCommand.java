@@ -39,6 +39,7 @@ import org.relume.train.TrainConfig;
 import org.relume.train.TrainResult;
 import org.relume.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,6 +58,7 @@ import picocli.CommandLine.Spec;
             "  relume grow --data student-teacher --method gradmax --start-width 5 --grow-every 200 --grow-times 5 \\",
             "              --optimizer sgd --lr 0.1 --epochs 1500 --no-bias --out runs/gradmax",
             "  relume grow --data sine --method folding --start-width 2 --grow-every 2000 --grow-times 1 --epochs 4000 --out runs/fold",
+            "  relume grow --data csv:iris.csv --label species --drop id --method gradmax --start-width 2 --out runs/iris-grown",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)
@@ -65,8 +67,12 @@ final class GrowCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--data", defaultValue = "student-teacher", paramLabel = "SPEC",
-            description = "Data spec as for train; also student-teacher, sine, overlap-quadratic (default: ${DEFAULT-VALUE}).")
+            description = "Data spec as for train (csv:PATH with --label, --features, --drop, --task, --standardize); also"
+                    + " student-teacher, teacher:in=10,hidden=10,out=10,seed=1, sine, overlap-quadratic (default: ${DEFAULT-VALUE}).")
     String data;
+
+    @Mixin
+    DataOptions dataOptions;
 
     @Option(names = "--method", defaultValue = "gradmax", paramLabel = "M",
             description = "gradmax, random, zeros, gradmax-opt or folding (default: ${DEFAULT-VALUE}).")
@@ -164,23 +170,10 @@ final class GrowCommand implements Callable<Integer> {
         if (folding && depth != 1) {
             throw new IllegalArgumentException("folding grows networks with one hidden layer (--depth 1)");
         }
-        GrowthSchedule.Where where;
-        int fixed = 0;
-        if (layer.matches("\\d+")) {
-            where = GrowthSchedule.Where.FIXED;
-            fixed = Integer.parseInt(layer);
-            if (fixed >= depth) {
-                throw new IllegalArgumentException("--layer " + fixed + " is not a hidden layer (0.." + (depth - 1) + ")");
-            }
-        } else {
-            where = GrowthSchedule.Where.byName(layer);
-        }
-        GrowthSchedule schedule = new GrowthSchedule(start != null ? start : every, every, times, units, where, fixed,
-                plateauWindow, plateauFraction);
+        GrowthSchedule schedule = schedule();
         RunSeeds seeds = RunSeeds.of(seed);
-        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seeds.data(), valSplit, null, null, 0));
-        Dataset train = loaded.split().train();
-        Dataset validation = loaded.split().validation();
+        DataOptions.Inputs in = dataOptions.load(data, seeds.data(), valSplit, spec);
+        Dataset train = in.train();
         int[] widths = new int[depth];
         Arrays.fill(widths, startWidth);
         Network net = conv ? thinCnn(train, widths, seeds.init())
@@ -199,49 +192,11 @@ final class GrowCommand implements Callable<Integer> {
                 .loss(loss).seed(seeds.batches()).logEvery(Math.max(1, Math.min(every, epochs / 20 + 1)))
                 .listener(folding ? fold : growth);
         PrintWriter o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "data     %s%nnetwork  %s at start, %s%ngrowth   %s, %s%n", loaded.description(), net.architecture(),
-                opt.describe(), folding ? "folding" : m.id(), schedule.describe());
+        o.printf(Locale.ROOT, "data     %s%nnetwork  %s at start, %s%ngrowth   %s, %s%n", in.loaded().description(),
+                net.architecture(), opt.describe(), folding ? "folding" : m.id(), schedule.describe());
         o.flush();
-        ProgressReporter progress = ProgressReporter.forTerminal("grow", false);
-        if (progress != null) {
-            cfg.listener(progress);
-        }
-        TrainResult r;
-        try {
-            r = new Trainer(cfg).train(net, train, validation);
-        } finally {
-            if (progress != null) {
-                progress.close();
-            }
-        }
-        List<Map<String, Object>> rows = new ArrayList<>();
-        if (folding) {
-            for (FoldingListener.Event e : fold.events()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("epoch", e.epoch());
-                row.put("step", e.step());
-                row.put("x_t", Arrays.toString(e.fold().target()));
-                row.put("x_f", Arrays.toString(e.fold().foldPoint()));
-                row.put("new_weights", Arrays.toString(e.fold().newWeights()));
-                row.put("new_bias", e.fold().newBias());
-                row.put("grad_norm_gain", e.fold().gradNormGain());
-                row.put("architecture", e.architecture());
-                rows.add(row);
-            }
-        } else {
-            for (GrowthListener.Event e : growth.events()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("epoch", e.epoch());
-                row.put("step", e.step());
-                row.put("layer", e.layer());
-                row.put("units", e.units());
-                row.put("grad_norm_gain", e.gradNormGain());
-                row.put("top_singular_value", e.topSingularValue());
-                row.put("loss_before", e.lossBefore());
-                row.put("architecture", e.architecture());
-                rows.add(row);
-            }
-        }
+        TrainResult r = train(cfg, net, in);
+        List<Map<String, Object>> rows = folding ? foldRows(fold) : growthRows(growth);
         for (Map<String, Object> row : rows) {
             o.printf(Locale.ROOT, "grew     %s%n", row);
         }
@@ -249,44 +204,7 @@ final class GrowCommand implements Callable<Integer> {
                 train.task().isClassification() ? "train accuracy" : "train MSE",
                 train.task().isClassification() ? r.train().accuracy() : r.train().mse(), r.seconds());
         if (out != null) {
-            Map<String, Object> prov = new LinkedHashMap<>();
-            prov.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-            prov.put("seed", seed);
-            prov.put("created", Instant.now().toString());
-            prov.putAll(BuildInfo.provenance());
-            ModelDirectory.replace(out, dir -> {
-                ModelFiles.write(dir, r.network(), new ModelMetadata(train.task(), train.classes(), loss.id(), null, null,
-                        loaded.featureNames(), prov, train.task().isClassification() ? loaded.classNames() : List.of()));
-                AtomicFiles.writeString(dir.resolve("metrics.csv"), r.history().toCsv());
-                StringBuilder g = new StringBuilder();
-                if (!rows.isEmpty()) {
-                    g.append(String.join(",", rows.get(0).keySet())).append('\n');
-                    for (Map<String, Object> row : rows) {
-                        g.append(String.join(",", row.values().stream().map(v -> String.valueOf(v).replace(',', ' ')).toList())).append('\n');
-                    }
-                }
-                AtomicFiles.writeString(dir.resolve("growth.csv"), g.toString());
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("method", folding ? "folding" : m.id());
-                summary.put("architecture", r.network().architecture());
-                summary.put("growths", rows.size());
-                summary.put("final_loss", r.finalLoss());
-                summary.put(train.task().isClassification() ? "train_accuracy" : "train_mse",
-                        train.task().isClassification() ? r.train().accuracy() : r.train().mse());
-                summary.put("epochs", epochs);
-                summary.put("seconds", r.seconds());
-                summary.put("seed", seed);
-                summary.put("schedule", schedule.describe());
-                summary.put("growth_events", rows);
-                Json.write(dir.resolve("summary.json"), summary);
-                if (folding && train.inputs() == 2 && !fold.events().isEmpty()) {
-                    List<Figures.Scene> scenes = new ArrayList<>();
-                    for (FoldingListener.Event e : fold.events()) {
-                        scenes.add(FoldingExperiment.scene(data + ": fold at epoch " + e.epoch(), train, e.before(), e.fold()));
-                    }
-                    Figures.scenes(scenes, dir.resolve("folds.png"), dir.resolve("folds.svg"));
-                }
-            });
+            write(r, in, loss, schedule, rows, fold, folding ? "folding" : m.id());
             o.printf("wrote    %s%n", out);
         }
         o.flush();
@@ -318,5 +236,117 @@ final class GrowCommand implements Callable<Integer> {
         }
         return Cnn.build(img[0], img[1], img[2], widths, 3, train.outputs(), Activations.relu(), Initializer.KAIMING_UNIFORM,
                 seed);
+    }
+
+    private GrowthSchedule schedule() {
+        GrowthSchedule.Where where;
+        int fixed = 0;
+        if (layer.matches("\\d+")) {
+            where = GrowthSchedule.Where.FIXED;
+            fixed = Integer.parseInt(layer);
+            if (fixed >= depth) {
+                throw new IllegalArgumentException("--layer " + fixed + " is not a hidden layer (0.." + (depth - 1) + ")");
+            }
+        } else {
+            where = GrowthSchedule.Where.byName(layer);
+        }
+        return new GrowthSchedule(start != null ? start : every, every, times, units, where, fixed, plateauWindow,
+                plateauFraction);
+    }
+
+    private static TrainResult train(TrainConfig cfg, Network net, DataOptions.Inputs in) {
+        ProgressReporter progress = ProgressReporter.forTerminal("grow", false);
+        if (progress != null) {
+            cfg.listener(progress);
+        }
+        try {
+            return new Trainer(cfg).train(net, in.train(), in.validation());
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+    }
+
+    private static List<Map<String, Object>> foldRows(FoldingListener fold) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (FoldingListener.Event e : fold.events()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("step", e.step());
+            row.put("x_t", Arrays.toString(e.fold().target()));
+            row.put("x_f", Arrays.toString(e.fold().foldPoint()));
+            row.put("new_weights", Arrays.toString(e.fold().newWeights()));
+            row.put("new_bias", e.fold().newBias());
+            row.put("grad_norm_gain", e.fold().gradNormGain());
+            row.put("architecture", e.architecture());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static List<Map<String, Object>> growthRows(GrowthListener growth) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (GrowthListener.Event e : growth.events()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("step", e.step());
+            row.put("layer", e.layer());
+            row.put("units", e.units());
+            row.put("grad_norm_gain", e.gradNormGain());
+            row.put("top_singular_value", e.topSingularValue());
+            row.put("loss_before", e.lossBefore());
+            row.put("architecture", e.architecture());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private void write(TrainResult r, DataOptions.Inputs in, Loss loss, GrowthSchedule schedule, List<Map<String, Object>> rows,
+                       FoldingListener fold, String methodId) throws IOException {
+        Dataset train = in.train();
+        DataSources.Loaded loaded = in.loaded();
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        prov.put("seed", seed);
+        prov.put("created", Instant.now().toString());
+        prov.putAll(BuildInfo.provenance());
+        ModelDirectory.replace(out, dir -> {
+            ModelFiles.write(dir, r.network(), new ModelMetadata(train.task(), train.classes(), loss.id(), in.mean(), in.std(),
+                    loaded.featureNames(), prov, train.task().isClassification() ? loaded.classNames() : List.of()));
+            AtomicFiles.writeString(dir.resolve("metrics.csv"), r.history().toCsv());
+            AtomicFiles.writeString(dir.resolve("growth.csv"), growthCsv(rows));
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("method", methodId);
+            summary.put("architecture", r.network().architecture());
+            summary.put("growths", rows.size());
+            summary.put("final_loss", r.finalLoss());
+            summary.put(train.task().isClassification() ? "train_accuracy" : "train_mse",
+                    train.task().isClassification() ? r.train().accuracy() : r.train().mse());
+            summary.put("epochs", epochs);
+            summary.put("seconds", r.seconds());
+            summary.put("seed", seed);
+            summary.put("schedule", schedule.describe());
+            summary.put("growth_events", rows);
+            Json.write(dir.resolve("summary.json"), summary);
+            if (fold != null && train.inputs() == 2 && !fold.events().isEmpty()) {
+                List<Figures.Scene> scenes = new ArrayList<>();
+                for (FoldingListener.Event e : fold.events()) {
+                    scenes.add(FoldingExperiment.scene(data + ": fold at epoch " + e.epoch(), train, e.before(), e.fold()));
+                }
+                Figures.scenes(scenes, dir.resolve("folds.png"), dir.resolve("folds.svg"));
+            }
+        });
+    }
+
+    private static String growthCsv(List<Map<String, Object>> rows) {
+        StringBuilder g = new StringBuilder();
+        if (!rows.isEmpty()) {
+            g.append(String.join(",", rows.get(0).keySet())).append('\n');
+            for (Map<String, Object> row : rows) {
+                g.append(String.join(",", row.values().stream().map(v -> String.valueOf(v).replace(',', ' ')).toList())).append('\n');
+            }
+        }
+        return g.toString();
     }
 }

@@ -67,6 +67,33 @@ class GeometryCommandsTest {
     }
 
     @Test
+    void analyzePicksACsvFilesColumnsByTheModelsFeatureNames() throws IOException {
+        Path csv = tmp.resolve("table.csv");
+        StringBuilder sb = new StringBuilder("id,u,v,target\n");
+        for (int i = 0; i < 30; i++) {
+            double u = i / 29.0;
+            double v = (i * 7 % 30) / 29.0;
+            sb.append(i).append(',').append(u).append(',').append(v).append(',').append(u - 2 * v).append('\n');
+        }
+        Files.writeString(csv, sb.toString());
+        Path model = tmp.resolve("table-model");
+        CliRun train = CliRun.of("train", "--data", "csv:" + csv, "--label", "target", "--drop", "id", "--width", "4",
+                "--depth", "1", "--epochs", "20", "--out", model.toString());
+        assertEquals(0, train.exitCode(), train.toString());
+        // The id column sits beside the features; the model's names (u, v) pick the right two.
+        CliRun r = CliRun.of("analyze", "--model", model.toString(), "--data", "csv:" + csv, "--label", "target");
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode a = Json.MAPPER.readTree(Files.readString(model.resolve("analysis.json")));
+        assertEquals(30, a.get("unit_point_states").get("samples").asInt());
+        // A file without those names must have exactly the model's inputs besides the label.
+        Path unnamed = tmp.resolve("unnamed.csv");
+        Files.writeString(unnamed, "p,q,r,s\n1,2,3,4\n");
+        CliRun bad = CliRun.of("analyze", "--model", model.toString(), "--data", "csv:" + unnamed);
+        assertEquals(2, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("unnamed.csv") && bad.err().contains("the model takes 2 inputs"), bad.err());
+    }
+
+    @Test
     void canonicalizeWritesAnEquivalentModel() throws IOException {
         Path model = shallowMoonsModel();
         Path canonical = tmp.resolve("canonical");

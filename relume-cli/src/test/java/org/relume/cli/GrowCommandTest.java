@@ -84,4 +84,55 @@ class GrowCommandTest {
         r = CliRun.of("grow", "--layer", "3");
         assertEquals(2, r.exitCode(), r.toString());
     }
+
+    /** Two word-labelled classes split by a + b = 0, with an id column to leave out; values far from unit scale. */
+    private Path flowers() throws IOException {
+        Path csv = tmp.resolve("flowers.csv");
+        StringBuilder sb = new StringBuilder("id,a,b,species\n");
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 80; i++) {
+            double a = 2 * r.nextDouble() - 1;
+            double b = 2 * r.nextDouble() - 1;
+            sb.append(1000 + i).append(',').append(100 * a).append(',').append(100 * b).append(',')
+                    .append(a + b > 0 ? "rosa" : "viola").append('\n');
+        }
+        Files.writeString(csv, sb.toString());
+        return csv;
+    }
+
+    @Test
+    void growsOnACsvTableWhoseModelTheOtherCommandsRead() throws IOException {
+        Path csv = flowers();
+        Path out = tmp.resolve("grown");
+        CliRun r = CliRun.of("grow", "--data", "csv:" + csv, "--label", "species", "--drop", "id", "--method", "gradmax",
+                "--start-width", "2", "--grow-every", "30", "--grow-times", "2", "--epochs", "300", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("csv " + csv) && r.out().contains("label 'species', 2 features"), r.out());
+        JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
+        assertTrue(s.get("architecture").asText().startsWith("2-4-"), s.toString());
+        JsonNode model = Json.MAPPER.readTree(Files.readString(out.resolve("model.json")));
+        assertTrue(model.get("class_names").toString().contains("rosa"), model.toString());
+        assertTrue(model.get("input_standardization").get("std").get(0).asDouble() > 10, "the standardization is stored: " + model);
+        CliRun eval = CliRun.of("evaluate", "--model", out.toString(), "--data", "csv:" + csv, "--label", "species", "--json");
+        assertEquals(0, eval.exitCode(), eval.toString());
+        assertTrue(Json.MAPPER.readTree(eval.out()).get("accuracy").asDouble() >= 0.9, eval.out());
+        CliRun analyze = CliRun.of("analyze", "--model", out.toString(), "--data", "csv:" + csv, "--label", "species");
+        assertEquals(0, analyze.exitCode(), analyze.toString());
+        JsonNode a = Json.MAPPER.readTree(Files.readString(out.resolve("analysis.json")));
+        assertEquals(80, a.get("unit_point_states").get("samples").asInt());
+        assertTrue(a.get("standardized").asBoolean());
+    }
+
+    @Test
+    void growsAStudentOfATeacherWithItsOwnShapeAndSeed() throws IOException {
+        Path out = tmp.resolve("teacher");
+        CliRun r = CliRun.of("grow", "--data", "teacher:in=3,hidden=6,out=2,seed=7,n=100", "--start-width", "2",
+                "--grow-every", "10", "--grow-times", "1", "--epochs", "20", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertTrue(r.out().contains("teacher 3-6-2 (seed 7; n=100 inputs from seed"), r.out());
+        assertEquals("3-3-2", Json.MAPPER.readTree(Files.readString(out.resolve("summary.json"))).get("architecture").asText());
+        CliRun bad = CliRun.of("grow", "--data", "csv:" + flowers(), "--standardize", "sometimes");
+        assertEquals(2, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("--standardize must be auto, on or off"), bad.err());
+    }
 }

@@ -55,19 +55,29 @@ public final class Curves {
      * regression set named "curve:NAME" with features and targets of shape [n, 1], in grid order.
      */
     public static Dataset generate(String name, int n, double lo, double hi) {
-        curve(name);
+        return sample("curve:" + name, curve(name), n, lo, hi);
+    }
+
+    /**
+     * Any function {@code f} on {@code n} evenly spaced points of [lo, hi] (the same grid as
+     * {@link #generate(String, int, double, double)}), as a regression set called {@code dataName}:
+     * how {@code fn:EXPR} data are made.
+     *
+     * @throws IllegalArgumentException for a bad grid, or when f is not finite at a grid point
+     */
+    public static Dataset sample(String dataName, DoubleUnaryOperator f, int n, double lo, double hi) {
         if (n < 1) {
-            throw new IllegalArgumentException("curve " + name + ": need at least 1 point, got n = " + n);
+            throw new IllegalArgumentException(dataName + ": need at least 1 point, got n = " + n);
         }
         if (!Double.isFinite(lo) || !Double.isFinite(hi) || !(lo < hi)) {
-            throw new IllegalArgumentException("curve " + name + ": the interval needs finite ends with lo < hi, got lo = "
+            throw new IllegalArgumentException(dataName + ": the interval needs finite ends with lo < hi, got lo = "
                     + lo + ", hi = " + hi);
         }
         float[] xs = new float[n];
         for (int i = 0; i < n; i++) {
             xs[i] = (float) Linspace.point(lo, hi, n, i);
         }
-        return fromGrid(name, xs);
+        return tabulate(dataName, f, xs);
     }
 
     /**
@@ -76,18 +86,26 @@ public final class Curves {
      * double grid they were rounded from, so that a perfect fit has zero error.
      */
     public static Dataset fromGrid(String name, float[] xs) {
-        DoubleUnaryOperator f = curve(name);
+        return tabulate("curve:" + name, curve(name), xs);
+    }
+
+    private static Dataset tabulate(String dataName, DoubleUnaryOperator f, float[] xs) {
         float[] features = xs.clone();
         float[] targets = new float[features.length];
         for (int i = 0; i < features.length; i++) {
             if (!Float.isFinite(features[i])) {
-                throw new IllegalArgumentException("curve " + name + ": grid point " + i + " is " + features[i]
+                throw new IllegalArgumentException(dataName + ": grid point " + i + " is " + features[i]
                         + ", expected a finite number");
             }
             targets[i] = (float) f.applyAsDouble(features[i]);
+            if (!Float.isFinite(targets[i])) {
+                throw new IllegalArgumentException(dataName + ": the value at x = " + features[i] + " (point " + (i + 1)
+                        + " of " + features.length + ") is " + f.applyAsDouble(features[i]) + " in float32; choose lo and hi"
+                        + " where it is finite");
+            }
         }
         int n = features.length;
-        return Dataset.regression("curve:" + name, Tensor.wrap(features, n, 1), Tensor.wrap(targets, n, 1));
+        return Dataset.regression(dataName, Tensor.wrap(features, n, 1), Tensor.wrap(targets, n, 1));
     }
 
     private static DoubleUnaryOperator curve(String name) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.relume.data.expression.Expression;
 
 /**
  * Turns a data spec string into a train/validation split, so that the command line, experiment
@@ -18,6 +19,11 @@ import java.util.function.Supplier;
  *   moons:n=200,noise=0.1          other sizes and noise; split round(n * (1 - validationFraction))
  *   curve:NAME                     500 points on [0, 1] of x3, x11, tanh3, sin or x2; shuffled split
  *   curve:NAME:n=200,lo=-1,hi=1    another grid
+ *   fn:EXPR[:n=500,lo=0,hi=1]      any expression in x (see {@link Expression}) on that grid; shuffled split
+ *   student-teacher[:n=1000]       GradMax's 10-10-10 teacher, weights and inputs both from the request's seed
+ *   teacher:in=10,hidden=10,out=10,seed=1,n=1000
+ *                                  a teacher of that shape whose weights come from its own seed; the
+ *                                  inputs from the request's seed
  *   csv:PATH                       a numeric table (see {@link CsvReader}); shuffled split
  *   idx:DIR                        an MNIST-layout directory; t10k is the validation set
  *   cifar:DIR                      a CIFAR-10 or CIFAR-100 binary directory (see {@link CifarReader});
@@ -31,8 +37,9 @@ public final class DataSources {
     /** What every error about a malformed spec lists. */
     public static final String ACCEPTED_FORMS = "moons, moons:n=200,noise=0.1, curve:NAME, "
             + "curve:NAME:n=500,lo=0,hi=1 (NAME one of " + String.join(", ", Curves.names())
-            + "), csv:PATH, idx:DIR, cifar:DIR[:labels=fine|coarse], student-teacher[:n=1000], sine[:n=500], "
-            + "overlap-quadratic[:n=500,noise=0.15]";
+            + "), fn:EXPR[:n=500,lo=0,hi=1] (EXPR in x, e.g. fn:(exp(x)-1)/(e-1)), csv:PATH, idx:DIR, "
+            + "cifar:DIR[:labels=fine|coarse], student-teacher[:n=1000], teacher:in=10,hidden=10,out=10,seed=1,n=1000, "
+            + "sine[:n=500], overlap-quadratic[:n=500,noise=0.15]";
 
     private DataSources() {}
 
@@ -130,7 +137,9 @@ public final class DataSources {
             case "csv" -> csv(r, spec, rest);
             case "idx" -> idx(r, spec, rest);
             case "cifar" -> cifar(r, spec, rest);
+            case "fn" -> function(r, spec, rest);
             case "student-teacher" -> studentTeacher(r, spec, rest);
+            case "teacher" -> teacher(r, spec, rest);
             case "sine" -> twoDimensional(r, spec, rest, false);
             case "overlap-quadratic" -> twoDimensional(r, spec, rest, true);
             default -> throw badSpec(spec, "unknown data source '" + kind + "'");
@@ -161,6 +170,25 @@ public final class DataSources {
         Dataset.Split split = data.shuffledSplit(r.validationFraction(), r.seed());
         return new Loaded(split, "student-teacher (n=" + n + ", teacher 10-10-10 from seed " + r.seed() + "): " + sizes(split),
                 List.of(), new double[0]);
+    }
+
+    /**
+     * teacher:in=10,hidden=10,out=10,seed=1,n=1000: a teacher of any shape with its own seed, so that
+     * the student's runs (--seed) can vary while the function they learn stays put.
+     */
+    private static Loaded teacher(Request r, String spec, String params) {
+        requireNoCsvOptions(r, "teacher");
+        requireTask(r, Task.REGRESSION, "teacher");
+        Map<String, String> p = parameters(spec, params, List.of("in", "hidden", "out", "seed", "n"));
+        int in = intParameter(spec, p, "in", 10);
+        int hidden = intParameter(spec, p, "hidden", 10);
+        int out = intParameter(spec, p, "out", 10);
+        long teacherSeed = longParameter(spec, p, "seed", 1);
+        int n = intParameter(spec, p, "n", 1000);
+        Dataset data = generated(spec, () -> GrowthData.teacher(n, in, hidden, out, teacherSeed, r.seed()));
+        Dataset.Split split = data.shuffledSplit(r.validationFraction(), r.seed());
+        return new Loaded(split, "teacher " + in + "-" + hidden + "-" + out + " (seed " + teacherSeed + "; n=" + n
+                + " inputs from seed " + r.seed() + "): " + sizes(split), List.of(), new double[0]);
     }
 
     /** sine[:n=500] and overlap-quadratic[:n=500,noise=0.15]: the folding slides' 2-D sets (GrowthData). */
@@ -196,6 +224,26 @@ public final class DataSources {
         Dataset data = generated(spec, () -> Curves.generate(name, n, lo, hi));
         Dataset.Split split = data.shuffledSplit(r.validationFraction(), r.seed());
         String description = "curve " + name + " (n=" + n + " on [" + format(lo) + ", " + format(hi) + "], seed="
+                + r.seed() + "): " + sizes(split);
+        return new Loaded(split, description, List.of("x"), new double[0]);
+    }
+
+    /** fn:EXPR[:n=500,lo=0,hi=1]; an expression holds no colon, so the first one ends it. */
+    private static Loaded function(Request r, String spec, String rest) {
+        requireNoCsvOptions(r, "fn");
+        requireTask(r, Task.REGRESSION, "fn");
+        if (rest == null || rest.isBlank()) {
+            throw badSpec(spec, "fn needs an expression in x, e.g. fn:(exp(x)-1)/(e-1)");
+        }
+        int colon = rest.indexOf(':');
+        Expression f = Expression.parse(colon < 0 ? rest : rest.substring(0, colon));
+        Map<String, String> p = parameters(spec, colon < 0 ? null : rest.substring(colon + 1), List.of("n", "lo", "hi"));
+        int n = intParameter(spec, p, "n", Curves.DEFAULT_SAMPLES);
+        double lo = doubleParameter(spec, p, "lo", Curves.DEFAULT_LO);
+        double hi = doubleParameter(spec, p, "hi", Curves.DEFAULT_HI);
+        Dataset data = generated(spec, () -> Curves.sample("fn:" + f.text().strip(), f, n, lo, hi));
+        Dataset.Split split = data.shuffledSplit(r.validationFraction(), r.seed());
+        String description = "fn " + f.text().strip() + " (n=" + n + " on [" + format(lo) + ", " + format(hi) + "], seed="
                 + r.seed() + "): " + sizes(split);
         return new Loaded(split, description, List.of("x"), new double[0]);
     }
@@ -312,6 +360,18 @@ public final class DataSources {
         }
         try {
             return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw badSpec(spec, key + " must be a whole number, found '" + v + "'");
+        }
+    }
+
+    private static long longParameter(String spec, Map<String, String> p, String key, long fallback) {
+        String v = p.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v);
         } catch (NumberFormatException e) {
             throw badSpec(spec, key + " must be a whole number, found '" + v + "'");
         }

@@ -57,6 +57,21 @@ public record EvaluationData(String description, Tensor inputs, int[] classes, T
     }
 
     /**
+     * The model's inputs from a CSV file, for analyses that need no labels ({@code analyze}): the
+     * columns the model's feature names name when the header has them all (any label column, or
+     * none, may sit beside them), else every column but the label ({@code labelColumn}, default the
+     * last), which must then be as many as the model's inputs. The first {@code limit} rows when positive.
+     */
+    public static Tensor csvInputs(Path file, ModelMetadata meta, int inputs, String labelColumn, int limit) {
+        CsvReader.Table table = CsvReader.readTable(file);
+        List<String> names = meta.featureNames();
+        boolean named = table.header() && names.size() == inputs && table.names().containsAll(names);
+        int label = labelColumn != null ? table.column(labelColumn, "label column") : named ? -1 : table.columns() - 1;
+        int[] features = featureColumns(table, names, inputs, label);
+        return firstRows(table.select(features), limit > 0 ? Math.min(limit, table.rows()) : table.rows());
+    }
+
+    /**
      * The held-out part of non-CSV data (idx: the t10k files; cifar: the test file; generated
      * sets: the validation share for the seed), or the training part when nothing is held out.
      */

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.relume.compose.CompositionalEncoding;
+import org.relume.compose.Convexity;
+import org.relume.compose.CurveFrame;
 import org.relume.compose.PeakParametrization;
 import org.relume.compose.TriangleWaves.Sign;
 import org.relume.data.Curves;
@@ -119,14 +121,44 @@ public final class CompositionalExperiment {
         }
 
         public String describe() {
-            return String.format(Locale.ROOT, "1-[4 x %d]-1 ReLU, %d points on [0, 1], MSE, full-batch Adam lr %s, %d epochs "
-                    + "(compositional pretraining: %d stage-1 epochs at lr %s, then %d stage-2 epochs)", depth, points, lr,
+            return describe(points + " points on [0, 1]");
+        }
+
+        /** As {@link #describe()}, with {@code data} in place of the paper's grid. */
+        public String describe(String data) {
+            return String.format(Locale.ROOT, "1-[4 x %d]-1 ReLU, %s, MSE, full-batch Adam lr %s, %d epochs "
+                    + "(compositional pretraining: %d stage-1 epochs at lr %s, then %d stage-2 epochs)", depth, data, lr,
                     epochs, pretrainEpochs, pretrainLr, epochs - pretrainEpochs);
         }
     }
 
-    /** What one model produced. Pieces are counted on [0, 1] at {@link CompositionalEncoding#PIECE_RESOLUTION}. */
-    public record Result(Method method, Target target, int model, double mse, double mseAfterStage1, int piecesAtInit,
+    /**
+     * What to fit: 1-D data, the sign of the waves and the frame that maps the data onto the
+     * construction's [0, 1] -> (0, 0)..(1, 1) (see {@link CurveFrame}); the data stay in their own
+     * units, training sees them in the unit frame.
+     */
+    public record Problem(String name, Dataset data, Sign sign, CurveFrame frame) {
+        /** The paper's target on its grid, in the identity frame, with the paper's sign. */
+        public static Problem paper(Target t, int points) {
+            return new Problem(t.id(), CompositionalExperiment.data(t, points), t.sign(), CurveFrame.IDENTITY);
+        }
+
+        /** Any 1-D regression data; a null sign is chosen from the data's side of their chord ({@link Convexity}). */
+        public static Problem of(String name, Dataset data, Sign sign) {
+            CurveFrame frame = CurveFrame.of(data);
+            return new Problem(name, data, sign != null ? sign : Convexity.waves(frame.toUnit(data)), frame);
+        }
+
+        public Dataset unitData() {
+            return frame.toUnit(data);
+        }
+    }
+
+    /**
+     * What one model produced. MSEs are in the data's units; pieces are counted over the data's x
+     * range at {@link CompositionalEncoding#PIECE_RESOLUTION} of it; the network takes x and returns y.
+     */
+    public record Result(Method method, String target, int model, double mse, double mseAfterStage1, int piecesAtInit,
                          int piecesAfterStage1,
                          int piecesAtEnd, boolean constantAtInit, double[] startPeaks, double[] peaksAfterStage1,
                          double seconds, Network network, TrainingHistory stage1, TrainingHistory stage2) {}
@@ -146,50 +178,52 @@ public final class CompositionalExperiment {
         return Curves.generate(t.id(), points, 0, 1);
     }
 
-    /** Trains one model; {@code seed} fixes the default/RAAI initial weights and the starting peaks. */
+    /** Trains one model of a paper target; {@code seed} fixes the default/RAAI initial weights and the starting peaks. */
     public static Result run(Method method, Target target, int model, long seed, Settings s) {
+        return run(method, Problem.paper(target, s.points()), model, seed, s);
+    }
+
+    /** Trains one model of any problem ({@code s.points()} is then unused: the data are given). */
+    public static Result run(Method method, Problem problem, int model, long seed, Settings s) {
         long start = System.nanoTime();
-        Dataset data = data(target, s.points());
+        Dataset data = problem.unitData();
         Dataset none = data.range(0, 0, "none");
         double[] peaks = startingPeaks(seed, s.depth());
-        Network net;
+        PeakParametrization p = method.compositional() ? new PeakParametrization(peaks, problem.sign(),
+                method == Method.FREE ? PeakParametrization.Mode.FREE : PeakParametrization.Mode.ENFORCED, false) : null;
+        Network net = p != null ? p.network() : baseline(method, seed, s.depth());
+        int piecesAtInit = pieces(net);
+        boolean constant = LinearRegions1D.isConstant(net, 0, 1);
         TrainingHistory stage1 = null;
         double[] afterStage1 = null;
         double mseAfterStage1 = Double.NaN;
         int piecesAfterStage1 = -1;
         int stage2Epochs = s.epochs();
-        PeakParametrization p = null;
-        if (method.compositional()) {
-            p = new PeakParametrization(peaks, target.sign(),
-                    method == Method.FREE ? PeakParametrization.Mode.FREE : PeakParametrization.Mode.ENFORCED, false);
-            net = p.network();
-        } else {
-            int[] widths = new int[s.depth()];
-            Arrays.fill(widths, 4);
-            net = Mlp.builder().inputs(1).hidden(widths).outputs(1).activation(Activations.relu())
-                    .init(method == Method.RAAI ? Initializer.RAAI : Initializer.TORCH_DEFAULT).seed(seed).build();
-        }
-        int piecesAtInit = pieces(net);
-        boolean constant = LinearRegions1D.isConstant(net, 0, 1);
-        if (p != null) {
-            if (method != Method.NO_PRETRAIN && s.pretrainEpochs() > 0) {
-                TrainConfig c1 = TrainConfig.defaults().epochs(s.pretrainEpochs()).optimizer(new Adam(s.pretrainLr()))
-                        .parametrization(p).logEvery(Math.max(1, s.pretrainEpochs() / 10));
-                TrainResult r1 = new Trainer(c1).train(net, data, none);
-                stage1 = r1.history();
-                afterStage1 = p.peaks();
-                mseAfterStage1 = r1.train().mse();
-                piecesAfterStage1 = pieces(net);
-                stage2Epochs = s.epochs() - s.pretrainEpochs();
-            }
+        if (p != null && method != Method.NO_PRETRAIN && s.pretrainEpochs() > 0) {
+            TrainConfig c1 = TrainConfig.defaults().epochs(s.pretrainEpochs()).optimizer(new Adam(s.pretrainLr()))
+                    .parametrization(p).logEvery(Math.max(1, s.pretrainEpochs() / 10));
+            TrainResult r1 = new Trainer(c1).train(net, data, none);
+            stage1 = r1.history();
+            afterStage1 = p.peaks();
+            mseAfterStage1 = r1.train().mse() * problem.frame().mseScale();
+            piecesAfterStage1 = pieces(net);
+            stage2Epochs = s.epochs() - s.pretrainEpochs();
         }
         // Stage 2 (or the whole run for the baselines): ordinary training with a fresh optimizer.
         TrainConfig c2 = TrainConfig.defaults().epochs(stage2Epochs).optimizer(new Adam(s.lr()))
                 .logEvery(Math.max(1, stage2Epochs / 10));
         TrainResult r2 = new Trainer(c2).train(net, data, none);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(method, target, model, r2.train().mse(), mseAfterStage1, piecesAtInit, piecesAfterStage1, pieces(net), constant,
-                peaks, afterStage1, seconds, net, stage1, r2.history());
+        return new Result(method, problem.name(), model, r2.train().mse() * problem.frame().mseScale(), mseAfterStage1,
+                piecesAtInit, piecesAfterStage1, pieces(net), constant, peaks, afterStage1, seconds,
+                problem.frame().toData(net), stage1, r2.history());
+    }
+
+    private static Network baseline(Method method, long seed, int depth) {
+        int[] widths = new int[depth];
+        Arrays.fill(widths, 4);
+        return Mlp.builder().inputs(1).hidden(widths).outputs(1).activation(Activations.relu())
+                .init(method == Method.RAAI ? Initializer.RAAI : Initializer.TORCH_DEFAULT).seed(seed).build();
     }
 
     /** Linear pieces of a 1-input network on [0, 1] at the reporting resolution. */

@@ -13,6 +13,7 @@ import java.util.Map;
 import org.relume.experiment.CompositionalExperiment.Method;
 import org.relume.experiment.CompositionalExperiment.Result;
 import org.relume.experiment.CompositionalExperiment.Settings;
+import org.relume.experiment.CompositionalStudy.Summary;
 import org.relume.experiment.CompositionalExperiment.Target;
 import org.relume.io.AtomicFiles;
 import org.relume.nn.Network;
@@ -51,11 +52,6 @@ public final class CompositionalReproduction implements Reproduction {
         return "Compositional ReLU networks: reparameterized pretraining vs random init (Tables 1-2)";
     }
 
-    /** Aggregate over the models of one method and target. */
-    public record Summary(Method method, Target target, int models, double minMse, double meanMse, double medianMse,
-                         double constantAtInit, double piecesAtInit, double piecesAfterStage1, double piecesAtEnd,
-                         double seconds) {}
-
     @Override
     public void run(Context ctx) throws IOException {
         Settings s = Settings.paper();
@@ -83,7 +79,7 @@ public final class CompositionalReproduction implements Reproduction {
         List<Summary> summaries = new ArrayList<>();
         for (Target t : Target.values()) {
             for (Method m : Method.values()) {
-                summaries.add(summarize(results, m, t));
+                summaries.add(CompositionalStudy.summarize(results, m, t.id()));
             }
         }
         writeModels(ctx, results);
@@ -95,24 +91,11 @@ public final class CompositionalReproduction implements Reproduction {
         log.flush();
     }
 
-    static Summary summarize(List<Result> results, Method m, Target t) {
-        List<Result> rs = results.stream().filter(r -> r.method() == m && r.target() == t).toList();
-        double[] mse = rs.stream().mapToDouble(Result::mse).sorted().toArray();
-        int n = mse.length;
-        double median = n == 0 ? Double.NaN : n % 2 == 1 ? mse[n / 2] : 0.5 * (mse[n / 2 - 1] + mse[n / 2]);
-        return new Summary(m, t, n, n == 0 ? Double.NaN : mse[0], Arrays.stream(mse).average().orElse(Double.NaN), median,
-                rs.stream().filter(Result::constantAtInit).count() / (double) Math.max(1, n),
-                rs.stream().mapToInt(Result::piecesAtInit).average().orElse(Double.NaN),
-                rs.stream().filter(r -> r.piecesAfterStage1() >= 0).mapToInt(Result::piecesAfterStage1).average().orElse(Double.NaN),
-                rs.stream().mapToInt(Result::piecesAtEnd).average().orElse(Double.NaN),
-                rs.stream().mapToDouble(Result::seconds).sum());
-    }
-
     private static void writeResults(Context ctx, List<Summary> summaries) throws IOException {
         StringBuilder sb = new StringBuilder(String.join(",", COLUMNS)).append('\n');
         for (Summary s : summaries) {
-            double[] paper = PAPER.get(s.method().id() + "/" + s.target().id());
-            sb.append(String.join(",", s.method().id(), s.target().id(), Integer.toString(s.models()),
+            double[] paper = PAPER.get(s.method().id() + "/" + s.target());
+            sb.append(String.join(",", s.method().id(), s.target(), Integer.toString(s.models()),
                     num(s.minMse()), num(s.meanMse()), num(s.medianMse()),
                     paper == null ? "" : num(paper[0]), paper == null ? "" : num(paper[1]),
                     num(s.constantAtInit()), num(s.piecesAtInit()), num(s.piecesAfterStage1()), num(s.piecesAtEnd()),
@@ -125,7 +108,7 @@ public final class CompositionalReproduction implements Reproduction {
         StringBuilder sb = new StringBuilder("method,target,model,seed,mse,mse_after_stage1,pieces_at_init,"
                 + "pieces_after_stage1,pieces_at_end,constant_at_init,seconds,start_peaks\n");
         for (Result r : results) {
-            sb.append(String.join(",", r.method().id(), r.target().id(), Integer.toString(r.model()),
+            sb.append(String.join(",", r.method().id(), r.target(), Integer.toString(r.model()),
                     Long.toString(r.model() + 1L), num(r.mse()), num(r.mseAfterStage1()), Integer.toString(r.piecesAtInit()),
                     Integer.toString(r.piecesAfterStage1()), Integer.toString(r.piecesAtEnd()),
                     Boolean.toString(r.constantAtInit()), num(r.seconds()),
@@ -168,7 +151,7 @@ public final class CompositionalReproduction implements Reproduction {
     }
 
     private static Network median(List<Result> results, Method m, Target t) {
-        List<Result> rs = new ArrayList<>(results.stream().filter(r -> r.method() == m && r.target() == t).toList());
+        List<Result> rs = new ArrayList<>(results.stream().filter(r -> r.method() == m && r.target().equals(t.id())).toList());
         rs.sort(Comparator.comparingDouble(Result::mse));
         return rs.get(rs.size() / 2).network();
     }
@@ -177,9 +160,9 @@ public final class CompositionalReproduction implements Reproduction {
         StringBuilder sb = new StringBuilder("| target | method | models | min MSE | mean MSE | paper min | paper mean |"
                 + " constant at init | pieces at init | after stage 1 | at end |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Summary s : summaries) {
-            double[] paper = withPaper ? PAPER.get(s.method().id() + "/" + s.target().id()) : null;
+            double[] paper = withPaper ? PAPER.get(s.method().id() + "/" + s.target()) : null;
             sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3g | %.3g | %s | %s | %.0f%% | %.1f | %s | %.1f |%n",
-                    s.target().id(), s.method().id(), s.models(), s.minMse(), s.meanMse(),
+                    s.target(), s.method().id(), s.models(), s.minMse(), s.meanMse(),
                     paper == null ? "–" : String.format(Locale.ROOT, "%.3g", paper[0]),
                     paper == null ? "–" : String.format(Locale.ROOT, "%.3g", paper[1]),
                     100 * s.constantAtInit(), s.piecesAtInit(),

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,5 +146,104 @@ class DataSourcesTest {
                 "task binary was requested", "always regression");
         assertThrows(IllegalArgumentException.class, () -> new DataSources.Request("moons", 1, 1.0, null, null, 0));
         assertThrows(IllegalArgumentException.class, () -> new DataSources.Request("moons", 1, 0.1, null, null, -1));
+    }
+
+    @Test
+    void functionDataSampleTheExpressionOnTheGrid() {
+        DataSources.Loaded loaded = DataSources.load(new DataSources.Request("fn:(exp(x)-1)/(e-1)", 1, 0, null, null, 0));
+        Dataset d = loaded.split().train();
+        assertEquals(500, d.size());
+        assertEquals(Task.REGRESSION, d.task());
+        assertEquals(List.of("x"), loaded.featureNames());
+        float[] x = d.features().data();
+        float[] y = d.targets().data();
+        for (int i = 0; i < d.size(); i++) {
+            assertEquals((Math.exp(x[i]) - 1) / (Math.E - 1), y[i], 1e-6, "at x = " + x[i]);
+        }
+        assertTrue(loaded.description().startsWith("fn (exp(x)-1)/(e-1) (n=500 on [0, 1]"), loaded.description());
+
+        Dataset.Split grid = DataSources.load(new DataSources.Request("fn: x^2 - 1 :n=11,lo=-1,hi=1", 2, 0, null, null, 0)).split();
+        assertEquals(11, grid.train().size());
+        Dataset curve = DataSources.load(new DataSources.Request("curve:x2:n=11,lo=-1,hi=1", 2, 0, null, null, 0)).split().train();
+        for (int i = 0; i < 11; i++) {
+            assertEquals(curve.targets().data()[i] - 1, grid.train().targets().data()[i], 1e-6);
+        }
+    }
+
+    @Test
+    void badFunctionDataSayWhatIsWrongInOneLine() {
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(DataSources.Request.of("fn:(x", 1))), "bad expression '(x'", "at position 3");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(DataSources.Request.of("fn:log(x)", 1))), "fn:log(x)", "x = 0.0", "Infinity");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(DataSources.Request.of("fn:x:step=3", 1))), "unknown parameter 'step'", "n, lo, hi");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(DataSources.Request.of("fn:", 1))), "fn needs an expression");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(DataSources.Request.of("fn:x:lo=1,hi=0", 1))), "lo < hi");
+    }
+
+    @Test
+    void theStudentTeacherDefaultIsUnchanged() {
+        Dataset d = DataSources.load(new DataSources.Request("student-teacher:n=3", 5, 0, null, null, 0)).split().train();
+        Dataset direct = GrowthData.studentTeacher(3, 10, 10, 10, 5);
+        assertEquals(sum(direct.targets().data()), sum(d.targets().data()), 1e-9, "the same samples, shuffled");
+        // Values of the generator before the teacher got its own seed (commit 28ea45c), seed 5, n = 3.
+        Dataset seed5 = GrowthData.studentTeacher(3, 10, 10, 10, 5);
+        assertEquals(-0x1.70595ep-1f, seed5.features().data()[0], 0);
+        assertEquals(-0x1.0ead44p-1f, seed5.targets().data()[0], 0);
+        assertEquals(-0x1.bed2ccp0f, seed5.targets().data()[29], 0);
+    }
+
+    private static double sum(float[] v) {
+        double s = 0;
+        for (float f : v) {
+            s += f;
+        }
+        return s;
+    }
+
+    @Test
+    void aTeacherHasItsOwnShapeAndSeed() {
+        DataSources.Loaded a = DataSources.load(new DataSources.Request("teacher:in=4,hidden=20,out=3,seed=7,n=50", 1, 0, null,
+                null, 0));
+        assertEquals(4, a.split().train().inputs());
+        assertEquals(3, a.split().train().outputs());
+        assertEquals(50, a.split().train().size());
+        assertTrue(a.description().startsWith("teacher 4-20-3 (seed 7; n=50 inputs from seed 1)"), a.description());
+        // The same teacher under other run seeds: the inputs change, the function does not.
+        Dataset one = GrowthData.teacher(50, 4, 20, 3, 7, 1);
+        Dataset two = GrowthData.teacher(50, 4, 20, 3, 7, 2);
+        Dataset sameInputsOtherTeacher = GrowthData.teacher(50, 4, 20, 3, 8, 1);
+        assertTrue(one.features().identical(sameInputsOtherTeacher.features()));
+        assertTrue(one.features().data()[0] != two.features().data()[0]);
+        assertTrue(one.targets().data()[0] != sameInputsOtherTeacher.targets().data()[0]);
+        GrowthData.Teacher seven = GrowthData.Teacher.draw(4, 20, 3, new SplittableRandom(7));
+        for (Dataset d : new Dataset[] {one, two}) {
+            float[] y = new float[3];
+            for (int s = 0; s < d.size(); s++) {
+                seven.apply(d.features().data(), 4 * s, y, 0);
+                for (int o = 0; o < 3; o++) {
+                    assertEquals(y[o], d.targets().data()[3 * s + o], 0, "sample " + s);
+                }
+            }
+        }
+        Dataset defaults = DataSources.load(new DataSources.Request("teacher", 3, 0, null, null, 0)).split().train();
+        assertEquals(10, defaults.inputs());
+        assertEquals(1000, defaults.size());
+    }
+
+    @Test
+    void badTeachersAreRefused() {
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(DataSources.Request.of("teacher:in=0", 1))), "teacher:in=0", "in, hidden, out and n >= 1");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(DataSources.Request.of("teacher:depth=3", 1))), "unknown parameter 'depth'",
+                "in, hidden, out, seed, n");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(DataSources.Request.of("teacher:seed=x", 1))), "seed must be a whole number");
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(DataSources.Request.of("teacher:in=100000,hidden=100000", 1))), "too large");
     }
 }
