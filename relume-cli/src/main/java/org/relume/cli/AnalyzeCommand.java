@@ -2,9 +2,9 @@ package org.relume.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.relume.data.DataSources;
@@ -12,6 +12,7 @@ import org.relume.data.Standardizer;
 import org.relume.geometry.NetworkAnalysis;
 import org.relume.geometry.RegionFigure;
 import org.relume.io.Json;
+import org.relume.io.ModelDirectory;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
 import org.relume.tensor.Tensor;
@@ -24,17 +25,18 @@ import picocli.CommandLine.Spec;
 @Command(name = "analyze",
         header = "Analyze a saved model: unit and point states, exact linear regions, Sobolev semi-norm and degeneracies.",
         description = {
-            "Reports, per hidden layer, dead/linear/nonlinear units and points on --data;",
-            "the exact linear regions over the data's box or [-1, 1]^d (1-D: pieces; 2-D:",
-            "activation regions and function pieces, drawn as regions.png/.svg); and for",
-            "a one-hidden-layer ReLU net the Sobolev semi-norm (exact for small input",
-            "dimension, else sampled, as the report says) and the degeneracies C.1-C.3.",
-            "The JSON report goes to --out FILE (default: MODEL/analysis.json), the",
-            "region pictures next to it.",
+            "Reports, per hidden layer, the dead, linear and nonlinear units and points on --data (dead there means"
+                + " dead on the data: never active on any sample); the exact linear regions over the data's box or"
+                + " [-1, 1]^d (1 input: linear pieces; 2 inputs: activation regions and function pieces); and for a"
+                + " one-hidden-layer ReLU net the Sobolev semi-norm (exact for small input dimension, else sampled, as"
+                + " the report says) and the degeneracies C.1-C.3, whose dead count is also given as dead everywhere.",
+            "",
+            "It prints the report and writes files only with --out DIR: DIR/analysis.json and, for 2 inputs, the"
+                + " regions drawn as DIR/regions.png and DIR/regions.svg. The model directory is never written.",
             "",
             "Examples:",
-            "  relume analyze --model runs/moons --data moons",
-            "  relume analyze --model runs/shallow --out runs/shallow-analysis.json",
+            "  relume analyze --model runs/shallow --data moons",
+            "  relume analyze --model runs/shallow --data moons --out runs/shallow-analysis",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)
@@ -51,52 +53,78 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "COL", description = "CSV label column, by header name or 0-based index (default: last column).")
     String label;
 
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use at most N samples of each csv/idx file (0 = all).")
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+            description = "Use only the first N samples: csv: N rows; idx and cifar: N training images (0 = all; generated"
+                    + " data take n= in the spec instead).")
     int limit;
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Where to write the JSON report (default: MODEL/analysis.json).")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Write analysis.json and, for 2 inputs, regions.png/.svg into this directory (default: write nothing).")
     Path out;
 
     @Override
     public Integer call() throws IOException {
+        if (out != null) {
+            checkOutput();
+        }
         ModelFiles.SavedModel saved = ModelFiles.load(model);
         saved.network().requireChain("analyze");
         ModelMetadata meta = saved.metadata();
-        Tensor samples = null;
-        if (data != null) {
-            DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, 1, 0, label, null, limit));
-            Relume.warn(spec, loaded.warnings());
-            samples = loaded.split().train().features();
-            if (samples.cols() != saved.network().inputSize()) {
-                throw new IllegalArgumentException("the model takes " + saved.network().inputSize() + " inputs but " + data
-                        + " has " + samples.cols() + " features");
-            }
-            if (meta.standardizesInputs()) {
-                samples = Standardizer.of(meta.inputMean(), meta.inputStd()).apply(samples);
-            }
-        }
+        Tensor samples = samples(saved);
         NetworkAnalysis.Result result = NetworkAnalysis.analyze(saved.network(), samples);
-        Path json = out != null ? out : model.resolve("analysis.json");
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("model", model.toString());
-        report.put("data", data);
-        report.put("standardized", meta.standardizesInputs() && data != null);
-        report.putAll(result.report());
         PrintWriter o = spec.commandLine().getOut();
         for (String line : result.lines()) {
             o.println(line);
         }
-        Path dir = json.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        if (result.regions2d() != null) {
-            Path png = dir.resolve("regions.png");
-            Path svg = dir.resolve("regions.svg");
-            RegionFigure.write(result.regions2d(), saved.network().architecture(), png, svg);
-            report.put("regions_picture", dir.relativize(png).toString());
+        if (out != null) {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("model", model.toString());
+            report.put("data", data);
+            report.put("standardized", meta.standardizesInputs() && data != null);
+            report.putAll(result.report());
+            write(result, report, saved.network().architecture());
+            o.printf("wrote    %s (analysis.json%s)%n", out, result.regions2d() != null ? ", regions.png, regions.svg" : "");
         }
-        Json.write(json, report);
-        o.printf("wrote    %s%s%n", json, result.regions2d() != null ? " and regions.png/.svg beside it" : "");
         o.flush();
         return Relume.OK;
+    }
+
+    /**
+     * --out is a directory of its own: a .json name is the old meaning (a file), and the model
+     * directory, or one inside or around it, would mix the analysis into the model.
+     */
+    private void checkOutput() {
+        if (out.getFileName() != null && out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
+            throw new IllegalArgumentException("--out names a directory (analysis.json and regions.png go inside it), got "
+                    + out);
+        }
+        ModelDirectory.checkOutput(out, model);
+    }
+
+    /** The --data samples in the network's input space, or null without --data. */
+    private Tensor samples(ModelFiles.SavedModel saved) {
+        if (data == null) {
+            return null;
+        }
+        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, 1, 0, label, null, limit));
+        Relume.warn(spec, loaded.warnings());
+        Tensor samples = loaded.split().train().features();
+        if (samples.cols() != saved.network().inputSize()) {
+            throw new IllegalArgumentException("the model takes " + saved.network().inputSize() + " inputs but " + data
+                    + " has " + samples.cols() + " features");
+        }
+        ModelMetadata meta = saved.metadata();
+        return meta.standardizesInputs() ? Standardizer.of(meta.inputMean(), meta.inputStd()).apply(samples) : samples;
+    }
+
+    /** Replaces --out as a unit, like a model directory, so a killed run leaves the old analysis or the new one. */
+    private void write(NetworkAnalysis.Result result, Map<String, Object> report, String architecture) throws IOException {
+        ModelDirectory.replace(out, dir -> {
+            if (result.regions2d() != null) {
+                RegionFigure.write(result.regions2d(), architecture, dir.resolve("regions.png"), dir.resolve("regions.svg"));
+                report.put("regions_picture", "regions.png");
+            }
+            Json.write(dir.resolve("analysis.json"), report);
+        });
     }
 }

@@ -32,13 +32,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "compose",
         header = "Fit a 1-D curve with a width-4 compositional ReLU network (two-stage pretraining) or a baseline.",
         description = {
-            "Methods: enforced (stage 1 trains the peaks, scales follow eq. 5), free (stage 1 trains peaks and scales),",
-            "no-pretrain (the compositional network trained as ordinary weights), default (PyTorch init), raai.",
-            "Writes DIR/model.safetensors, model.json, metrics.csv (with a stage column), summary.json, fit.png/.svg",
-            "(target vs fit and the error) and waves.png/.svg (every hidden layer's units over [0, 1]).",
+            "Methods: enforced (stage 1 trains the peaks, scales follow eq. 5), free (stage 1 trains peaks and"
+                + " scales), no-pretrain (the compositional network trained as ordinary weights), default (PyTorch"
+                + " init), raai. Writes DIR/model.safetensors, model.json, metrics.csv (with a stage column),"
+                + " summary.json, fit.png/.svg (target vs fit and the error) and waves.png/.svg (every hidden layer's"
+                + " units over [0, 1]).",
             "",
             "Example:",
-            "  relume compose --target x3 --depth 5 --method enforced --epochs 1000 --seed 1 --out runs/x3-enforced",
+            "  relume compose --target x3 --depth 5 --method enforced --epochs 1000 \\",
+            "      --seed 1 --out runs/x3-enforced",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)

@@ -46,16 +46,19 @@ import picocli.CommandLine.Spec;
 @Command(name = "grow",
         header = "Train a network while growing it: GradMax, random, zeros, gradmax-opt or grow-by-folding.",
         description = {
-            "Starts from DEPTH hidden layers of START-WIDTH units and adds UNITS units every N optimizer steps from",
-            "step S, T times (growth happens between epochs). Every growth leaves the function unchanged; the optimizer",
-            "keeps its state for existing weights. Folding needs one hidden layer and a classification task.",
-            "Writes DIR/model.safetensors, model.json, metrics.csv, growth.csv (one row per growth), summary.json and,",
-            "for folding on 2-D data, folds.png/.svg (data, hyperplanes, x_t, x_f, the new unit).",
+            "Starts from DEPTH hidden layers of START-WIDTH units and adds UNITS units every N optimizer steps from"
+                + " step S, T times (growth happens between epochs). Every growth leaves the function unchanged; the"
+                + " optimizer keeps its state for existing weights. Folding needs one hidden layer and a"
+                + " classification task. Prints a table of the growths and writes DIR/model.safetensors, model.json,"
+                + " metrics.csv, growth.csv (one row per growth), summary.json and, for folding on 2-D data,"
+                + " folds.png/.svg (data, hyperplanes, x_t, x_f, the new unit).",
             "",
             "Examples:",
-            "  relume grow --data student-teacher --method gradmax --start-width 5 --grow-every 200 --grow-times 5 \\",
-            "              --optimizer sgd --lr 0.1 --epochs 1500 --no-bias --out runs/gradmax",
-            "  relume grow --data sine --method folding --start-width 2 --grow-every 2000 --grow-times 1 --epochs 4000 --out runs/fold",
+            "  relume grow --data student-teacher --method gradmax --start-width 5 \\",
+            "      --grow-every 200 --grow-times 5 --optimizer sgd --lr 0.1 \\",
+            "      --epochs 1500 --no-bias --out runs/gradmax",
+            "  relume grow --data sine --method folding --start-width 2 \\",
+            "      --grow-every 2000 --grow-times 1 --epochs 4000 --out runs/fold",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)
@@ -131,6 +134,10 @@ final class GrowCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    /** What a finished run hands to printing and writing. */
+    private record Run(DataSources.Loaded loaded, Dataset train, Loss loss, String methodId, GrowthSchedule schedule,
+                       FoldingListener fold, List<Map<String, Object>> growths, TrainResult result) {}
+
     @Override
     public Integer call() throws IOException {
         if (out != null) {
@@ -138,6 +145,39 @@ final class GrowCommand implements Callable<Integer> {
         }
         boolean folding = method.equalsIgnoreCase("folding");
         GrowthMethod m = folding ? null : GrowthMethod.byName(method);
+        GrowthSchedule schedule = schedule(folding);
+        RunSeeds seeds = RunSeeds.of(seed);
+        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seeds.data(), valSplit, null, null, 0));
+        Dataset train = loaded.split().train();
+        int[] widths = new int[depth];
+        Arrays.fill(widths, startWidth);
+        Network net = Mlp.builder().inputs(train.inputs()).hidden(widths).outputs(train.outputs())
+                .activation(Activations.relu()).init(Initializer.KAIMING_UNIFORM).bias(!noBias).seed(seeds.init()).build();
+        Loss loss = Loss.forTask(train.task());
+        Optimizer opt = optimizer();
+        GrowthListener growth = folding ? null : new GrowthListener(m, schedule,
+                new Growth.Settings(scale, 0, 10), loss, seeds.batches());
+        FoldingListener fold = folding ? new FoldingListener(schedule, deepen, seed) : null;
+        TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batchSize).shuffle(batchSize != 0).optimizer(opt)
+                .loss(loss).seed(seeds.batches()).logEvery(Math.max(1, Math.min(every, epochs / 20 + 1)))
+                .listener(folding ? fold : growth);
+        PrintWriter o = spec.commandLine().getOut();
+        String methodId = folding ? "folding" : m.id();
+        o.printf(Locale.ROOT, "data     %s%nnetwork  %s at start, %s%ngrowth   %s, %s%n", loaded.description(), net.architecture(),
+                opt.describe(), methodId, schedule.describe());
+        o.flush();
+        TrainResult r = train(cfg, net, train, loaded.split().validation());
+        Run run = new Run(loaded, train, loss, methodId, schedule, fold, folding ? foldingRows(fold) : growthRows(growth), r);
+        printResult(o, run);
+        if (out != null) {
+            write(run);
+            o.printf("wrote    %s%n", out);
+        }
+        o.flush();
+        return Relume.OK;
+    }
+
+    private GrowthSchedule schedule(boolean folding) {
         if (epochs <= 0 || startWidth <= 0 || depth <= 0 || every <= 0 || times < 0 || units <= 0) {
             throw new IllegalArgumentException("--epochs, --start-width, --depth, --grow-every and --units must be positive, --grow-times >= 0");
         }
@@ -155,120 +195,136 @@ final class GrowCommand implements Callable<Integer> {
         } else {
             where = GrowthSchedule.Where.byName(layer);
         }
-        GrowthSchedule schedule = new GrowthSchedule(start != null ? start : every, every, times, units, where, fixed,
-                plateauWindow, plateauFraction);
-        RunSeeds seeds = RunSeeds.of(seed);
-        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seeds.data(), valSplit, null, null, 0));
-        Dataset train = loaded.split().train();
-        Dataset validation = loaded.split().validation();
-        int[] widths = new int[depth];
-        Arrays.fill(widths, startWidth);
-        Network net = Mlp.builder().inputs(train.inputs()).hidden(widths).outputs(train.outputs())
-                .activation(Activations.relu()).init(Initializer.KAIMING_UNIFORM).bias(!noBias).seed(seeds.init()).build();
-        Loss loss = Loss.forTask(train.task());
-        Optimizer opt = switch (optimizer.toLowerCase(Locale.ROOT)) {
+        return new GrowthSchedule(start != null ? start : every, every, times, units, where, fixed, plateauWindow,
+                plateauFraction);
+    }
+
+    private Optimizer optimizer() {
+        return switch (optimizer.toLowerCase(Locale.ROOT)) {
             case "adam" -> new Adam(lr);
             case "sgd" -> Sgd.plain(lr);
             default -> throw new IllegalArgumentException("--optimizer must be sgd or adam, got '" + optimizer + "'");
         };
-        GrowthListener growth = folding ? null : new GrowthListener(m, schedule,
-                new Growth.Settings(scale, 0, 10), loss, seeds.batches());
-        FoldingListener fold = folding ? new FoldingListener(schedule, deepen, seed) : null;
-        TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batchSize).shuffle(batchSize != 0).optimizer(opt)
-                .loss(loss).seed(seeds.batches()).logEvery(Math.max(1, Math.min(every, epochs / 20 + 1)))
-                .listener(folding ? fold : growth);
-        PrintWriter o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "data     %s%nnetwork  %s at start, %s%ngrowth   %s, %s%n", loaded.description(), net.architecture(),
-                opt.describe(), folding ? "folding" : m.id(), schedule.describe());
-        o.flush();
+    }
+
+    private static TrainResult train(TrainConfig cfg, Network net, Dataset train, Dataset validation) {
         ProgressReporter progress = ProgressReporter.forTerminal("grow", false);
         if (progress != null) {
             cfg.listener(progress);
         }
-        TrainResult r;
         try {
-            r = new Trainer(cfg).train(net, train, validation);
+            return new Trainer(cfg).train(net, train, validation);
         } finally {
             if (progress != null) {
                 progress.close();
             }
         }
+    }
+
+    /** One row per fold; vectors stay arrays, so summary.json holds them as JSON arrays. */
+    private static List<Map<String, Object>> foldingRows(FoldingListener fold) {
         List<Map<String, Object>> rows = new ArrayList<>();
-        if (folding) {
-            for (FoldingListener.Event e : fold.events()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("epoch", e.epoch());
-                row.put("step", e.step());
-                row.put("x_t", Arrays.toString(e.fold().target()));
-                row.put("x_f", Arrays.toString(e.fold().foldPoint()));
-                row.put("new_weights", Arrays.toString(e.fold().newWeights()));
-                row.put("new_bias", e.fold().newBias());
-                row.put("grad_norm_gain", e.fold().gradNormGain());
-                row.put("architecture", e.architecture());
-                rows.add(row);
-            }
+        for (FoldingListener.Event e : fold.events()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("step", e.step());
+            row.put("x_t", e.fold().target());
+            row.put("x_f", e.fold().foldPoint());
+            row.put("new_weights", e.fold().newWeights());
+            row.put("new_bias", e.fold().newBias());
+            row.put("grad_norm_gain", e.fold().gradNormGain());
+            row.put("architecture", e.architecture());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static List<Map<String, Object>> growthRows(GrowthListener growth) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (GrowthListener.Event e : growth.events()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("step", e.step());
+            row.put("layer", e.layer());
+            row.put("units", e.units());
+            row.put("grad_norm_gain", e.gradNormGain());
+            row.put("top_singular_value", e.topSingularValue());
+            row.put("loss_before", e.lossBefore());
+            row.put("architecture", e.architecture());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** The growths as a table (the columns of growth.csv), then the result line. */
+    private static void printResult(PrintWriter o, Run run) {
+        if (run.growths().isEmpty()) {
+            o.println("grew     nothing: no growth was due within the run");
         } else {
-            for (GrowthListener.Event e : growth.events()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("epoch", e.epoch());
-                row.put("step", e.step());
-                row.put("layer", e.layer());
-                row.put("units", e.units());
-                row.put("grad_norm_gain", e.gradNormGain());
-                row.put("top_singular_value", e.topSingularValue());
-                row.put("loss_before", e.lossBefore());
-                row.put("architecture", e.architecture());
-                rows.add(row);
+            TextTable table = new TextTable(List.copyOf(run.growths().get(0).keySet()));
+            for (Map<String, Object> row : run.growths()) {
+                table.row(List.copyOf(row.values()));
+            }
+            o.printf("%ngrowths%n%s%n", table.render());
+        }
+        TrainResult r = run.result();
+        boolean classification = run.train().task().isClassification();
+        o.printf(Locale.ROOT, "result   %s, final loss %.4g, %s %.4f, %.1f s%n", r.network().architecture(), r.finalLoss(),
+                classification ? "train accuracy" : "train MSE", classification ? r.train().accuracy() : r.train().mse(),
+                r.seconds());
+    }
+
+    private void write(Run run) throws IOException {
+        TrainResult r = run.result();
+        Dataset train = run.train();
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        prov.put("seed", seed);
+        prov.put("created", Instant.now().toString());
+        prov.putAll(BuildInfo.provenance());
+        ModelDirectory.replace(out, dir -> {
+            ModelFiles.write(dir, r.network(), new ModelMetadata(train.task(), train.classes(), run.loss().id(), null, null,
+                    run.loaded().featureNames(), prov, train.task().isClassification() ? run.loaded().classNames() : List.of()));
+            AtomicFiles.writeString(dir.resolve("metrics.csv"), r.history().toCsv());
+            AtomicFiles.writeString(dir.resolve("growth.csv"), growthCsv(run.growths()));
+            Json.write(dir.resolve("summary.json"), summary(run));
+            if (run.fold() != null && train.inputs() == 2 && !run.fold().events().isEmpty()) {
+                List<Figures.Scene> scenes = new ArrayList<>();
+                for (FoldingListener.Event e : run.fold().events()) {
+                    scenes.add(FoldingExperiment.scene(data + ": fold at epoch " + e.epoch(), train, e.before(), e.fold()));
+                }
+                Figures.scenes(scenes, dir.resolve("folds.png"), dir.resolve("folds.svg"));
+            }
+        });
+    }
+
+    /** One line per growth; a vector's numbers are separated by spaces inside brackets, so its commas do not split it. */
+    private static String growthCsv(List<Map<String, Object>> rows) {
+        StringBuilder g = new StringBuilder();
+        if (!rows.isEmpty()) {
+            g.append(String.join(",", rows.get(0).keySet())).append('\n');
+            for (Map<String, Object> row : rows) {
+                g.append(String.join(",", row.values().stream().map(v -> (v instanceof double[] a ? Arrays.toString(a)
+                        : String.valueOf(v)).replace(',', ' ')).toList())).append('\n');
             }
         }
-        for (Map<String, Object> row : rows) {
-            o.printf(Locale.ROOT, "grew     %s%n", row);
-        }
-        o.printf(Locale.ROOT, "result   %s, final loss %.4g, %s %.4f, %.1f s%n", r.network().architecture(), r.finalLoss(),
-                train.task().isClassification() ? "train accuracy" : "train MSE",
-                train.task().isClassification() ? r.train().accuracy() : r.train().mse(), r.seconds());
-        if (out != null) {
-            Map<String, Object> prov = new LinkedHashMap<>();
-            prov.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-            prov.put("seed", seed);
-            prov.put("created", Instant.now().toString());
-            prov.putAll(BuildInfo.provenance());
-            ModelDirectory.replace(out, dir -> {
-                ModelFiles.write(dir, r.network(), new ModelMetadata(train.task(), train.classes(), loss.id(), null, null,
-                        loaded.featureNames(), prov, train.task().isClassification() ? loaded.classNames() : List.of()));
-                AtomicFiles.writeString(dir.resolve("metrics.csv"), r.history().toCsv());
-                StringBuilder g = new StringBuilder();
-                if (!rows.isEmpty()) {
-                    g.append(String.join(",", rows.get(0).keySet())).append('\n');
-                    for (Map<String, Object> row : rows) {
-                        g.append(String.join(",", row.values().stream().map(v -> String.valueOf(v).replace(',', ' ')).toList())).append('\n');
-                    }
-                }
-                AtomicFiles.writeString(dir.resolve("growth.csv"), g.toString());
-                Map<String, Object> summary = new LinkedHashMap<>();
-                summary.put("method", folding ? "folding" : m.id());
-                summary.put("architecture", r.network().architecture());
-                summary.put("growths", rows.size());
-                summary.put("final_loss", r.finalLoss());
-                summary.put(train.task().isClassification() ? "train_accuracy" : "train_mse",
-                        train.task().isClassification() ? r.train().accuracy() : r.train().mse());
-                summary.put("epochs", epochs);
-                summary.put("seconds", r.seconds());
-                summary.put("seed", seed);
-                summary.put("schedule", schedule.describe());
-                summary.put("growth_events", rows);
-                Json.write(dir.resolve("summary.json"), summary);
-                if (folding && train.inputs() == 2 && !fold.events().isEmpty()) {
-                    List<Figures.Scene> scenes = new ArrayList<>();
-                    for (FoldingListener.Event e : fold.events()) {
-                        scenes.add(FoldingExperiment.scene(data + ": fold at epoch " + e.epoch(), train, e.before(), e.fold()));
-                    }
-                    Figures.scenes(scenes, dir.resolve("folds.png"), dir.resolve("folds.svg"));
-                }
-            });
-            o.printf("wrote    %s%n", out);
-        }
-        o.flush();
-        return Relume.OK;
+        return g.toString();
+    }
+
+    private Map<String, Object> summary(Run run) {
+        TrainResult r = run.result();
+        boolean classification = run.train().task().isClassification();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("method", run.methodId());
+        summary.put("architecture", r.network().architecture());
+        summary.put("growths", run.growths().size());
+        summary.put("final_loss", r.finalLoss());
+        summary.put(classification ? "train_accuracy" : "train_mse", classification ? r.train().accuracy() : r.train().mse());
+        summary.put("epochs", epochs);
+        summary.put("seconds", r.seconds());
+        summary.put("seed", seed);
+        summary.put("schedule", run.schedule().describe());
+        summary.put("growth_events", run.growths());
+        return summary;
     }
 }
