@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -82,7 +83,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             report.put("data", data);
             report.put("standardized", meta.standardizesInputs() && data != null);
             report.putAll(result.report());
-            write(result, report, saved.network().architecture());
+            write(result, report, saved.network().architecture(), figureExtras(meta, samples));
             o.printf("wrote    %s (analysis.json%s)%n", out, result.regions2d() != null ? ", regions.png, regions.svg" : "");
         }
         o.flush();
@@ -117,11 +118,30 @@ final class AnalyzeCommand implements Callable<Integer> {
         return meta.standardizesInputs() ? Standardizer.of(meta.inputMean(), meta.inputStd()).apply(samples) : samples;
     }
 
+    /**
+     * The regions picture's axis names (the model's feature names, marked when the axes are in
+     * standardized units, which is where the regions live) and the data points, if any.
+     */
+    private static RegionFigure.Extras figureExtras(ModelMetadata meta, Tensor samples) {
+        List<String> names = meta.featureNames().size() == 2 ? meta.featureNames() : List.of("x0", "x1");
+        String unit = meta.standardizesInputs() ? " (standardized)" : "";
+        int n = samples == null || samples.cols() != 2 ? 0 : samples.rows();
+        double[] xs = new double[n];
+        double[] ys = new double[n];
+        for (int i = 0; i < n; i++) {
+            xs[i] = samples.get(i, 0);
+            ys[i] = samples.get(i, 1);
+        }
+        return new RegionFigure.Extras(names.get(0) + unit, names.get(1) + unit, xs, ys);
+    }
+
     /** Replaces --out as a unit, like a model directory, so a killed run leaves the old analysis or the new one. */
-    private void write(NetworkAnalysis.Result result, Map<String, Object> report, String architecture) throws IOException {
+    private void write(NetworkAnalysis.Result result, Map<String, Object> report, String architecture,
+                       RegionFigure.Extras extras) throws IOException {
         ModelDirectory.replace(out, dir -> {
             if (result.regions2d() != null) {
-                RegionFigure.write(result.regions2d(), architecture, dir.resolve("regions.png"), dir.resolve("regions.svg"));
+                RegionFigure.write(result.regions2d(), architecture, extras, dir.resolve("regions.png"),
+                        dir.resolve("regions.svg"));
                 report.put("regions_picture", "regions.png");
             }
             Json.write(dir.resolve("analysis.json"), report);

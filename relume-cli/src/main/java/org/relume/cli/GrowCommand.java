@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
                 + " step S, T times (growth happens between epochs). Every growth leaves the function unchanged; the"
                 + " optimizer keeps its state for existing weights. Folding needs one hidden layer and a"
                 + " classification task. Prints a table of the growths and writes DIR/model.safetensors, model.json,"
-                + " metrics.csv, growth.csv (one row per growth), summary.json and, for folding on 2-D data,"
+                + " metrics.csv, growth.csv (one row per growth), summary.json, growth.png/.svg (the loss with every"
+                + " growth marked) and, for folding on 2-D data,"
                 + " folds.png/.svg (data, hyperplanes, x_t, x_f, the new unit).",
             "",
             "Examples:",
@@ -288,6 +289,7 @@ final class GrowCommand implements Callable<Integer> {
             AtomicFiles.writeString(dir.resolve("metrics.csv"), r.history().toCsv());
             AtomicFiles.writeString(dir.resolve("growth.csv"), growthCsv(run.growths()));
             Json.write(dir.resolve("summary.json"), summary(run));
+            writeGrowthFigure(run, dir);
             if (run.fold() != null && train.inputs() == 2 && !run.fold().events().isEmpty()) {
                 List<Figures.Scene> scenes = new ArrayList<>();
                 for (FoldingListener.Event e : run.fold().events()) {
@@ -296,6 +298,17 @@ final class GrowCommand implements Callable<Integer> {
                 Figures.scenes(scenes, dir.resolve("folds.png"), dir.resolve("folds.svg"));
             }
         });
+    }
+
+    /** The training loss per logged epoch with every growth marked: what each growth did to the loss. */
+    private void writeGrowthFigure(Run run, Path dir) throws IOException {
+        List<Map<String, Double>> rows = run.result().history().rows();
+        double[] epochs = rows.stream().mapToDouble(r -> r.get("epoch")).toArray();
+        double[] loss = rows.stream().mapToDouble(r -> r.get("loss")).toArray();
+        double[] events = run.growths().stream().mapToDouble(g -> ((Number) g.get("epoch")).doubleValue()).toArray();
+        Figures.curvesWithEvents(data + ": " + run.methodId() + ", " + events.length + " growths", "epoch", "training loss",
+                List.of(new Figures.Series("training loss", epochs, loss)), events, "growth", dir.resolve("growth.png"),
+                dir.resolve("growth.svg"));
     }
 
     /** One line per growth; a vector's numbers are separated by spaces inside brackets, so its commas do not split it. */

@@ -30,6 +30,9 @@ class GrowCommandTest {
         assertTrue(r.out().matches("(?s).*\\ngrowths\\nepoch +step +layer +units +grad_norm_gain +top_singular_value"
                 + " +loss_before +architecture\\n( +\\d+ +\\d+ +0 +1 .*10-[45]-10\\n){2}.*"), r.out());
         assertTrue(!r.out().contains("{"), r.out());
+        java.awt.image.BufferedImage figure = javax.imageio.ImageIO.read(out.resolve("growth.png").toFile());
+        assertEquals(640, figure.getWidth(), "growth.png: the loss with the growths marked");
+        assertTrue(Files.exists(out.resolve("growth.svg")));
         CliRun info = CliRun.of("info", "--model", out.toString());
         assertEquals(0, info.exitCode(), info.toString());
         assertTrue(info.out().contains("10-5-10"), info.out());

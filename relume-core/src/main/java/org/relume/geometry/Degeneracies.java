@@ -76,8 +76,8 @@ public final class Degeneracies {
                             deadEverywhere.length)
                     : String.format(Locale.ROOT, "%d dead everywhere (zero incoming weights, no positive bias)", dead.length);
             return String.format(Locale.ROOT, "%d neurons: %d unbalanced (C.1), %d redundant pairs (C.2), %d opposite pairs "
-                    + "(C.3), %s, %d constant", neurons, unbalanced.size(), redundant.size(), opposite.size(), deadPart,
-                    constant.length);
+                    + "(C.3), %s, %d constant%s", neurons, unbalanced.size(), redundant.size(), opposite.size(), deadPart,
+                    constant.length, samples > 0 ? " on the data" : "");
         }
 
         /** What {@link #dead} counts, in words. */
