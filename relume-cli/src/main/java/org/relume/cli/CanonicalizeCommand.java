@@ -28,19 +28,20 @@ import picocli.CommandLine.Spec;
 @Command(name = "canonicalize",
         header = "Rewrite a saved ReLU model into a canonical form that computes the same function.",
         description = {
-            "Each operation acts on every relu hidden layer, viewing unit i as (a_i, b_i)",
-            "in, c_i out: rebalance scales them to equal max-norms, merge joins units",
-            "with positively parallel (a_i, b_i), drop-dead removes units that contribute",
-            "nothing (a constant one goes into the next bias). --restricted (one hidden",
-            "layer only) applies Lemma A.6: a bias-free net with d + 2 inputs and m + 1",
-            "units in N* computing the same function on (x, 1, -1). Writes the model to",
-            "--out DIR and DIR/canonicalize.json, whose max_output_difference is the",
-            "largest output difference on 10,000 inputs uniform in [-1, 1]^d.",
+            "Each operation acts on every relu hidden layer, viewing unit i as (a_i, b_i) in, c_i out: rebalance"
+                + " scales them to equal max-norms, merge joins units with positively parallel (a_i, b_i), drop-dead"
+                + " removes units that contribute nothing anywhere (dead everywhere, or c_i = 0; a constant one goes"
+                + " into the next bias). --restricted (one hidden layer only) applies Lemma A.6: a bias-free net with"
+                + " d + 2 inputs and m + 1 units in N* computing the same function on (x, 1, -1).",
+            "",
+            "Writes the model to --out DIR and DIR/canonicalize.json, whose max_output_difference is the largest"
+                + " output difference on 10,000 inputs uniform in [-1, 1]^d (drawn with --seed).",
             "",
             "Examples:",
             "  relume canonicalize --model runs/shallow --rebalance --merge --drop-dead \\",
             "      --out runs/canonical",
-            "  relume canonicalize --model runs/shallow --restricted --out runs/shallow-star",
+            "  relume canonicalize --model runs/shallow --restricted \\",
+            "      --out runs/shallow-star",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)
@@ -60,7 +61,9 @@ final class CanonicalizeCommand implements Callable<Integer> {
     @Option(names = "--merge", description = "Merge units with positively parallel (a_i, b_i): c_i += mu c_j, unit j removed.")
     boolean merge;
 
-    @Option(names = "--drop-dead", description = "Remove units with zero c_i, or zero a_i and b_i <= 0; fold zero a_i, b_i > 0 into the next bias.")
+    @Option(names = "--drop-dead",
+            description = "Remove units with zero c_i, or dead everywhere (zero a_i and b_i <= 0); fold zero a_i, b_i > 0 into"
+                    + " the next bias. Units merely dead on the training data stay: elsewhere they are alive.")
     boolean dropDead;
 
     @Option(names = "--restricted", description = "Lemma A.6: convert a one-hidden-layer net into N*_(d+2, m+1, D) on inputs (x, 1, -1).")
@@ -87,7 +90,23 @@ final class CanonicalizeCommand implements Callable<Integer> {
         Network original = saved.network();
         original.requireChain("canonicalize");
         List<String> operations = new ArrayList<>();
-        Network converted;
+        Network converted = convert(original, operations);
+        double diff = Canonicalization.maxOutputDifference(original, converted, CHECK_INPUTS, seed, restricted);
+        Map<String, Object> report = report(original, converted, operations, diff);
+        ModelMetadata meta = saved.metadata();
+        ModelDirectory.replace(out, dir -> {
+            ModelFiles.write(dir, converted, new ModelMetadata(meta.task(), meta.classes(), meta.loss(),
+                    restricted ? extend(meta.inputMean(), 0f) : meta.inputMean(), restricted ? extend(meta.inputStd(), 1f) : meta.inputStd(),
+                    restricted && !meta.featureNames().isEmpty() ? withConstants(meta.featureNames()) : meta.featureNames(),
+                    provenance(meta, operations), meta.classNames()));
+            Json.write(dir.resolve("canonicalize.json"), report);
+        });
+        print(original, converted, operations, report, diff);
+        return Relume.OK;
+    }
+
+    /** Applies the requested operations, naming each in {@code operations}. */
+    private Network convert(Network original, List<String> operations) {
         if (restricted) {
             if (!BiasedShallowNet.isShallow(original)) {
                 throw new IllegalArgumentException("--restricted needs a one-hidden-layer ReLU net (dense relu, then dense identity); "
@@ -95,23 +114,21 @@ final class CanonicalizeCommand implements Callable<Integer> {
             }
             operations.add("restricted (Lemma A.6: drop/fold constant units, merge, lift to (a, 1 + max(b, 0), 1 + max(-b, 0)), "
                     + "bias unit, inactive slots, rebalance)");
-            converted = Canonicalization.restricted(original, tolerance);
-        } else {
-            if (dropDead) {
-                operations.add("drop-dead");
-            }
-            if (merge) {
-                operations.add("merge");
-            }
-            if (rebalance) {
-                operations.add("rebalance");
-            }
-            converted = Canonicalization.canonicalize(original, new Canonicalization.Options(rebalance, merge, dropDead, tolerance));
+            return Canonicalization.restricted(original, tolerance);
         }
-        double diff = Canonicalization.maxOutputDifference(original, converted, CHECK_INPUTS, seed, restricted);
+        if (dropDead) {
+            operations.add("drop-dead");
+        }
+        if (merge) {
+            operations.add("merge");
+        }
+        if (rebalance) {
+            operations.add("rebalance");
+        }
+        return Canonicalization.canonicalize(original, new Canonicalization.Options(rebalance, merge, dropDead, tolerance));
+    }
 
-        ModelMetadata meta = saved.metadata();
-
+    private Map<String, Object> report(Network original, Network converted, List<String> operations, double diff) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("model", model.toString());
         report.put("operations", operations);
@@ -126,35 +143,35 @@ final class CanonicalizeCommand implements Callable<Integer> {
             report.put("degeneracies_before", Degeneracies.of(BiasedShallowNet.fromNetwork(original), tolerance, null).describe());
         }
         if (BiasedShallowNet.isShallow(converted)) {
+            report.put("degeneracies_after", degeneracies(converted).describe());
             BiasedShallowNet after = BiasedShallowNet.fromNetwork(converted);
-            report.put("degeneracies_after", after.isBiasFree() ? Degeneracies.of(after.withoutBiases(), tolerance, null).describe()
-                    : Degeneracies.of(after, tolerance, null).describe());
             report.put("in_restricted_space", after.isBiasFree() && Degeneracies.inRestrictedSpace(after.withoutBiases(), tolerance));
         }
-        ModelDirectory.replace(out, dir -> {
-            ModelFiles.write(dir, converted, new ModelMetadata(meta.task(), meta.classes(), meta.loss(),
-                    restricted ? extend(meta.inputMean(), 0f) : meta.inputMean(), restricted ? extend(meta.inputStd(), 1f) : meta.inputStd(),
-                    restricted && !meta.featureNames().isEmpty() ? withConstants(meta.featureNames()) : meta.featureNames(),
-                    provenance(meta, operations), meta.classNames()));
-            Json.write(dir.resolve("canonicalize.json"), report);
-        });
+        return report;
+    }
 
+    /** A bias-free result is judged by its a_i (the restricted space's terms), a biased one by its (a_i, b_i). */
+    private Degeneracies.Report degeneracies(Network shallow) {
+        BiasedShallowNet net = BiasedShallowNet.fromNetwork(shallow);
+        return net.isBiasFree() ? Degeneracies.of(net.withoutBiases(), tolerance, null) : Degeneracies.of(net, tolerance, null);
+    }
+
+    private void print(Network original, Network converted, List<String> operations, Map<String, Object> report, double diff) {
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "model    %s (%s) -> %s (%s)%n", model, original.architecture(), out, converted.architecture());
         o.printf(Locale.ROOT, "applied  %s%n", String.join(", ", operations));
         if (report.containsKey("degeneracies_after")) {
-            BiasedShallowNet before = BiasedShallowNet.fromNetwork(original);
-            o.printf(Locale.ROOT, "before   %s%n", Degeneracies.of(before, tolerance, null).summary());
-            BiasedShallowNet after = BiasedShallowNet.fromNetwork(converted);
-            o.printf(Locale.ROOT, "after    %s%s%n", after.isBiasFree() ? Degeneracies.of(after.withoutBiases(), tolerance, null).summary()
-                    : Degeneracies.of(after, tolerance, null).summary(),
+            o.printf(Locale.ROOT, "before   %s%n", Degeneracies.of(BiasedShallowNet.fromNetwork(original), tolerance, null).summary());
+            o.printf(Locale.ROOT, "after    %s%s%n", degeneracies(converted).summary(),
                     Boolean.TRUE.equals(report.get("in_restricted_space")) ? "; in N*" : "");
+            // The two tools count different things under one word; say which this is.
+            o.println("dead     means dead everywhere here, the only dead units --drop-dead can remove without changing the"
+                    + " function; relume analyze --data counts units dead on the data, which may be alive elsewhere");
         }
         o.printf(Locale.ROOT, "check    max output difference %.3g on %d random inputs%s%n", diff, CHECK_INPUTS,
                 restricted ? " (converted net fed (x, 1, -1))" : "");
         o.printf("wrote    %s (model.safetensors, model.json, canonicalize.json)%n", out);
         o.flush();
-        return Relume.OK;
     }
 
     private static float[] extend(float[] v, float value) {

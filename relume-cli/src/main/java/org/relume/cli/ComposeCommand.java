@@ -45,20 +45,26 @@ import picocli.CommandLine.Spec;
 @Command(name = "compose",
         header = "Fit a 1-D curve with a width-4 compositional ReLU network (two-stage pretraining) or a baseline.",
         description = {
-            "Methods: enforced (stage 1 trains the peaks, scales follow eq. 5), free (stage 1 trains peaks and scales),",
-            "no-pretrain (the compositional network trained as ordinary weights), default (PyTorch init), raai.",
-            "Data: --target (the paper's curves on [0, 1]) or --data, any 1-D regression data: curve:NAME[:n=,lo=,hi=],",
-            "fn:EXPR[:n=500,lo=0,hi=1] (an expression in x: + - * / ^, e, pi, exp log sin cos tanh sqrt abs) or",
-            "csv:PATH (one feature column and the target; --label, --features choose them). The data's x range and the",
-            "targets at its ends are mapped onto the construction's [0, 1] -> (0, 0)..(1, 1) for training and mapped back",
-            "into the saved network; --waves auto adds the waves for data above their chord, subtracts them below it.",
-            "One method and one model: writes DIR/model.safetensors, model.json, metrics.csv (with a stage column),",
-            "summary.json, fit.png/.svg and waves.png/.svg. Several (--method all, --models N): prints min, mean and",
-            "median MSE per method and writes DIR/results.csv, models.csv, summary.json and fits.png/.svg (the data",
-            "beside each method's median model).",
+            "Methods: enforced (stage 1 trains the peaks, scales follow eq. 5), free (stage 1 trains peaks and"
+                + " scales), no-pretrain (the compositional network trained as ordinary weights), default (PyTorch"
+                + " init), raai.",
+            "",
+            "Data: --target (the paper's curves on [0, 1]) or --data, any 1-D regression data:"
+                + " curve:NAME[:n=,lo=,hi=], fn:EXPR[:n=500,lo=0,hi=1] (an expression in x: + - * / ^, e, pi, exp log"
+                + " sin cos tanh sqrt abs) or csv:PATH (one feature column and the target; --label, --features choose"
+                + " them). The data's x range and the targets at its ends are mapped onto the construction's [0, 1] ->"
+                + " (0, 0)..(1, 1) for training and mapped back into the saved network; --waves auto adds the waves for"
+                + " data above their chord and subtracts them below it.",
+            "",
+            "One method and one model: writes DIR/model.safetensors, model.json, metrics.csv (with a stage column),"
+                + " summary.json, fit.png/.svg (target vs fit and the error) and waves.png/.svg (every hidden layer's"
+                + " units over [0, 1]). Several (--method all, --models N): prints min, mean and median MSE per method"
+                + " and writes DIR/results.csv, models.csv, summary.json and fits.png/.svg (the data beside each"
+                + " method's median model).",
             "",
             "Examples:",
-            "  relume compose --target x3 --depth 5 --method enforced --epochs 1000 --seed 1 --out runs/x3-enforced",
+            "  relume compose --target x3 --depth 5 --method enforced --epochs 1000 \\",
+            "      --seed 1 --out runs/x3-enforced",
             "  relume compose --data 'fn:(exp(x)-1)/(e-1)' --method all --models 20",
             ""},
         sortOptions = false,

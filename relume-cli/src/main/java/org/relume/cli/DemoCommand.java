@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo",
         header = "The headline: a thin, deep ReLU net on moons, trained with and without jumpstart.",
         description = {
-            "Trains the same width-3, depth-30 ReLU MLP twice with the jumpstart paper's settings (Adam lr 0.01, full",
-            "batch, Glorot uniform, 5000 epochs): once plain, once with the jumpstart penalty (l1, lambda 1e-4), and",
-            "prints both accuracies and how many units, points and layers are dead on the training set.",
+            "Trains the same width-3, depth-30 ReLU MLP twice with the jumpstart paper's settings (Adam lr 0.01, full"
+                + " batch, Glorot uniform, 5000 epochs): once plain, once with the jumpstart penalty (l1, lambda 1e-4),"
+                + " one run per core. It prints both accuracies and how many units, points and layers are dead on the"
+                + " training set.",
             ""},
         mixinStandardHelpOptions = true)
 final class DemoCommand implements Callable<Integer> {
@@ -48,6 +49,8 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "moons, ReLU MLP 2-%s-1 (width %d, depth %d), %s, seed %d%n", width + "x" + depth,
                 width, depth, settings.describe(), seed);
+        // Both runs take a few seconds with no output; say so, so that the wait does not look like a hang.
+        o.printf(Locale.ROOT, "training plain and with jumpstart, %d epochs each, one run per core...%n", epochs);
         o.flush();
         List<Cell> cells = List.of(new Cell(DepthWidthExperiment.BASELINE, width, depth, seed),
                 new Cell(DepthWidthExperiment.JUMPSTART, width, depth, seed));

@@ -31,12 +31,14 @@ import picocli.CommandLine.Spec;
         header = "Measure a saved model on labelled data: accuracy, precision/recall and confusion matrix, or MSE/MAE.",
         description = {
             "Evaluation rows (--data):",
-            "  csv:PATH     every row; the features are the columns the model's feature names name (when the header",
-            "               has them all), else every column but the label; labels are matched to the model's classes",
-            "               by name",
+            "  csv:PATH     every row; the features are the columns the model's",
+            "               feature names name (when the header has them all), else",
+            "               every column but the label; labels are matched to the",
+            "               model's classes by name",
             "  idx:DIR      the t10k files",
             "  cifar:DIR    the test file",
             "  moons, ...   the validation share of the generated set for --seed",
+            "",
             "The model's stored input standardization is applied first.",
             "",
             "Examples:",
@@ -58,7 +60,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "COL", description = "CSV label column, by header name or 0-based index (default: last column).")
     String label;
 
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use only the first N rows or samples (0 = all).")
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+            description = "Use only the first N samples: csv: N rows; idx and cifar: N test images (0 = all; generated"
+                    + " data take n= in the spec instead).")
     int limit;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S",

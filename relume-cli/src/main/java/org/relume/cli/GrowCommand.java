@@ -48,17 +48,22 @@ import picocli.CommandLine.Spec;
 @Command(name = "grow",
         header = "Train a network while growing it: GradMax, random, zeros, gradmax-opt or grow-by-folding.",
         description = {
-            "Starts from DEPTH hidden layers of START-WIDTH units and adds UNITS units every N optimizer steps from",
-            "step S, T times (growth happens between epochs). Every growth leaves the function unchanged; the optimizer",
-            "keeps its state for existing weights. Folding needs one hidden layer and a classification task.",
-            "Writes DIR/model.safetensors, model.json, metrics.csv, growth.csv (one row per growth), summary.json and,",
-            "for folding on 2-D data, folds.png/.svg (data, hyperplanes, x_t, x_f, the new unit).",
+            "Starts from DEPTH hidden layers of START-WIDTH units and adds UNITS units every N optimizer steps from"
+                + " step S, T times (growth happens between epochs). Every growth leaves the function unchanged; the"
+                + " optimizer keeps its state for existing weights. Folding needs one hidden layer and a"
+                + " classification task. Prints a table of the growths and writes DIR/model.safetensors, model.json,"
+                + " metrics.csv, growth.csv (one row per growth), summary.json, growth.png/.svg (the loss with every"
+                + " growth marked) and, for folding on 2-D data,"
+                + " folds.png/.svg (data, hyperplanes, x_t, x_f, the new unit).",
             "",
             "Examples:",
-            "  relume grow --data student-teacher --method gradmax --start-width 5 --grow-every 200 --grow-times 5 \\",
-            "              --optimizer sgd --lr 0.1 --epochs 1500 --no-bias --out runs/gradmax",
-            "  relume grow --data sine --method folding --start-width 2 --grow-every 2000 --grow-times 1 --epochs 4000 --out runs/fold",
-            "  relume grow --data csv:iris.csv --label species --drop id --method gradmax --start-width 2 --out runs/iris-grown",
+            "  relume grow --data student-teacher --method gradmax --start-width 5 \\",
+            "      --grow-every 200 --grow-times 5 --optimizer sgd --lr 0.1 \\",
+            "      --epochs 1500 --no-bias --out runs/gradmax",
+            "  relume grow --data sine --method folding --start-width 2 \\",
+            "      --grow-every 2000 --grow-times 1 --epochs 4000 --out runs/fold",
+            "  relume grow --data csv:iris.csv --label species --drop id --method gradmax \\",
+            "      --start-width 2 --out runs/iris-grown",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)
@@ -146,6 +151,10 @@ final class GrowCommand implements Callable<Integer> {
             description = "With --conv: the image shape (default: 1x28x28 for 784 features, 3x32x32 for 3072).")
     String image;
 
+    /** What a finished run hands to printing and writing. */
+    private record Run(DataOptions.Inputs in, Dataset train, Loss loss, String methodId, GrowthSchedule schedule,
+                       FoldingListener fold, List<Map<String, Object>> growths, TrainResult result) {}
+
     @Override
     public Integer call() throws IOException {
         if (out != null) {
@@ -153,6 +162,40 @@ final class GrowCommand implements Callable<Integer> {
         }
         boolean folding = method.equalsIgnoreCase("folding");
         GrowthMethod m = folding ? null : GrowthMethod.byName(method);
+        GrowthSchedule schedule = schedule(folding);
+        RunSeeds seeds = RunSeeds.of(seed);
+        DataOptions.Inputs in = dataOptions.load(data, seeds.data(), valSplit, spec);
+        Dataset train = in.train();
+        int[] widths = new int[depth];
+        Arrays.fill(widths, startWidth);
+        Network net = conv ? thinCnn(train, widths, seeds.init())
+                : Mlp.builder().inputs(train.inputs()).hidden(widths).outputs(train.outputs())
+                        .activation(Activations.relu()).init(Initializer.KAIMING_UNIFORM).bias(!noBias).seed(seeds.init()).build();
+        Loss loss = Loss.forTask(train.task());
+        Optimizer opt = optimizer();
+        GrowthListener growth = folding ? null : new GrowthListener(m, schedule,
+                new Growth.Settings(scale, 0, 10), loss, seeds.batches());
+        FoldingListener fold = folding ? new FoldingListener(schedule, deepen, seed) : null;
+        TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batchSize).shuffle(batchSize != 0).optimizer(opt)
+                .loss(loss).seed(seeds.batches()).logEvery(Math.max(1, Math.min(every, epochs / 20 + 1)))
+                .listener(folding ? fold : growth);
+        PrintWriter o = spec.commandLine().getOut();
+        String methodId = folding ? "folding" : m.id();
+        o.printf(Locale.ROOT, "data     %s%nnetwork  %s at start, %s%ngrowth   %s, %s%n", in.loaded().description(),
+                net.architecture(), opt.describe(), methodId, schedule.describe());
+        o.flush();
+        TrainResult r = train(cfg, net, train, in.validation());
+        Run run = new Run(in, train, loss, methodId, schedule, fold, folding ? foldingRows(fold) : growthRows(growth), r);
+        printResult(o, run);
+        if (out != null) {
+            write(run);
+            o.printf("wrote    %s%n", out);
+        }
+        o.flush();
+        return Relume.OK;
+    }
+
+    private GrowthSchedule schedule(boolean folding) {
         if (epochs <= 0 || startWidth <= 0 || depth <= 0 || every <= 0 || times < 0 || units <= 0) {
             throw new IllegalArgumentException("--epochs, --start-width, --depth, --grow-every and --units must be positive, --grow-times >= 0");
         }
@@ -170,45 +213,161 @@ final class GrowCommand implements Callable<Integer> {
         if (folding && depth != 1) {
             throw new IllegalArgumentException("folding grows networks with one hidden layer (--depth 1)");
         }
-        GrowthSchedule schedule = schedule();
-        RunSeeds seeds = RunSeeds.of(seed);
-        DataOptions.Inputs in = dataOptions.load(data, seeds.data(), valSplit, spec);
-        Dataset train = in.train();
-        int[] widths = new int[depth];
-        Arrays.fill(widths, startWidth);
-        Network net = conv ? thinCnn(train, widths, seeds.init())
-                : Mlp.builder().inputs(train.inputs()).hidden(widths).outputs(train.outputs())
-                        .activation(Activations.relu()).init(Initializer.KAIMING_UNIFORM).bias(!noBias).seed(seeds.init()).build();
-        Loss loss = Loss.forTask(train.task());
-        Optimizer opt = switch (optimizer.toLowerCase(Locale.ROOT)) {
+        GrowthSchedule.Where where;
+        int fixed = 0;
+        if (layer.matches("\\d+")) {
+            where = GrowthSchedule.Where.FIXED;
+            fixed = Integer.parseInt(layer);
+            if (fixed >= depth) {
+                throw new IllegalArgumentException("--layer " + fixed + " is not a hidden layer (0.." + (depth - 1) + ")");
+            }
+        } else {
+            where = GrowthSchedule.Where.byName(layer);
+        }
+        return new GrowthSchedule(start != null ? start : every, every, times, units, where, fixed, plateauWindow,
+                plateauFraction);
+    }
+
+    private Optimizer optimizer() {
+        return switch (optimizer.toLowerCase(Locale.ROOT)) {
             case "adam" -> new Adam(lr);
             case "sgd" -> Sgd.plain(lr);
             default -> throw new IllegalArgumentException("--optimizer must be sgd or adam, got '" + optimizer + "'");
         };
-        GrowthListener growth = folding ? null : new GrowthListener(m, schedule,
-                new Growth.Settings(scale, 0, 10), loss, seeds.batches());
-        FoldingListener fold = folding ? new FoldingListener(schedule, deepen, seed) : null;
-        TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batchSize).shuffle(batchSize != 0).optimizer(opt)
-                .loss(loss).seed(seeds.batches()).logEvery(Math.max(1, Math.min(every, epochs / 20 + 1)))
-                .listener(folding ? fold : growth);
-        PrintWriter o = spec.commandLine().getOut();
-        o.printf(Locale.ROOT, "data     %s%nnetwork  %s at start, %s%ngrowth   %s, %s%n", in.loaded().description(),
-                net.architecture(), opt.describe(), folding ? "folding" : m.id(), schedule.describe());
-        o.flush();
-        TrainResult r = train(cfg, net, in);
-        List<Map<String, Object>> rows = folding ? foldRows(fold) : growthRows(growth);
-        for (Map<String, Object> row : rows) {
-            o.printf(Locale.ROOT, "grew     %s%n", row);
+    }
+
+    private static TrainResult train(TrainConfig cfg, Network net, Dataset train, Dataset validation) {
+        ProgressReporter progress = ProgressReporter.forTerminal("grow", false);
+        if (progress != null) {
+            cfg.listener(progress);
         }
+        try {
+            return new Trainer(cfg).train(net, train, validation);
+        } finally {
+            if (progress != null) {
+                progress.close();
+            }
+        }
+    }
+
+    /** One row per fold; vectors stay arrays, so summary.json holds them as JSON arrays. */
+    private static List<Map<String, Object>> foldingRows(FoldingListener fold) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (FoldingListener.Event e : fold.events()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("step", e.step());
+            row.put("x_t", e.fold().target());
+            row.put("x_f", e.fold().foldPoint());
+            row.put("new_weights", e.fold().newWeights());
+            row.put("new_bias", e.fold().newBias());
+            row.put("grad_norm_gain", e.fold().gradNormGain());
+            row.put("architecture", e.architecture());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static List<Map<String, Object>> growthRows(GrowthListener growth) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (GrowthListener.Event e : growth.events()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("step", e.step());
+            row.put("layer", e.layer());
+            row.put("units", e.units());
+            row.put("grad_norm_gain", e.gradNormGain());
+            row.put("top_singular_value", e.topSingularValue());
+            row.put("loss_before", e.lossBefore());
+            row.put("architecture", e.architecture());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    /** The growths as a table (the columns of growth.csv), then the result line. */
+    private static void printResult(PrintWriter o, Run run) {
+        if (run.growths().isEmpty()) {
+            o.println("grew     nothing: no growth was due within the run");
+        } else {
+            TextTable table = new TextTable(List.copyOf(run.growths().get(0).keySet()));
+            for (Map<String, Object> row : run.growths()) {
+                table.row(List.copyOf(row.values()));
+            }
+            o.printf("%ngrowths%n%s%n", table.render());
+        }
+        TrainResult r = run.result();
+        boolean classification = run.train().task().isClassification();
         o.printf(Locale.ROOT, "result   %s, final loss %.4g, %s %.4f, %.1f s%n", r.network().architecture(), r.finalLoss(),
-                train.task().isClassification() ? "train accuracy" : "train MSE",
-                train.task().isClassification() ? r.train().accuracy() : r.train().mse(), r.seconds());
-        if (out != null) {
-            write(r, in, loss, schedule, rows, fold, folding ? "folding" : m.id());
-            o.printf("wrote    %s%n", out);
+                classification ? "train accuracy" : "train MSE", classification ? r.train().accuracy() : r.train().mse(),
+                r.seconds());
+    }
+
+    private void write(Run run) throws IOException {
+        TrainResult r = run.result();
+        Dataset train = run.train();
+        Map<String, Object> prov = new LinkedHashMap<>();
+        prov.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        prov.put("seed", seed);
+        prov.put("created", Instant.now().toString());
+        prov.putAll(BuildInfo.provenance());
+        ModelDirectory.replace(out, dir -> {
+            DataSources.Loaded loaded = run.in().loaded();
+            ModelFiles.write(dir, r.network(), new ModelMetadata(train.task(), train.classes(), run.loss().id(), run.in().mean(),
+                    run.in().std(), loaded.featureNames(), prov, train.task().isClassification() ? loaded.classNames() : List.of()));
+            AtomicFiles.writeString(dir.resolve("metrics.csv"), r.history().toCsv());
+            AtomicFiles.writeString(dir.resolve("growth.csv"), growthCsv(run.growths()));
+            Json.write(dir.resolve("summary.json"), summary(run));
+            writeGrowthFigure(run, dir);
+            if (run.fold() != null && train.inputs() == 2 && !run.fold().events().isEmpty()) {
+                List<Figures.Scene> scenes = new ArrayList<>();
+                for (FoldingListener.Event e : run.fold().events()) {
+                    scenes.add(FoldingExperiment.scene(data + ": fold at epoch " + e.epoch(), train, e.before(), e.fold()));
+                }
+                Figures.scenes(scenes, dir.resolve("folds.png"), dir.resolve("folds.svg"));
+            }
+        });
+    }
+
+    /** The training loss per logged epoch with every growth marked: what each growth did to the loss. */
+    private void writeGrowthFigure(Run run, Path dir) throws IOException {
+        List<Map<String, Double>> rows = run.result().history().rows();
+        double[] epochs = rows.stream().mapToDouble(r -> r.get("epoch")).toArray();
+        double[] loss = rows.stream().mapToDouble(r -> r.get("loss")).toArray();
+        double[] events = run.growths().stream().mapToDouble(g -> ((Number) g.get("epoch")).doubleValue()).toArray();
+        Figures.curvesWithEvents(data + ": " + run.methodId() + ", " + events.length + " growths", "epoch", "training loss",
+                List.of(new Figures.Series("training loss", epochs, loss)), events, "growth", dir.resolve("growth.png"),
+                dir.resolve("growth.svg"));
+    }
+
+    /** One line per growth; a vector's numbers are separated by spaces inside brackets, so its commas do not split it. */
+    private static String growthCsv(List<Map<String, Object>> rows) {
+        StringBuilder g = new StringBuilder();
+        if (!rows.isEmpty()) {
+            g.append(String.join(",", rows.get(0).keySet())).append('\n');
+            for (Map<String, Object> row : rows) {
+                g.append(String.join(",", row.values().stream().map(v -> (v instanceof double[] a ? Arrays.toString(a)
+                        : String.valueOf(v)).replace(',', ' ')).toList())).append('\n');
+            }
         }
-        o.flush();
-        return Relume.OK;
+        return g.toString();
+    }
+
+    private Map<String, Object> summary(Run run) {
+        TrainResult r = run.result();
+        boolean classification = run.train().task().isClassification();
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("method", run.methodId());
+        summary.put("architecture", r.network().architecture());
+        summary.put("growths", run.growths().size());
+        summary.put("final_loss", r.finalLoss());
+        summary.put(classification ? "train_accuracy" : "train_mse", classification ? r.train().accuracy() : r.train().mse());
+        summary.put("epochs", epochs);
+        summary.put("seconds", r.seconds());
+        summary.put("seed", seed);
+        summary.put("schedule", run.schedule().describe());
+        summary.put("growth_events", run.growths());
+        return summary;
     }
 
     /** The CNN that --conv grows: 3x3 same convolutions, flatten, a dense head. */
@@ -236,117 +395,5 @@ final class GrowCommand implements Callable<Integer> {
         }
         return Cnn.build(img[0], img[1], img[2], widths, 3, train.outputs(), Activations.relu(), Initializer.KAIMING_UNIFORM,
                 seed);
-    }
-
-    private GrowthSchedule schedule() {
-        GrowthSchedule.Where where;
-        int fixed = 0;
-        if (layer.matches("\\d+")) {
-            where = GrowthSchedule.Where.FIXED;
-            fixed = Integer.parseInt(layer);
-            if (fixed >= depth) {
-                throw new IllegalArgumentException("--layer " + fixed + " is not a hidden layer (0.." + (depth - 1) + ")");
-            }
-        } else {
-            where = GrowthSchedule.Where.byName(layer);
-        }
-        return new GrowthSchedule(start != null ? start : every, every, times, units, where, fixed, plateauWindow,
-                plateauFraction);
-    }
-
-    private static TrainResult train(TrainConfig cfg, Network net, DataOptions.Inputs in) {
-        ProgressReporter progress = ProgressReporter.forTerminal("grow", false);
-        if (progress != null) {
-            cfg.listener(progress);
-        }
-        try {
-            return new Trainer(cfg).train(net, in.train(), in.validation());
-        } finally {
-            if (progress != null) {
-                progress.close();
-            }
-        }
-    }
-
-    private static List<Map<String, Object>> foldRows(FoldingListener fold) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (FoldingListener.Event e : fold.events()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", e.epoch());
-            row.put("step", e.step());
-            row.put("x_t", Arrays.toString(e.fold().target()));
-            row.put("x_f", Arrays.toString(e.fold().foldPoint()));
-            row.put("new_weights", Arrays.toString(e.fold().newWeights()));
-            row.put("new_bias", e.fold().newBias());
-            row.put("grad_norm_gain", e.fold().gradNormGain());
-            row.put("architecture", e.architecture());
-            rows.add(row);
-        }
-        return rows;
-    }
-
-    private static List<Map<String, Object>> growthRows(GrowthListener growth) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (GrowthListener.Event e : growth.events()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", e.epoch());
-            row.put("step", e.step());
-            row.put("layer", e.layer());
-            row.put("units", e.units());
-            row.put("grad_norm_gain", e.gradNormGain());
-            row.put("top_singular_value", e.topSingularValue());
-            row.put("loss_before", e.lossBefore());
-            row.put("architecture", e.architecture());
-            rows.add(row);
-        }
-        return rows;
-    }
-
-    private void write(TrainResult r, DataOptions.Inputs in, Loss loss, GrowthSchedule schedule, List<Map<String, Object>> rows,
-                       FoldingListener fold, String methodId) throws IOException {
-        Dataset train = in.train();
-        DataSources.Loaded loaded = in.loaded();
-        Map<String, Object> prov = new LinkedHashMap<>();
-        prov.put("command", "relume " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        prov.put("seed", seed);
-        prov.put("created", Instant.now().toString());
-        prov.putAll(BuildInfo.provenance());
-        ModelDirectory.replace(out, dir -> {
-            ModelFiles.write(dir, r.network(), new ModelMetadata(train.task(), train.classes(), loss.id(), in.mean(), in.std(),
-                    loaded.featureNames(), prov, train.task().isClassification() ? loaded.classNames() : List.of()));
-            AtomicFiles.writeString(dir.resolve("metrics.csv"), r.history().toCsv());
-            AtomicFiles.writeString(dir.resolve("growth.csv"), growthCsv(rows));
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("method", methodId);
-            summary.put("architecture", r.network().architecture());
-            summary.put("growths", rows.size());
-            summary.put("final_loss", r.finalLoss());
-            summary.put(train.task().isClassification() ? "train_accuracy" : "train_mse",
-                    train.task().isClassification() ? r.train().accuracy() : r.train().mse());
-            summary.put("epochs", epochs);
-            summary.put("seconds", r.seconds());
-            summary.put("seed", seed);
-            summary.put("schedule", schedule.describe());
-            summary.put("growth_events", rows);
-            Json.write(dir.resolve("summary.json"), summary);
-            if (fold != null && train.inputs() == 2 && !fold.events().isEmpty()) {
-                List<Figures.Scene> scenes = new ArrayList<>();
-                for (FoldingListener.Event e : fold.events()) {
-                    scenes.add(FoldingExperiment.scene(data + ": fold at epoch " + e.epoch(), train, e.before(), e.fold()));
-                }
-                Figures.scenes(scenes, dir.resolve("folds.png"), dir.resolve("folds.svg"));
-            }
-        });
-    }
-
-    private static String growthCsv(List<Map<String, Object>> rows) {
-        StringBuilder g = new StringBuilder();
-        if (!rows.isEmpty()) {
-            g.append(String.join(",", rows.get(0).keySet())).append('\n');
-            for (Map<String, Object> row : rows) {
-                g.append(String.join(",", row.values().stream().map(v -> String.valueOf(v).replace(',', ' ')).toList())).append('\n');
-            }
-        }
-        return g.toString();
     }
 }

@@ -25,18 +25,20 @@ import picocli.CommandLine.Spec;
 @Command(name = "predict",
         header = "Predict with a saved model on the rows of a CSV file.",
         description = {
-            "Input columns: if the CSV has a header naming the model's features, those columns are used (others,",
-            "such as the label, are ignored); otherwise it must have exactly as many columns as the model has inputs.",
-            "The model's stored input standardization is applied first.",
+            "Input columns: if the CSV has a header naming the model's features, those columns are used (others,"
+                + " such as the label, are ignored); otherwise it must have exactly as many columns as the model has"
+                + " inputs. The model's stored input standardization is applied first.",
             "",
             "Output CSV, one row per input row:",
-            "  classification  prediction (the class name), then p_NAME for each class: its probability",
+            "  classification  prediction (the class name), then p_NAME for each",
+            "                  class: its probability",
             "  regression      y0, y1, ...",
-            "Models saved before class names were kept print, for binary: probability (of class 1), prediction;",
-            "for multiclass: prediction, p0, p1, ... (class indices).",
+            "Models saved before class names were kept print, for binary: probability (of class 1), prediction;"
+                + " for multiclass: prediction, p0, p1, ... (class indices).",
             "",
             "Example:",
-            "  relume predict --model runs/moons --input points.csv --output predictions.csv",
+            "  relume predict --model runs/moons --input points.csv \\",
+            "      --output predictions.csv",
             ""},
         mixinStandardHelpOptions = true)
 final class PredictCommand implements Callable<Integer> {

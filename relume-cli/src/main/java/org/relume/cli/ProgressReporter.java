@@ -1,6 +1,7 @@
 package org.relume.cli;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -10,7 +11,7 @@ import org.relume.train.TrainingState;
 /**
  * A progress bar on the terminal, over epochs, or over batches when an epoch has several (image
  * data: one MNIST epoch is hundreds of steps), with the running loss and the latest validation
- * metric; silent when the output is not a terminal or when asked to be quiet, so logs and pipes
+ * metric, all within 80 columns; silent when the output is not a terminal or when asked to be quiet, so logs and pipes
  * stay clean.
  */
 final class ProgressReporter implements TrainingListener {
@@ -33,27 +34,36 @@ final class ProgressReporter implements TrainingListener {
         return System.console() != null;
     }
 
-    /** Built at the first step, when it is known whether to count epochs or batches. */
+    /**
+     * Built at the first step, when it is known whether to count epochs or batches. No speed and
+     * no ETA: on an 80-column terminal they pushed the loss and the validation metric off the line.
+     */
     private void open(long max, String unit) {
         bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).setUnit(unit, 1)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).setUnit(unit, 1).hideEta()
                 .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
-                .showSpeed().build();
+                .build();
+    }
+
+    /** The text after the bar: short enough to fit an 80-column line with the bar. */
+    static String message(int epoch, int epochs, double loss, String metric) {
+        return String.format(Locale.ROOT, "%sloss %.3g%s", epochs > 0 ? "ep " + epoch + "/" + epochs + " " : "", loss, metric);
     }
 
     @Override
     public void onBatchEnd(TrainingState state, int batch, int batches, float loss) {
         if (bar == null) {
             perBatch = batches >= 2;
-            open(perBatch ? (long) state.epochs() * batches : state.epochs(), perBatch ? " batches" : " epochs");
+            open(perBatch ? (long) state.epochs() * batches : state.epochs(), perBatch ? "" : " epochs");
         }
         if (!perBatch) {
             return;
         }
         bar.stepTo((long) state.epoch() * batches + batch + 1);
         long now = System.nanoTime();
-        if (now - lastUpdate > 200_000_000L) {
-            bar.setExtraMessage(String.format(" epoch %d/%d, loss %.4g%s", state.epoch() + 1, state.epochs(), loss, metric));
+        boolean last = state.epoch() + 1 == state.epochs() && batch + 1 == batches;
+        if (now - lastUpdate > 200_000_000L || last) {
+            bar.setExtraMessage(message(state.epoch() + 1, state.epochs(), loss, metric));
             lastUpdate = now;
         }
     }
@@ -65,8 +75,8 @@ final class ProgressReporter implements TrainingListener {
         }
         bar.stepTo(state.epoch() + 1L);
         long now = System.nanoTime();
-        if (now - lastUpdate > 200_000_000L) {
-            bar.setExtraMessage(String.format(" loss %.4g%s", epochLoss, metric));
+        if (now - lastUpdate > 200_000_000L || state.epoch() + 1 == state.epochs()) {
+            bar.setExtraMessage(message(0, 0, epochLoss, metric));
             lastUpdate = now;
         }
     }
@@ -75,7 +85,8 @@ final class ProgressReporter implements TrainingListener {
     public void onLog(TrainingState state, java.util.Map<String, Double> row) {
         Double acc = row.get("validation_accuracy");
         Double mse = row.get("validation_mse");
-        metric = acc != null ? String.format(", val acc %.4f", acc) : mse != null ? String.format(", val mse %.4g", mse) : "";
+        metric = acc != null ? String.format(Locale.ROOT, " val acc %.3f", acc)
+                : mse != null ? String.format(Locale.ROOT, " val mse %.3g", mse) : "";
     }
 
     @Override

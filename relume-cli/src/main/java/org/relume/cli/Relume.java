@@ -51,6 +51,10 @@ public final class Relume {
         cl.setParameterExceptionHandler(Relume::handleParameterException);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setUsageHelpAutoWidth(true);
+        // A blank line between the usage synopsis and the description, which otherwise run together.
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().usageMessage().descriptionHeading("%n");
+        }
         return cl;
     }
 

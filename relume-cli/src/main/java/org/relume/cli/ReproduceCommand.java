@@ -16,9 +16,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "reproduce",
         header = "Reproduce a paper's headline experiment: DIR/results.csv and DIR/report.md beside the paper's numbers.",
         description = {
-            "Runs the full profile (the paper's setup) or, with --quick, a subset that finishes in minutes.",
-            "Interrupted runs resume from DIR/results.csv where the experiment supports it.",
-            "Use --list to see the available experiments.",
+            "Runs the full profile (the paper's setup) or, with --quick, a subset that finishes in minutes."
+                + " Interrupted runs resume from DIR/results.csv where the experiment supports it. Use --list to see"
+                + " the available experiments.",
             "",
             "Example:",
             "  relume reproduce jumpstart-moons --quick --out runs/jumpstart-quick",

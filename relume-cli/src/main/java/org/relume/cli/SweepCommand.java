@@ -25,14 +25,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "sweep",
         header = "Train a depth x width grid of ReLU MLPs with and without jumpstart, in parallel and resumable.",
         description = {
-            "Every (method, width, depth, seed) cell is a ReLU MLP trained with Adam, full batch, no shuffling.",
-            "Cells run in parallel, one network per core. Each finished cell is appended to DIR/results.csv,",
-            "so running again with the same --out resumes where it stopped. A failed cell is recorded with its",
-            "error and the sweep goes on. At the end DIR/heatmap.png and .svg show the validation accuracy per",
-            "cell, one panel per method, and the trainable depth per width is printed.",
+            "Every (method, width, depth, seed) cell is a ReLU MLP trained with Adam, full batch, no shuffling. Cells"
+                + " run in parallel, one network per core. Each finished cell is appended to DIR/results.csv, so running"
+                + " again with the same --out resumes where it stopped. A failed cell is recorded with its error and the"
+                + " sweep goes on. At the end DIR/heatmap.png and .svg show the validation accuracy per cell, one panel"
+                + " per method, and the trainable depth per width is printed.",
             "",
             "Example:",
-            "  relume sweep --data moons --widths 1,2,3 --depths 5,10,20 --methods baseline,jumpstart --seeds 1,2 --out runs/sweep",
+            "  relume sweep --data moons --widths 1,2,3 --depths 5,10,20 \\",
+            "      --methods baseline,jumpstart --seeds 1,2 --out runs/sweep",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)

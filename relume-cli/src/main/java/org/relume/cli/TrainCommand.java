@@ -64,25 +64,32 @@ import picocli.CommandLine.Spec;
 @Command(name = "train",
         header = "Train a multilayer perceptron or a structured network on built-in, CSV or idx data.",
         description = {
-            "Builds an MLP (inputs, DEPTH hidden layers of WIDTH units, outputs), trains it and prints a summary.",
-            "With --structure it builds one of the optimization-inspired structures instead (HB, AGD, ADMM, ...).",
-            "With --out DIR it writes DIR/model.safetensors, DIR/model.json, DIR/metrics.csv and DIR/summary.json;",
-            "nothing is written when training fails.",
+            "Builds an MLP (inputs, DEPTH hidden layers of WIDTH units, outputs), trains it and prints a summary. With"
+                + " --structure it builds one of the optimization-inspired structures instead (HB, AGD, ADMM, ...), with"
+                + " --conv a thin CNN and with --arch a residual CNN. With --out DIR it writes DIR/model.safetensors,"
+                + " DIR/model.json, DIR/metrics.csv and DIR/summary.json; nothing is written when training fails.",
             "",
             "Data (--data):",
-            "  moons[:n=100,noise=0]             jumpstart paper's two moons, split 85/15",
-            "  curve:NAME[:n=500,lo=0,hi=1]     1-D regression: x3, x11, tanh3, sin, x2",
-            "  csv:PATH                          CSV table; --label names the label column (default: last), which may hold",
-            "                                    words (class names); --features or --drop choose the feature columns",
-            "  idx:DIR                           MNIST-layout idx files (raw or .gz); t10k is the validation set",
-            "  cifar:DIR[:labels=fine|coarse]    CIFAR-10/100 binary files; the test file is the validation set",
+            "  moons[:n=100,noise=0]           the jumpstart paper's two moons",
+            "  curve:NAME[:n=500,lo=0,hi=1]    1-D regression: x3, x11, tanh3, sin, x2",
+            "  csv:PATH                        a CSV table; --label names the label",
+            "                                  column (default: last), which may hold",
+            "                                  words; --features or --drop choose the",
+            "                                  feature columns",
+            "  idx:DIR                         MNIST-layout idx files (raw or .gz);",
+            "                                  t10k is the validation set",
+            "  cifar:DIR[:labels=fine|coarse]  CIFAR-10/100 binary files; the test",
+            "                                  file is the validation set",
             "",
             "Examples:",
-            "  relume train --data moons --width 8 --depth 3 --epochs 2000 --seed 1 --out runs/moons",
-            "  relume train --data curve:x3 --width 16 --depth 2 --epochs 3000 --out runs/x3",
-            "  relume train --data csv:iris.csv --label species --optimizer sgd --lr 0.1 --momentum 0.9",
-            "  relume train --data moons --structure hb --width 8 --depth 20 --epochs 2000 --out runs/hb",
-            "  relume train --data idx:data/mnist --limit 10000 --conv 8x4 --epochs 3 --batch-size 128 --lr 0.001",
+            "  relume train --data moons --width 8 --depth 3 --epochs 2000 --seed 1 \\",
+            "      --out runs/moons",
+            "  relume train --data curve:x3 --width 8 --depth 2 --epochs 3000 --out runs/x3",
+            "  relume train --data csv:iris.csv --label species --drop id --out runs/iris",
+            "  relume train --data moons --structure hb --width 8 --depth 20 \\",
+            "      --epochs 2000 --out runs/hb",
+            "  relume train --data idx:data/mnist --limit 10000 --conv 8x4 --epochs 3 \\",
+            "      --batch-size 128 --lr 0.001 --init glorot_uniform --validate-every 1",
             ""},
         sortOptions = false,
         mixinStandardHelpOptions = true)
@@ -112,7 +119,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "Share of samples held out for validation (default: ${DEFAULT-VALUE}; idx data uses its t10k files).")
     double valSplit;
 
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use at most N samples of each idx file or of the CSV file (0 = all).")
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+            description = "Use only the first N samples: csv: N rows; idx: N images of each file (train and t10k); cifar:"
+                    + " N training and N test images (0 = all; generated data take n= in the spec instead).")
     int limit;
 
     @Option(names = "--standardize", defaultValue = "auto", paramLabel = "auto|on|off",
@@ -241,8 +250,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Seed for the data split, the initial weights and the batch order (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--validate-every", defaultValue = "100", paramLabel = "N",
-            description = "Evaluate and log a metrics row every N epochs, and after the last (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--validate-every", defaultValue = "0", paramLabel = "N",
+            description = "Evaluate on the train and validation data and log a metrics row every N epochs, and after the"
+                    + " last; 0 = auto, max(1, epochs / 100): every epoch on runs shorter than 200 epochs, 100 to 199"
+                    + " rows on longer ones, so that --plot draws a curve either way (default: ${DEFAULT-VALUE}).")
     int validateEvery;
 
     @Option(names = "--jumpstart", paramLabel = "AGG",
@@ -380,7 +391,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batch)
                 .shuffle(!noShuffle && batch != 0).optimizer(buildOptimizer())
                 .schedule(lrSchedule).loss(loss)
-                .logEvery(validateEvery).seed(batchSeed);
+                .logEvery(logEvery(validateEvery, epochs)).seed(batchSeed);
         if (jumpstart != null) {
             cfg.regularizer(new Jumpstart(Aggregation.byName(jumpstart), lambda, jumpstartOutputLayer,
                     Jumpstart.Definition.byName(jumpstartDefinition)));
@@ -731,8 +742,8 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery > 0 && out == null) {
             throw new IllegalArgumentException("--checkpoint-every saves into the model directory: give --out DIR");
         }
-        if (validateEvery <= 0) {
-            throw new IllegalArgumentException("--validate-every must be positive, got " + validateEvery);
+        if (validateEvery < 0) {
+            throw new IllegalArgumentException("--validate-every must be >= 0 (0 = auto), got " + validateEvery);
         }
         if (!List.of("auto", "on", "off").contains(standardize)) {
             throw new IllegalArgumentException("--standardize must be auto, on or off, got '" + standardize + "'");
@@ -800,6 +811,15 @@ final class TrainCommand implements Callable<Integer> {
             case "sgd" -> new Sgd(lr, momentum, nesterov, weightDecay);
             default -> throw new IllegalArgumentException("--optimizer must be sgd or adam, got '" + optimizer + "'");
         };
+    }
+
+    /**
+     * The epochs between logged rows: as asked, or for 0 every epoch of a short run and 100 to 199
+     * rows of a long one, so that --plot draws a curve for a 5-epoch run and a 5000-epoch one alike
+     * (the former default, 100, gave a 5-epoch run a single point).
+     */
+    static int logEvery(int validateEvery, int epochs) {
+        return validateEvery > 0 ? validateEvery : Math.max(1, epochs / 100);
     }
 
     private static int[] filled(int n, int v) {

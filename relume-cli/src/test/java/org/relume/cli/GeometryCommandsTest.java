@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.relume.io.Json;
@@ -42,28 +44,50 @@ class GeometryCommandsTest {
     @Test
     void analyzeReportsStatesRegionsAndTheShallowGeometry() throws IOException {
         Path model = shallowMoonsModel();
-        CliRun r = CliRun.of("analyze", "--model", model.toString(), "--data", "moons");
+        List<String> modelFiles = listing(model);
+        Path report = tmp.resolve("analysis");
+        CliRun r = CliRun.of("analyze", "--model", model.toString(), "--data", "moons", "--out", report.toString());
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.out().contains("activation regions") && r.out().contains("|R|_W1,inf"), r.out());
-        JsonNode a = Json.MAPPER.readTree(Files.readString(model.resolve("analysis.json")));
+        assertTrue(r.out().contains("dead on the data (100 samples;") && r.out().contains("dead everywhere"), r.out());
+        JsonNode a = Json.MAPPER.readTree(Files.readString(report.resolve("analysis.json")));
         assertEquals(100, a.get("unit_point_states").get("samples").asInt());
         int regions = a.get("linear_regions").get("activation_regions").asInt();
         assertTrue(regions >= 1 && regions <= 16, "5 lines cut a box into at most 16 regions: " + regions);
         assertTrue(a.get("shallow").get("sobolev_seminorm").get("exact").asBoolean(), a.toString());
         assertTrue(a.get("shallow").get("sobolev_seminorm").get("value").asDouble() > 0);
-        assertEquals(5, a.get("shallow").get("degeneracies").get("neurons").asInt());
-        assertTrue(Files.size(model.resolve("regions.png")) > 0 && Files.exists(model.resolve("regions.svg")));
-        // Without data: the box is [-1, 1]^2, no states; --out chooses the file.
-        Path json = tmp.resolve("reports").resolve("a.json");
-        CliRun noData = CliRun.of("analyze", "--model", model.toString(), "--out", json.toString());
-        assertEquals(0, noData.exitCode(), noData.toString());
-        JsonNode b = Json.MAPPER.readTree(Files.readString(json));
+        JsonNode degeneracies = a.get("shallow").get("degeneracies");
+        assertEquals(5, degeneracies.get("neurons").asInt());
+        assertTrue(degeneracies.get("dead_means").asText().contains("100 data samples"), degeneracies.toString());
+        assertTrue(degeneracies.get("dead_everywhere").isArray(), degeneracies.toString());
+        assertTrue(Files.size(report.resolve("regions.png")) > 0 && Files.exists(report.resolve("regions.svg")));
+        assertEquals(modelFiles, listing(model), "analyze leaves the model directory as it was");
+        // Without --out nothing is written; without data the box is [-1, 1]^2 and there are no states.
+        CliRun printed = CliRun.of("analyze", "--model", model.toString());
+        assertEquals(0, printed.exitCode(), printed.toString());
+        assertTrue(printed.out().contains("states   not computed") && !printed.out().contains("wrote"), printed.out());
+        assertEquals(modelFiles, listing(model));
+        Path again = tmp.resolve("reports").resolve("no-data");
+        assertEquals(0, CliRun.of("analyze", "--model", model.toString(), "--out", again.toString()).exitCode());
+        JsonNode b = Json.MAPPER.readTree(Files.readString(again.resolve("analysis.json")));
         assertTrue(b.get("unit_point_states").isNull());
         assertEquals(-1.0, b.get("box").get("lo").get(0).asDouble());
-        // Bad input: data with the wrong number of features.
+        // Bad input: data with the wrong number of features; --out as a file name or the model itself.
         CliRun bad = CliRun.of("analyze", "--model", model.toString(), "--data", "curve:x3");
         assertEquals(2, bad.exitCode(), bad.toString());
         assertTrue(bad.err().contains("takes 2 inputs"), bad.err());
+        CliRun file = CliRun.of("analyze", "--model", model.toString(), "--out", tmp.resolve("a.json").toString());
+        assertEquals(2, file.exitCode(), file.toString());
+        assertTrue(file.err().contains("--out names a directory"), file.err());
+        CliRun into = CliRun.of("analyze", "--model", model.toString(), "--out", model.toString());
+        assertEquals(2, into.exitCode(), into.toString());
+        assertEquals(modelFiles, listing(model));
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
@@ -81,9 +105,11 @@ class GeometryCommandsTest {
                 "--depth", "1", "--epochs", "20", "--out", model.toString());
         assertEquals(0, train.exitCode(), train.toString());
         // The id column sits beside the features; the model's names (u, v) pick the right two.
-        CliRun r = CliRun.of("analyze", "--model", model.toString(), "--data", "csv:" + csv, "--label", "target");
+        Path report = tmp.resolve("table-analysis");
+        CliRun r = CliRun.of("analyze", "--model", model.toString(), "--data", "csv:" + csv, "--label", "target",
+                "--out", report.toString());
         assertEquals(0, r.exitCode(), r.toString());
-        JsonNode a = Json.MAPPER.readTree(Files.readString(model.resolve("analysis.json")));
+        JsonNode a = Json.MAPPER.readTree(Files.readString(report.resolve("analysis.json")));
         assertEquals(30, a.get("unit_point_states").get("samples").asInt());
         // A file without those names must have exactly the model's inputs besides the label.
         Path unnamed = tmp.resolve("unnamed.csv");
@@ -103,6 +129,9 @@ class GeometryCommandsTest {
         JsonNode c = Json.MAPPER.readTree(Files.readString(canonical.resolve("canonicalize.json")));
         assertTrue(c.get("max_output_difference").asDouble() < 1e-5, c.toString());
         assertTrue(c.get("degeneracies_after").get("balanced").asBoolean(), c.toString());
+        // canonicalize counts units dead everywhere, and says so (analyze --data counts dead on the data).
+        assertTrue(c.get("degeneracies_before").get("dead_means").asText().contains("any input"), c.toString());
+        assertTrue(r.out().contains("dead everywhere") && r.out().contains("dead on the data"), r.out());
         CliRun info = CliRun.of("info", "--model", canonical.toString());
         assertEquals(0, info.exitCode(), info.toString());
         assertTrue(info.out().contains("canonicalized"), info.out());

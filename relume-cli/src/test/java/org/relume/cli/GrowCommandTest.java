@@ -26,6 +26,13 @@ class GrowCommandTest {
         assertEquals("10-5-10", s.get("architecture").asText());
         assertEquals(2, s.get("growths").asInt());
         assertEquals(3, Files.readAllLines(out.resolve("growth.csv")).size());
+        // A table with growth.csv's columns, one line per growth, instead of Java's map syntax.
+        assertTrue(r.out().matches("(?s).*\\ngrowths\\nepoch +step +layer +units +grad_norm_gain +top_singular_value"
+                + " +loss_before +architecture\\n( +\\d+ +\\d+ +0 +1 .*10-[45]-10\\n){2}.*"), r.out());
+        assertTrue(!r.out().contains("{"), r.out());
+        java.awt.image.BufferedImage figure = javax.imageio.ImageIO.read(out.resolve("growth.png").toFile());
+        assertEquals(640, figure.getWidth(), "growth.png: the loss with the growths marked");
+        assertTrue(Files.exists(out.resolve("growth.svg")));
         CliRun info = CliRun.of("info", "--model", out.toString());
         assertEquals(0, info.exitCode(), info.toString());
         assertTrue(info.out().contains("10-5-10"), info.out());
@@ -68,10 +75,12 @@ class GrowCommandTest {
         CliRun r = CliRun.of("grow", "--data", "sine:n=200", "--method", "folding", "--start-width", "2",
                 "--grow-every", "200", "--grow-times", "1", "--epochs", "300", "--deepen", "--out", out.toString());
         assertEquals(0, r.exitCode(), r.toString());
-        assertTrue(r.out().contains("x_t="), r.out());
+        assertTrue(r.out().matches("(?s).*\\nepoch +step +x_t +x_f +new_weights +new_bias .*\\(-?[0-9.e+-]+, -?[0-9.e+-]+\\).*"),
+                r.out());
         assertTrue(Files.size(out.resolve("folds.png")) > 0 && Files.exists(out.resolve("folds.svg")));
         JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
         assertEquals("2-3-3-2", s.get("architecture").asText(), "grown by one unit, then deepened");
+        assertEquals(2, s.get("growth_events").get(0).get("x_t").size(), "x_t is a JSON array of its 2 coordinates");
     }
 
     @Test
@@ -116,9 +125,11 @@ class GrowCommandTest {
         CliRun eval = CliRun.of("evaluate", "--model", out.toString(), "--data", "csv:" + csv, "--label", "species", "--json");
         assertEquals(0, eval.exitCode(), eval.toString());
         assertTrue(Json.MAPPER.readTree(eval.out()).get("accuracy").asDouble() >= 0.9, eval.out());
-        CliRun analyze = CliRun.of("analyze", "--model", out.toString(), "--data", "csv:" + csv, "--label", "species");
+        Path report = tmp.resolve("grown-analysis");
+        CliRun analyze = CliRun.of("analyze", "--model", out.toString(), "--data", "csv:" + csv, "--label", "species",
+                "--out", report.toString());
         assertEquals(0, analyze.exitCode(), analyze.toString());
-        JsonNode a = Json.MAPPER.readTree(Files.readString(out.resolve("analysis.json")));
+        JsonNode a = Json.MAPPER.readTree(Files.readString(report.resolve("analysis.json")));
         assertEquals(80, a.get("unit_point_states").get("samples").asInt());
         assertTrue(a.get("standardized").asBoolean());
     }

@@ -23,6 +23,23 @@ class TrainCommandTest {
     }
 
     @Test
+    void theDefaultValidationIntervalGivesShortAndLongRunsACurve() throws IOException {
+        assertEquals(1, TrainCommand.logEvery(0, 5));
+        assertEquals(1, TrainCommand.logEvery(0, 199));
+        assertEquals(50, TrainCommand.logEvery(0, 5000));
+        assertEquals(7, TrainCommand.logEvery(7, 5000), "an explicit interval wins");
+        Path out = tmp.resolve("short");
+        CliRun r = CliRun.of("train", "--data", "moons", "--epochs", "5", "--out", out.toString(), "--plot");
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(1 + 5, Files.readAllLines(out.resolve("metrics.csv")).size(), "a header and one row per epoch");
+        assertEquals(1, json(out.resolve("summary.json")).get("config").get("log_every").asInt());
+        assertTrue(Files.size(out.resolve("curves.png")) > 0);
+        CliRun negative = CliRun.of("train", "--validate-every", "-1");
+        assertEquals(2, negative.exitCode(), negative.toString());
+        assertTrue(negative.err().contains("--validate-every must be >= 0 (0 = auto)"), negative.err());
+    }
+
+    @Test
     void moonsReachFullValidationAccuracyAndWriteAllFiles() throws IOException {
         Path out = tmp.resolve("moons");
         CliRun r = CliRun.of("train", "--data", "moons", "--width", "8", "--depth", "3", "--epochs", "2000",
@@ -47,7 +64,7 @@ class TrainCommandTest {
         assertTrue(s.get("seconds").asDouble() < 60);
         String metrics = Files.readString(out.resolve("metrics.csv"));
         assertTrue(metrics.startsWith("epoch,loss,task_loss,"), metrics);
-        assertEquals(21, metrics.strip().split("\n").length, "header + 20 rows (every 100 epochs)");
+        assertEquals(101, metrics.strip().split("\n").length, "header + 100 rows (every 20th of 2000 epochs, the auto interval)");
         assertTrue(r.out().contains("validation accuracy 1.0000"), r.out());
 
         CliRun info = CliRun.of("info", "--model", out.toString());

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.relume.data.expression.Expression;
 
@@ -126,11 +127,19 @@ public final class DataSources {
      * @throws IllegalArgumentException for a malformed spec or a missing file or directory
      * @throws DataFormatException      for a file whose content is malformed
      */
+    /** The sources that make their samples rather than read them; their size is n= in the spec. */
+    private static final Set<String> GENERATED = Set.of("moons", "curve", "student-teacher", "sine", "overlap-quadratic");
+
     public static Loaded load(Request r) {
         String spec = r.spec().strip();
         int colon = spec.indexOf(':');
         String kind = (colon < 0 ? spec : spec.substring(0, colon)).toLowerCase(Locale.ROOT);
         String rest = colon < 0 ? null : spec.substring(colon + 1);
+        if (r.limit() > 0 && GENERATED.contains(kind)) {
+            // Silently ignoring it would train on another size than the user believes.
+            throw new IllegalArgumentException("a limit (--limit " + r.limit() + ") applies to csv, idx and cifar data;"
+                    + " generated data take their size from the spec, e.g. moons:n=200");
+        }
         return switch (kind) {
             case "moons" -> moons(r, spec, rest);
             case "curve" -> curve(r, spec, rest);

@@ -128,9 +128,22 @@ public final class DepthWidthAnalysis {
                     v[r][c] = accuracy(method, widths.get(c), depths.get(r));
                 }
             }
-            panels.add(new Figures.Heatmap(method + ": validation accuracy", "width", "depth", xs, ys, v));
+            panels.add(new Figures.Heatmap(method + ": validation accuracy", "width (" + cellNote() + ")", "depth", xs, ys, v));
         }
         Figures.heatmaps(panels, 0.4, 1.0, png, svg);
+    }
+
+    /** What one heatmap cell is: a single run, or the mean over the seeds run for it. */
+    String cellNote() {
+        TreeSet<Long> seeds = new TreeSet<>();
+        for (Outcome o : outcomes) {
+            seeds.add(o.cell().seed());
+        }
+        if (seeds.isEmpty()) {
+            return "no runs";
+        }
+        return seeds.size() == 1 ? "each cell one run, seed " + seeds.first() : "each cell the mean of " + seeds.size()
+                + " seeds' runs";
     }
 
     /** A Markdown table: width, then per method the trainable and contiguous trainable depth. */

@@ -22,6 +22,7 @@ import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
 import org.relume.optim.Sgd;
+import org.relume.plot.Figures;
 import org.relume.train.TrainConfig;
 import org.relume.train.TrainResult;
 import org.relume.train.Trainer;
@@ -59,8 +60,14 @@ public final class GradMaxStudentTeacherReproduction implements Reproduction {
         return "GradMax: growing a student MLP against a teacher (Evci et al. 2022, MLP experiment)";
     }
 
-    /** One run: loss just before each growth and at the end (index g = after growth g, 0 = before any), and the gains. */
-    public record Run(GrowthMethod method, long seed, double[] lossAfter, double[] gain, double seconds) {}
+    /** Steps between the points of a run's loss curve (growth.png). */
+    static final int CURVE_EVERY = 10;
+
+    /**
+     * One run: loss just before each growth and at the end (index g = after growth g, 0 = before
+     * any), the gains, and the loss every {@link #CURVE_EVERY} steps.
+     */
+    public record Run(GrowthMethod method, long seed, double[] lossAfter, double[] gain, double[] curve, double seconds) {}
 
     public static Run run(GrowthMethod method, long seed) {
         long start = System.nanoTime();
@@ -70,11 +77,15 @@ public final class GradMaxStudentTeacherReproduction implements Reproduction {
         GrowthListener growth = new GrowthListener(method, GrowthSchedule.every(EVERY, EVERY, GROWTHS, 0),
                 Growth.Settings.defaults(), Loss.MSE, seed);
         double[] lossAfter = new double[GROWTHS + 1];
+        double[] curve = new double[STEPS / CURVE_EVERY];
         TrainingListener sampler = new TrainingListener() {
             @Override
             public void onEpochEnd(TrainingState state, double epochLoss) {
                 // The loss of the step before growth g + 1 (or the last step) closes interval g.
                 long step = state.steps();
+                if (step % CURVE_EVERY == 0 && step / CURVE_EVERY - 1 < curve.length) {
+                    curve[(int) (step / CURVE_EVERY) - 1] = epochLoss;
+                }
                 if (step % EVERY == 0 && step / EVERY - 1 < GROWTHS && step / EVERY - 1 >= 0) {
                     lossAfter[(int) (step / EVERY) - 1] = epochLoss;
                 }
@@ -95,7 +106,7 @@ public final class GradMaxStudentTeacherReproduction implements Reproduction {
         if (r.network().layer(0).outputSize() != 10) {
             throw new IllegalStateException("student should have grown to 10 units, has " + r.network().layer(0).outputSize());
         }
-        return new Run(method, seed, lossAfter, gain, (System.nanoTime() - start) / 1e9);
+        return new Run(method, seed, lossAfter, gain, curve, (System.nanoTime() - start) / 1e9);
     }
 
     @Override
@@ -148,11 +159,38 @@ public final class GradMaxStudentTeacherReproduction implements Reproduction {
             runsCsv.append(',').append(fmt(r.seconds())).append('\n');
         }
         AtomicFiles.writeString(ctx.out().resolve("runs.csv"), runsCsv.toString());
+        writeFigure(ctx, runs, seeds);
         String report = report(ctx, seeds, table, wall);
         AtomicFiles.writeString(ctx.out().resolve("report.md"), report);
         log.print(lossTable(table));
         log.printf(Locale.ROOT, "wall time %.1f s; wrote %s%n", wall, ctx.out());
         log.flush();
+    }
+
+    /** growth.png: each method's mean training loss over the steps, with the growths marked. */
+    private static void writeFigure(Context ctx, List<Run> runs, int seeds) throws IOException {
+        double[] steps = new double[STEPS / CURVE_EVERY];
+        for (int i = 0; i < steps.length; i++) {
+            steps[i] = (i + 1.0) * CURVE_EVERY;
+        }
+        List<Figures.Series> curves = new ArrayList<>();
+        for (GrowthMethod m : GrowthMethod.values()) {
+            double[] mean = new double[steps.length];
+            List<Run> rs = runs.stream().filter(r -> r.method() == m).toList();
+            for (Run r : rs) {
+                for (int i = 0; i < mean.length; i++) {
+                    mean[i] += r.curve()[i] / rs.size();
+                }
+            }
+            curves.add(new Figures.Series(m.id(), steps, mean));
+        }
+        double[] growths = new double[GROWTHS];
+        for (int g = 0; g < GROWTHS; g++) {
+            growths[g] = (g + 1.0) * EVERY;
+        }
+        Figures.curvesWithEvents("student-teacher: mean training loss of " + seeds + " seeds per method", "step",
+                "training loss (MSE)", curves, growths, "growth", ctx.out().resolve("growth.png"),
+                ctx.out().resolve("growth.svg"));
     }
 
     static String lossTable(Map<String, double[][]> table) {
@@ -194,7 +232,8 @@ public final class GradMaxStudentTeacherReproduction implements Reproduction {
         sb.append(String.format(Locale.ROOT, "GradMax's mean gain exceeds random's at every growth: **%s**. Mean loss after growth 5: "
                 + "gradmax %.4f vs random %.4f (no worse: **%s**).%n%n", allGains ? "yes" : "no", gm[5][0], rnd[5][0],
                 gm[5][0] <= rnd[5][0] ? "yes" : "no"));
-        sb.append("Per-seed rows are in `runs.csv`.\n");
+        sb.append("Per-seed rows are in `runs.csv`; `growth.png` draws each method's mean loss over the steps, growths"
+                + " marked.\n");
         return sb.toString();
     }
 

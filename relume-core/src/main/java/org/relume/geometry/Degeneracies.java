@@ -23,7 +23,10 @@ import java.util.Map;
  *       || a_i / ||a_i||_2 + a_j / ||a_j||_2 ||_2 &lt;= tol, Examples 2.4 and 2.5.</li>
  *   <li><b>dead</b> neurons, whose output relu(&lt;a_i, x&gt; + b_i) is 0: on the data when data are
  *       given (&lt;= 0 for every sample, as {@link UnitPointStates} counts), else everywhere, which for a
- *       bias-free neuron means a_i = 0 (for a biased one, a_i = 0 and b_i &lt;= 0).</li>
+ *       bias-free neuron means a_i = 0 (for a biased one, a_i = 0 and b_i &lt;= 0). The two notions
+ *       differ: a trained unit is often dead on the data and alive elsewhere, and only a unit dead
+ *       everywhere can be removed without changing the function, so the report always carries the
+ *       dead-everywhere units too and its summary names which notion each count uses.</li>
  *   <li><b>constant</b> neurons, whose contribution c_i relu(...) is constant: c_i = 0, or a_i = 0
  *       (a constant relu(b_i)), or dead on the data when data are given. Dead neurons are constant.</li>
  * </ul>
@@ -51,11 +54,12 @@ public final class Degeneracies {
      * @param unbalanced C.1
      * @param redundant  C.2
      * @param opposite   C.3
-     * @param dead       indices of dead neurons
+     * @param dead       indices of dead neurons: on the data when {@code samples > 0}, else everywhere
      * @param constant   indices of constant neurons (dead ones included)
+     * @param deadEverywhere indices of neurons dead on every input (a_i = 0, b_i &lt;= 0), data or not
      */
     public record Report(int neurons, double tolerance, int samples, List<Unbalanced> unbalanced, List<Pair> redundant,
-                         List<Pair> opposite, int[] dead, int[] constant) {
+                         List<Pair> opposite, int[] dead, int[] constant, int[] deadEverywhere) {
 
         public boolean balanced() {
             return unbalanced.isEmpty();
@@ -67,9 +71,19 @@ public final class Degeneracies {
         }
 
         public String summary() {
+            String deadPart = samples > 0
+                    ? String.format(Locale.ROOT, "%d dead on the data (%d samples; %d dead everywhere)", dead.length, samples,
+                            deadEverywhere.length)
+                    : String.format(Locale.ROOT, "%d dead everywhere (zero incoming weights, no positive bias)", dead.length);
             return String.format(Locale.ROOT, "%d neurons: %d unbalanced (C.1), %d redundant pairs (C.2), %d opposite pairs "
-                    + "(C.3), %d dead, %d constant%s", neurons, unbalanced.size(), redundant.size(), opposite.size(),
-                    dead.length, constant.length, samples > 0 ? " (dead/constant on " + samples + " samples)" : "");
+                    + "(C.3), %s, %d constant%s", neurons, unbalanced.size(), redundant.size(), opposite.size(), deadPart,
+                    constant.length, samples > 0 ? " on the data" : "");
+        }
+
+        /** What {@link #dead} counts, in words. */
+        public String deadMeans() {
+            return samples > 0 ? "never active on any of the " + samples + " data samples"
+                    : "never active on any input (zero incoming weights and no positive bias)";
         }
 
         public Map<String, Object> describe() {
@@ -91,6 +105,8 @@ public final class Degeneracies {
             m.put("redundant_pairs", pairs(redundant));
             m.put("opposite_pairs", pairs(opposite));
             m.put("dead", dead);
+            m.put("dead_means", deadMeans());
+            m.put("dead_everywhere", deadEverywhere);
             m.put("constant", constant);
             return m;
         }
@@ -161,31 +177,18 @@ public final class Degeneracies {
         }
         List<Pair> redundant = new ArrayList<>();
         List<Pair> opposite = new ArrayList<>();
-        for (int i = 0; i < m; i++) {
-            double[] ai = net.a(i);
-            if (ShallowNet.normInf(ai) == 0) {
-                continue;
-            }
-            for (int j = i + 1; j < m; j++) {
-                double[] aj = net.a(j);
-                if (ShallowNet.normInf(aj) == 0) {
-                    continue;
-                }
-                double mu = ShallowNet.normInf(aj) / ShallowNet.normInf(ai);
-                if (redundant(ai, aj, tol)) {
-                    redundant.add(new Pair(i, j, mu));
-                } else if (opposite(ai, aj, tol)) {
-                    opposite.add(new Pair(i, j, mu));
-                }
-            }
-        }
+        parallelPairs(net, tol, redundant, opposite);
         List<Integer> dead = new ArrayList<>();
+        List<Integer> deadEverywhere = new ArrayList<>();
         List<Integer> constant = new ArrayList<>();
         for (int i = 0; i < m; i++) {
             double[] ai = net.a(i);
             boolean zeroA = true;
             for (int k = 0; k < d; k++) {
                 zeroA &= ai[k] == 0;
+            }
+            if (zeroA && bias[i] <= 0) {
+                deadEverywhere.add(i);
             }
             boolean isDead;
             if (data != null) {
@@ -208,7 +211,30 @@ public final class Degeneracies {
             }
         }
         return new Report(m, tol, data == null ? 0 : data.length, List.copyOf(unbalanced), List.copyOf(redundant),
-                List.copyOf(opposite), toArray(dead), toArray(constant));
+                List.copyOf(opposite), toArray(dead), toArray(constant), toArray(deadEverywhere));
+    }
+
+    /** C.2 and C.3: the pairs of non-zero directions that are positively or negatively parallel. */
+    private static void parallelPairs(ShallowNet net, double tol, List<Pair> redundant, List<Pair> opposite) {
+        int m = net.neurons();
+        for (int i = 0; i < m; i++) {
+            double[] ai = net.a(i);
+            if (ShallowNet.normInf(ai) == 0) {
+                continue;
+            }
+            for (int j = i + 1; j < m; j++) {
+                double[] aj = net.a(j);
+                if (ShallowNet.normInf(aj) == 0) {
+                    continue;
+                }
+                double mu = ShallowNet.normInf(aj) / ShallowNet.normInf(ai);
+                if (redundant(ai, aj, tol)) {
+                    redundant.add(new Pair(i, j, mu));
+                } else if (opposite(ai, aj, tol)) {
+                    opposite.add(new Pair(i, j, mu));
+                }
+            }
+        }
     }
 
     /** C.1 for one neuron: ||c_i||_inf == ||a_i||_inf up to {@code tol} relative. */

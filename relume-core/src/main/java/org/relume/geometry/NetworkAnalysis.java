@@ -65,7 +65,8 @@ public final class NetworkAnalysis {
             for (UnitPointStates.LayerStates l : states.layers()) {
                 lines.add("states   " + l);
             }
-            lines.add("states   " + states.summary());
+            // "dead" here is dead on these samples; the degeneracy line below also counts dead everywhere.
+            lines.add("states   " + states.summary() + " (on the " + samples.rows() + " data samples)");
         } else {
             report.put("unit_point_states", null);
             lines.add("states   not computed: unit and point states need data (--data)");

@@ -6,8 +6,11 @@ import de.erichseifert.vectorgraphics2d.util.PageSize;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -22,7 +25,8 @@ import org.relume.io.AtomicFiles;
  * on which a ReLU network is affine, as in Berner, Elbrächter, Grohs, eq. 21): every region
  * filled with its own colour and outlined, on the analyzed box, as PNG and SVG. The regions are
  * drawn as the polygons themselves rather than rasterized from samples, so thin regions appear as
- * thin as they are. Headless; nothing needs a display.
+ * thin as they are. One scale serves both axes, ticks sit at round values, the axes carry the
+ * inputs' names and the data can be drawn over the regions. Headless; nothing needs a display.
  */
 public final class RegionFigure {
     static {
@@ -31,19 +35,46 @@ public final class RegionFigure {
 
     private RegionFigure() {}
 
+    /** The longer side of the plotted box, in pixels; the shorter one keeps the box's aspect ratio. */
     private static final int SIZE = 640;
-    private static final int MARGIN = 56;
-    private static final int TOP = 48;
+    private static final int LEFT = 78;
+    private static final int RIGHT = 28;
+    private static final int TOP = 52;
+    private static final int BOTTOM = 58;
+    /** Wide enough for the two heading lines however flat the box is. */
+    private static final int MIN_WIDTH = 460;
 
-    /** Writes the picture to {@code png} and {@code svg} (either may be null). */
+    /**
+     * What is drawn besides the regions: the inputs' names for the axes and the data points
+     * (xs[i], ys[i]) in the same coordinates as the box; the point arrays may be empty.
+     */
+    public record Extras(String xName, String yName, double[] xs, double[] ys) {
+        public Extras {
+            if (xs.length != ys.length) {
+                throw new IllegalArgumentException(xs.length + " x coordinates but " + ys.length + " y coordinates");
+            }
+        }
+
+        /** Generic names, no data. */
+        public static Extras none() {
+            return new Extras("x0", "x1", new double[0], new double[0]);
+        }
+    }
+
+    /** Writes the picture to {@code png} and {@code svg} (either may be null), without data or input names. */
     public static void write(LinearRegions2D.Result result, String title, Path png, Path svg) throws IOException {
-        int width = SIZE + 2 * MARGIN;
-        int height = SIZE + TOP + MARGIN;
+        write(result, title, Extras.none(), png, svg);
+    }
+
+    /** Writes the picture, with the axes named and the data drawn, to {@code png} and {@code svg} (either may be null). */
+    public static void write(LinearRegions2D.Result result, String title, Extras extras, Path png, Path svg)
+            throws IOException {
+        Frame f = Frame.of(result.box());
         if (png != null) {
-            BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            BufferedImage img = new BufferedImage(f.width(), f.height(), BufferedImage.TYPE_INT_RGB);
             Graphics2D g = img.createGraphics();
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            paint(g, result, title, width, height);
+            paint(g, result, title, extras, f);
             g.dispose();
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             ImageIO.write(img, "png", bytes);
@@ -51,10 +82,40 @@ public final class RegionFigure {
         }
         if (svg != null) {
             VectorGraphics2D g = new VectorGraphics2D();
-            paint(g, result, title, width, height);
+            paint(g, result, title, extras, f);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, width, height)).writeTo(bytes);
+            new SVGProcessor().getDocument(g.getCommands(), new PageSize(0, 0, f.width(), f.height())).writeTo(bytes);
             AtomicFiles.writeBytes(svg, bytes.toByteArray());
+        }
+    }
+
+    /**
+     * The plot's placement: one scale for both axes, so a 1.0 x 0.5 box is drawn twice as wide as
+     * it is high (a square picture of it would distort every region's angles).
+     */
+    private record Frame(double[] box, double scale, int plotWidth, int plotHeight, int left) {
+        static Frame of(double[] box) {
+            double scale = Math.min(SIZE / (box[1] - box[0]), SIZE / (box[3] - box[2]));
+            int w = (int) Math.round((box[1] - box[0]) * scale);
+            int h = (int) Math.round((box[3] - box[2]) * scale);
+            int left = LEFT + Math.max(0, (MIN_WIDTH - LEFT - RIGHT - w) / 2);
+            return new Frame(box, scale, w, h, left);
+        }
+
+        int width() {
+            return Math.max(MIN_WIDTH, plotWidth + LEFT + RIGHT);
+        }
+
+        int height() {
+            return TOP + plotHeight + BOTTOM;
+        }
+
+        double px(double x) {
+            return left + (x - box[0]) * scale;
+        }
+
+        double py(double y) {
+            return TOP + plotHeight - (y - box[2]) * scale;
         }
     }
 
@@ -66,23 +127,18 @@ public final class RegionFigure {
         return Color.getHSBColor(hue, saturation, brightness);
     }
 
-    private static void paint(Graphics2D g, LinearRegions2D.Result r, String title, int width, int height) {
+    private static void paint(Graphics2D g, LinearRegions2D.Result r, String title, Extras extras, Frame f) {
         g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        double[] box = r.box();
-        double sx = SIZE / (box[1] - box[0]);
-        double sy = SIZE / (box[3] - box[2]);
+        g.fillRect(0, 0, f.width(), f.height());
         g.setStroke(new BasicStroke(0.6f));
         for (int i = 0; i < r.regions().size(); i++) {
             LinearRegions2D.Region reg = r.regions().get(i);
             Path2D.Double path = new Path2D.Double();
             for (int t = 0; t < reg.xs().length; t++) {
-                double px = MARGIN + (reg.xs()[t] - box[0]) * sx;
-                double py = TOP + SIZE - (reg.ys()[t] - box[2]) * sy;
                 if (t == 0) {
-                    path.moveTo(px, py);
+                    path.moveTo(f.px(reg.xs()[t]), f.py(reg.ys()[t]));
                 } else {
-                    path.lineTo(px, py);
+                    path.lineTo(f.px(reg.xs()[t]), f.py(reg.ys()[t]));
                 }
             }
             path.closePath();
@@ -91,23 +147,82 @@ public final class RegionFigure {
             g.setColor(new Color(60, 60, 60));
             g.draw(path);
         }
+        paintData(g, extras, f);
         g.setStroke(new BasicStroke(1.2f));
         g.setColor(Color.BLACK);
-        g.drawRect(MARGIN, TOP, SIZE, SIZE);
+        g.drawRect(f.left(), TOP, f.plotWidth(), f.plotHeight());
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title, f.left(), TOP - 28);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        g.drawString(title, MARGIN, TOP - 26);
-        g.drawString(String.format(Locale.ROOT, "%d activation regions, %d function pieces", r.activationRegions(),
-                r.functionPieces()), MARGIN, TOP - 8);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        g.drawString(fmt(box[0]), MARGIN - 4, TOP + SIZE + 16);
-        g.drawString(fmt(box[1]), MARGIN + SIZE - 20, TOP + SIZE + 16);
-        g.drawString("x0", MARGIN + SIZE / 2, TOP + SIZE + 30);
-        g.drawString(fmt(box[2]), 8, TOP + SIZE);
-        g.drawString(fmt(box[3]), 8, TOP + 10);
-        g.drawString("x1", 16, TOP + SIZE / 2);
+        g.drawString(String.format(Locale.ROOT, "%d activation regions, %d function pieces%s", r.activationRegions(),
+                r.functionPieces(), extras.xs().length > 0 ? "; dots: the " + extras.xs().length + " data points" : ""),
+                f.left(), TOP - 10);
+        paintAxes(g, extras, f);
     }
 
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.3g", v);
+    /** Dark dots with a white rim, visible on every region colour. */
+    private static void paintData(Graphics2D g, Extras extras, Frame f) {
+        double radius = extras.xs().length > 2000 ? 1.5 : 2.5;
+        for (int i = 0; i < extras.xs().length; i++) {
+            Ellipse2D.Double dot = new Ellipse2D.Double(f.px(extras.xs()[i]) - radius, f.py(extras.ys()[i]) - radius,
+                    2 * radius, 2 * radius);
+            g.setColor(new Color(25, 25, 25));
+            g.fill(dot);
+            g.setColor(Color.WHITE);
+            g.setStroke(new BasicStroke(0.7f));
+            g.draw(dot);
+        }
+    }
+
+    /** Ticks at round values along both axes, and the inputs' names. */
+    private static void paintAxes(Graphics2D g, Extras extras, Frame f) {
+        double[] box = f.box();
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        FontMetrics m = g.getFontMetrics();
+        g.setStroke(new BasicStroke(1f));
+        int bottom = TOP + f.plotHeight();
+        for (double t : ticks(box[0], box[1])) {
+            int x = (int) Math.round(f.px(t));
+            g.drawLine(x, bottom, x, bottom + 5);
+            String label = label(t, box[1] - box[0]);
+            g.drawString(label, x - m.stringWidth(label) / 2, bottom + 19);
+        }
+        for (double t : ticks(box[2], box[3])) {
+            int y = (int) Math.round(f.py(t));
+            g.drawLine(f.left() - 5, y, f.left(), y);
+            String label = label(t, box[3] - box[2]);
+            g.drawString(label, f.left() - 8 - m.stringWidth(label), y + 4);
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        m = g.getFontMetrics();
+        g.drawString(extras.xName(), f.left() + (f.plotWidth() - m.stringWidth(extras.xName())) / 2, bottom + 42);
+        AffineTransform saved = g.getTransform();
+        g.rotate(-Math.PI / 2);
+        g.drawString(extras.yName(), -(TOP + (f.plotHeight() + m.stringWidth(extras.yName())) / 2), f.left() - 52);
+        g.setTransform(saved);
+    }
+
+    /** Round values in [lo, hi], about five of them: steps of 1, 2 or 5 times a power of ten. */
+    static double[] ticks(double lo, double hi) {
+        double step = step(hi - lo);
+        double first = Math.ceil(lo / step - 1e-9) * step;
+        int n = (int) Math.floor((hi - first) / step + 1e-9) + 1;
+        double[] t = new double[Math.max(0, n)];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = first + i * step;
+        }
+        return t;
+    }
+
+    private static double step(double range) {
+        double raw = range / 5;
+        double power = Math.pow(10, Math.floor(Math.log10(raw)));
+        double unit = raw / power;
+        return (unit < 1.5 ? 1 : unit < 3.5 ? 2 : unit < 7.5 ? 5 : 10) * power;
+    }
+
+    private static String label(double v, double range) {
+        int decimals = (int) Math.max(0, -Math.floor(Math.log10(step(range))));
+        return String.format(Locale.ROOT, "%." + decimals + "f", Math.abs(v) < 1e-12 * range ? 0.0 : v);
     }
 }

@@ -33,8 +33,9 @@ public final class ModelDirectory {
 
     /** The names Relume writes into a model directory; anything else there is the user's. */
     public static final Set<String> KNOWN_FILES = Set.of("model.safetensors", "model.json", "metrics.csv",
-            "summary.json", "curves.png", "curves.svg", "growth.csv", "folds.png", "folds.svg", "canonicalize.json",
-            "fit.png", "fit.svg", "waves.png", "waves.svg", "analysis.json", "checkpoint.json", "checkpoint.safetensors");
+            "summary.json", "curves.png", "curves.svg", "growth.csv", "growth.png", "growth.svg", "folds.png", "folds.svg", "canonicalize.json",
+            "fit.png", "fit.svg", "waves.png", "waves.svg", "analysis.json", "regions.png", "regions.svg", "checkpoint.json",
+            "checkpoint.safetensors");
 
     /** Writes the directory's whole content into the staging directory it is given. */
     @FunctionalInterface

@@ -146,6 +146,9 @@ class DataSourcesTest {
                 "task binary was requested", "always regression");
         assertThrows(IllegalArgumentException.class, () -> new DataSources.Request("moons", 1, 1.0, null, null, 0));
         assertThrows(IllegalArgumentException.class, () -> new DataSources.Request("moons", 1, 0.1, null, null, -1));
+        assertMessage(assertThrows(IllegalArgumentException.class,
+                () -> DataSources.load(new DataSources.Request("moons", 1, 0.15, null, null, 50))),
+                "applies to csv, idx and cifar", "moons:n=200");
     }
 
     @Test

@@ -46,6 +46,8 @@ class GrowthReproductionsTest {
         assertTrue(loss.get("gradmax")[5] <= loss.get("random")[5], "loss after growth 5: gradmax "
                 + loss.get("gradmax")[5] + " vs random " + loss.get("random")[5] + "\n" + log);
         assertTrue(Files.readString(out.resolve("report.md")).contains("reference"));
+        assertTrue(Files.size(out.resolve("growth.png")) > 0 && Files.exists(out.resolve("growth.svg")),
+                "the growth figure: mean loss per method with the growths marked");
     }
 
     @Test

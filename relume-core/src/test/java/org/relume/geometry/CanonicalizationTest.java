@@ -206,6 +206,7 @@ class CanonicalizationTest {
                 new double[] {0.5, -1, 2, 0.3}, new double[][] {{1}, {5}, {-3}, {0}}, new double[] {1}, true, true);
         Degeneracies.Report report = Degeneracies.of(net, Degeneracies.DEFAULT_TOLERANCE, null);
         assertArrayEquals(new int[] {1}, report.dead());
+        assertArrayEquals(new int[] {1}, report.deadEverywhere());
         assertArrayEquals(new int[] {1, 2, 3}, report.constant());
         BiasedShallowNet dropped = Canonicalization.dropDead(net);
         assertEquals(1, dropped.neurons());
@@ -227,6 +228,14 @@ class CanonicalizationTest {
         assertArrayEquals(new int[] {1}, r.dead(), "-x1 <= 0 on both samples");
         assertEquals(2, r.samples());
         assertEquals(1, r.opposite().size(), "a_1 = -a_0");
+        // Unit 1 is dead on these samples but alive for x1 < 0: it is not dead everywhere, and the
+        // summary says which notion each count uses (analyze and canonicalize printed them unnamed).
+        assertArrayEquals(new int[0], r.deadEverywhere());
+        assertTrue(r.summary().contains("1 dead on the data (2 samples; 0 dead everywhere)"), r.summary());
+        Degeneracies.Report noData = Degeneracies.of(net, Degeneracies.DEFAULT_TOLERANCE, null);
+        assertArrayEquals(new int[0], noData.dead());
+        assertTrue(noData.summary().contains("0 dead everywhere"), noData.summary());
+        assertEquals(noData.deadMeans(), noData.describe().get("dead_means"));
     }
 
     @Test
