@@ -16,6 +16,7 @@ import org.relume.blocks.Structure;
 import org.relume.checkpoint.Checkpoint;
 import org.relume.checkpoint.TrainingInterruptedException;
 import org.relume.blocks.Structures;
+import org.relume.data.ChannelStandardizer;
 import org.relume.data.DataSources;
 import org.relume.data.ImageAugmentation;
 import org.relume.data.Dataset;
@@ -124,8 +125,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " N training and N test images (0 = all; generated data take n= in the spec instead).")
     int limit;
 
-    @Option(names = "--standardize", defaultValue = "auto", paramLabel = "auto|on|off",
-            description = "Standardize inputs with the training set's mean and std; auto = on for CSV, off otherwise (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--standardize", defaultValue = "auto", paramLabel = "auto|on|off|channels",
+            description = "Standardize inputs with the training set's mean and std; auto = on for CSV, off otherwise;"
+                    + " channels = one mean and std per image channel (for --conv and --arch) (default: ${DEFAULT-VALUE}).")
     String standardize;
 
     @Option(names = "--width", defaultValue = "8", paramLabel = "W", description = "Units per hidden layer (default: ${DEFAULT-VALUE}).")
@@ -373,7 +375,31 @@ final class TrainCommand implements Callable<Integer> {
             Standardizer standardizer = Standardizer.fit(train);
             return new Inputs(loaded, standardizer.apply(train), standardizer.apply(validation), standardizer);
         }
+        if (standardize.equals("channels")) {
+            Standardizer standardizer = perChannel(train);
+            return new Inputs(loaded, standardizer.apply(train), standardizer.apply(validation), standardizer);
+        }
         return new Inputs(loaded, train, validation, null);
+    }
+
+    /**
+     * Per-channel statistics written out per feature (each pixel gets its channel's mean and std),
+     * so the model file stores them like any standardization and predict applies them.
+     */
+    private Standardizer perChannel(Dataset train) {
+        if (conv == null && arch == null) {
+            throw new IllegalArgumentException("--standardize channels applies to image networks (--conv or --arch)");
+        }
+        int channels = imageShape(train.inputs())[0];
+        ChannelStandardizer cs = ChannelStandardizer.fit(train, channels);
+        int pixels = train.inputs() / channels;
+        float[] mean = new float[train.inputs()];
+        float[] std = new float[train.inputs()];
+        for (int f = 0; f < mean.length; f++) {
+            mean[f] = cs.mean()[f / pixels];
+            std[f] = cs.std()[f / pixels];
+        }
+        return Standardizer.of(mean, std);
     }
 
     private void checkOutputDirectory() {
@@ -745,8 +771,8 @@ final class TrainCommand implements Callable<Integer> {
         if (validateEvery < 0) {
             throw new IllegalArgumentException("--validate-every must be >= 0 (0 = auto), got " + validateEvery);
         }
-        if (!List.of("auto", "on", "off").contains(standardize)) {
-            throw new IllegalArgumentException("--standardize must be auto, on or off, got '" + standardize + "'");
+        if (!List.of("auto", "on", "off", "channels").contains(standardize)) {
+            throw new IllegalArgumentException("--standardize must be auto, on, off or channels, got '" + standardize + "'");
         }
         if (diagnosticsEvery < 0) {
             throw new IllegalArgumentException("--diagnostics-every must be >= 0, got " + diagnosticsEvery);

@@ -104,6 +104,27 @@ class ConvCommandsTest {
         assertEquals(0, p.exitCode(), p.toString());
     }
 
+    /** Per-channel standardization: one mean and std for all 16 pixels of the single channel, kept in the model. */
+    @Test
+    void perChannelStandardization() throws IOException {
+        Path data = images(100);
+        Path out = tmp.resolve("channels");
+        CliRun r = CliRun.of("train", "--data", "csv:" + data, "--conv", "2x1", "--image", "1x4x4", "--standardize", "channels",
+                "--epochs", "5", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        com.fasterxml.jackson.databind.JsonNode norm = org.relume.io.Json.MAPPER.readTree(
+                Files.readString(out.resolve("model.json"))).get("input_standardization");
+        assertEquals(16, norm.get("mean").size());
+        for (int f = 1; f < 16; f++) {
+            assertEquals(norm.get("mean").get(0).asDouble(), norm.get("mean").get(f).asDouble(), 0, "one channel, one mean");
+            assertEquals(norm.get("std").get(0).asDouble(), norm.get("std").get(f).asDouble(), 0);
+        }
+        CliRun p = CliRun.of("predict", "--model", out.toString(), "--input", data.toString());
+        assertEquals(0, p.exitCode(), p.toString());
+        CliRun mlp = CliRun.of("train", "--data", "csv:" + data, "--standardize", "channels", "--epochs", "1");
+        assertEquals(2, mlp.exitCode(), mlp.toString());
+    }
+
     @Test
     void badConvFlagsGetOneLine() throws IOException {
         Path data = images(20);
