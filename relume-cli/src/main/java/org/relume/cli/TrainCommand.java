@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.relume.blocks.ResidualNets;
 import org.relume.blocks.Structure;
 import org.relume.checkpoint.Checkpoint;
 import org.relume.checkpoint.TrainingInterruptedException;
@@ -36,12 +35,9 @@ import org.relume.jumpstart.Aggregation;
 import org.relume.jumpstart.Jumpstart;
 import org.relume.loss.Loss;
 import org.relume.nn.Activations;
-import org.relume.nn.Cnn;
-import org.relume.nn.GlobalPool;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
-import org.relume.nn.Pool2d;
 import org.relume.optim.Adam;
 import org.relume.optim.LearningRateSchedule;
 import org.relume.optim.Optimizer;
@@ -57,6 +53,7 @@ import org.relume.train.TrainingRecipe;
 import org.relume.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -139,45 +136,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--widths", split = ",", paramLabel = "W1,W2,...", description = "Hidden widths layer by layer (overrides --width/--depth).")
     int[] widths;
 
-    @Option(names = "--conv", paramLabel = "WxD",
-            description = "A thin CNN instead of an MLP: D convolutions of W channels (k x k, same padding, no pooling),"
-                    + " then a linear output layer on the flattened maps (the jumpstart paper's MNIST nets), e.g. 8x4.")
-    String conv;
-
-    @Option(names = "--kernel", defaultValue = "3", paramLabel = "K", description = "With --conv: kernel size, odd (default: ${DEFAULT-VALUE}).")
-    int kernel;
-
-    @Option(names = "--head", defaultValue = "flatten", paramLabel = "flatten|gap|gmp|gap+gmp",
-            description = "With --conv: flatten the maps into the output layer (default), or global average (gap), max (gmp)"
-                    + " or both (gap+gmp, the jumpstart paper's CIFAR head) pooling first.")
-    String head;
-
-    @Option(names = "--batchnorm",
-            description = "With --conv: batch normalization before each activation (conv-BN-ReLU; the convolutions lose"
-                    + " their bias). Training steps use the batch's statistics, prediction the running ones saved with the model.")
-    boolean batchNorm;
-
-    @Option(names = "--pool", paramLabel = "max|avg",
-            description = "With --conv: 2x2 max or average pooling (stride 2) after every --pool-every convolutions.")
-    String pool;
-
-    @Option(names = "--pool-every", defaultValue = "1", paramLabel = "K",
-            description = "With --pool: convolutions between poolings (default: ${DEFAULT-VALUE}).")
-    int poolEvery;
-
-    @Option(names = "--arch", paramLabel = "resnet|hbnet",
-            description = "A residual CNN on images: ResNet (He et al.) or HB-Net (Li et al. eq. 16, x_{k+1} = relu(T(x_k)"
-                    + " + x_k - x_{k-1})): a conv stem, three blocks of --n units at widths W, 2W, 4W (W = --arch-width),"
-                    + " average pooling, a dense output layer; 6n + 2 layers, batch norm throughout.")
-    String arch;
-
-    @Option(names = "--n", defaultValue = "3", paramLabel = "N",
-            description = "With --arch: residual units per block (the paper's 9 and 18 are ResNet-56 and -110; default: ${DEFAULT-VALUE}).")
-    int units;
-
-    @Option(names = "--arch-width", defaultValue = "16", paramLabel = "W",
-            description = "With --arch: channels of the first block (default: ${DEFAULT-VALUE}, as the papers).")
-    int archWidth;
+    @Mixin
+    ImageNetworkOptions images;
 
     @Option(names = "--recipe", paramLabel = "NAME",
             description = "Named training settings: resnet-cifar = SGD, Nesterov momentum 0.9, weight decay 1e-4, lr 0.1"
@@ -188,10 +148,6 @@ final class TrainCommand implements Callable<Integer> {
             description = "With --conv or --arch: augment every training batch: crop-flip[:pad=P] (zero-pad P pixels, default 4,"
                     + " crop back at a random offset, flip left-right half the time; the CIFAR standard) or crop[:pad=P].")
     String augment;
-
-    @Option(names = "--image", paramLabel = "CxHxW",
-            description = "With --conv: the image shape of each sample (default: 1x28x28 for 784 features, 3x32x32 for 3072).")
-    String image;
 
     @Option(names = "--structure", paramLabel = "NAME",
             description = "Optimization-inspired structure (Li et al.): gd, hb, agd, agd2, admm, resnet, hbnet, dmrnet."
@@ -333,7 +289,7 @@ final class TrainCommand implements Callable<Integer> {
         Loss loss = Loss.forTask(in.train().task());
         TrainConfig cfg = buildConfig(batch, loss, seeds.batches());
         if (augment != null) {
-            cfg.augmentation(ImageAugmentation.parse(augment, imageShape(in.train().inputs())));
+            cfg.augmentation(ImageAugmentation.parse(augment, images.imageShape(in.train().inputs())));
         }
         ModelMetadata meta = metadata(in, loss, cfg);
         RunControl control = new RunControl(earlyStop, resumed, resumedModel);
@@ -387,10 +343,10 @@ final class TrainCommand implements Callable<Integer> {
      * so the model file stores them like any standardization and predict applies them.
      */
     private Standardizer perChannel(Dataset train) {
-        if (conv == null && arch == null) {
+        if (!images.builds()) {
             throw new IllegalArgumentException("--standardize channels applies to image networks (--conv or --arch)");
         }
-        int channels = imageShape(train.inputs())[0];
+        int channels = images.imageShape(train.inputs())[0];
         ChannelStandardizer cs = ChannelStandardizer.fit(train, channels);
         int pixels = train.inputs() / channels;
         float[] mean = new float[train.inputs()];
@@ -535,18 +491,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private Network buildNetwork(Dataset train, PointwiseFunction act, Initializer initializer, long initSeed) {
         requireMemory(train);
-        if (arch != null) {
-            ResidualNets.Kind kind = "hbnet".equals(arch) ? ResidualNets.Kind.HBNET : ResidualNets.Kind.RESNET;
-            return ResidualNets.build(kind, imageShape(train.inputs()), units, archWidth, train.outputs(),
-                    learnableCoefficients, initializer, initSeed);
-        }
-        if (conv != null) {
-            int[] wd = convWidthDepth();
-            int[] img = imageShape(train.inputs());
-            int[] channels = filled(wd[1], wd[0]);
-            GlobalPool.Mode headPool = "flatten".equals(head) ? null : GlobalPool.Mode.byId(head);
-            Cnn.Options options = new Cnn.Options(headPool, batchNorm, pool == null ? null : Pool2d.Mode.byId(pool), poolEvery);
-            return Cnn.build(img[0], img[1], img[2], channels, kernel, train.outputs(), act, initializer, initSeed, options);
+        Network image = images.build(train, act, initializer, initSeed, learnableCoefficients);
+        if (image != null) {
+            return image;
         }
         if (structure == null) {
             int[] hidden = widths != null ? widths : filled(depth, width);
@@ -563,22 +510,7 @@ final class TrainCommand implements Callable<Integer> {
      * activations cannot fit in the heap (a 20000-wide layer needs 6 GB).
      */
     private void requireMemory(Dataset train) {
-        if (arch != null) {
-            // About eight float maps per layer and sample (conv, BN, ReLU, sums and their gradients),
-            // at the first block's size, which dominates.
-            long maps = Memory.product(archWidth, train.inputs() / Math.max(1, imageShape(train.inputs())[0]));
-            long rows = batchSize > 0 ? Math.min(batchSize, train.size()) : Math.min(train.size(), 1024);
-            Memory.require("a residual net of " + ResidualNets.depth(units) + " layers of width " + archWidth,
-                    Memory.product(maps, ResidualNets.depth(units), rows, 32));
-            return;
-        }
-        if (conv != null) {
-            int[] wd = convWidthDepth();
-            long maps = Memory.product(wd[0], train.inputs() / Math.max(1, imageShape(train.inputs())[0]));
-            long params = Memory.product(wd[1], wd[0], wd[0], kernel, kernel);
-            long rows = batchSize > 0 ? Math.min(batchSize, train.size()) : Math.min(train.size(), 1024);
-            Memory.require("a CNN of " + wd[1] + " convolutions of " + wd[0] + " channels",
-                    saturatingAdd(Memory.product(params, 16), Memory.product(maps, wd[1], rows, 16)));
+        if (images.requireMemory(train, batchSize > 0 ? Math.min(batchSize, train.size()) : Math.min(train.size(), 1024))) {
             return;
         }
         int[] hidden = widths != null ? widths : filled(depth, width);
@@ -602,128 +534,17 @@ final class TrainCommand implements Callable<Integer> {
         return a < 0 || b < 0 || a > Long.MAX_VALUE - b ? -1 : a + b;
     }
 
-    /** WIDTHxDEPTH of --conv. */
-    private int[] convWidthDepth() {
-        String[] p = conv.toLowerCase(Locale.ROOT).split("x");
-        try {
-            int w = Integer.parseInt(p[0].trim());
-            int d = Integer.parseInt(p[1].trim());
-            if (p.length != 2 || w <= 0 || d <= 0) {
-                throw new NumberFormatException();
-            }
-            return new int[] {w, d};
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("--conv must be WIDTHxDEPTH with positive numbers (e.g. 8x4), got '" + conv + "'");
-        }
-    }
-
     /** Far beyond the papers' networks (depth 150, width 25 thin; 4x512 wide): a typo, not a network. */
     private static final int MAX_DEPTH = 100_000;
     private static final int MAX_WIDTH = 1_000_000;
-
-    /** C, H, W from --image, or guessed for MNIST (784) and CIFAR (3072) sized samples. */
-    private int[] imageShape(int features) {
-        int[] shape;
-        if (image != null) {
-            String[] p = image.toLowerCase(Locale.ROOT).split("x");
-            try {
-                shape = new int[] {Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()), Integer.parseInt(p[2].trim())};
-                if (p.length != 3 || shape[0] <= 0 || shape[1] <= 0 || shape[2] <= 0) {
-                    throw new NumberFormatException();
-                }
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("--image must be CxHxW with positive numbers (e.g. 1x28x28), got '" + image + "'");
-            }
-        } else if (features == 784) {
-            shape = new int[] {1, 28, 28};
-        } else if (features == 3072) {
-            shape = new int[] {3, 32, 32};
-        } else {
-            throw new IllegalArgumentException("--conv needs --image CxHxW for samples of " + features + " features");
-        }
-        if (kernel > Math.max(shape[1], shape[2])) {
-            throw new IllegalArgumentException("--kernel " + kernel + " is larger than the " + shape[1] + "x" + shape[2] + " image");
-        }
-        if ((long) shape[0] * shape[1] * shape[2] != features) {
-            throw new IllegalArgumentException("--image " + shape[0] + "x" + shape[1] + "x" + shape[2] + " is "
-                    + (long) shape[0] * shape[1] * shape[2] + " features but the data have " + features);
-        }
-        return shape;
-    }
-
-    private void validateArch() {
-        var parsed = spec.commandLine().getParseResult();
-        if (arch == null) {
-            for (String archOnly : new String[] {"--n", "--arch-width"}) {
-                if (parsed.hasMatchedOption(archOnly)) {
-                    throw new IllegalArgumentException(archOnly + " applies to --arch networks");
-                }
-            }
-            return;
-        }
-        if (!"resnet".equals(arch) && !"hbnet".equals(arch)) {
-            throw new IllegalArgumentException("--arch must be resnet or hbnet, got '" + arch + "'");
-        }
-        if (conv != null || structure != null || widths != null) {
-            throw new IllegalArgumentException("--arch builds the whole network; it does not combine with --conv, --structure"
-                    + " or --widths");
-        }
-        for (String ignored : new String[] {"--width", "--depth", "--activation", "--relu-grad-at-zero", "--balance-penalty",
-                "--redundancy-penalty"}) {
-            if (parsed.hasMatchedOption(ignored)) {
-                throw new IllegalArgumentException(ignored + " does not apply to --arch networks (ReLU units; size them with --n"
-                        + " and --arch-width)");
-            }
-        }
-        if (units <= 0 || units > 1000 || archWidth <= 0 || archWidth > 1024) {
-            throw new IllegalArgumentException("--n must be in 1..1000 and --arch-width in 1..1024, got n " + units
-                    + ", width " + archWidth);
-        }
-    }
 
     private void validateFlags() {
         if (depth > MAX_DEPTH || width > MAX_WIDTH) {
             throw new IllegalArgumentException("--depth is at most " + MAX_DEPTH + " and --width at most " + MAX_WIDTH
                     + ", got depth " + depth + ", width " + width);
         }
-        validateArch();
-        if (conv == null) {
-            for (String convOnly : new String[] {"--kernel", "--image", "--head", "--jumpstart-definition", "--batchnorm",
-                    "--pool", "--pool-every", "--augment"}) {
-                boolean archToo = arch != null && (convOnly.equals("--image") || convOnly.equals("--jumpstart-definition")
-                        || convOnly.equals("--augment"));
-                if (!archToo && spec.commandLine().getParseResult().hasMatchedOption(convOnly)
-                        && !(convOnly.equals("--jumpstart-definition") && jumpstart != null)) {
-                    boolean images = convOnly.equals("--image") || convOnly.equals("--augment");
-                    throw new IllegalArgumentException(convOnly + " applies to --conv" + (images ? " and --arch" : "")
-                            + " networks" + (convOnly.equals("--jumpstart-definition") ? " trained with --jumpstart" : ""));
-                }
-            }
-        }
-        if (pool != null) {
-            Pool2d.Mode.byId(pool);
-        }
-        if (poolEvery <= 0 || (pool == null && spec.commandLine().getParseResult().hasMatchedOption("--pool-every"))) {
-            throw new IllegalArgumentException("--pool-every needs --pool and a positive count, got " + poolEvery);
-        }
-        if (!"flatten".equals(head)) {
-            GlobalPool.Mode.byId(head);
-            if (conv == null) {
-                throw new IllegalArgumentException("--head applies to --conv networks");
-            }
-        }
-        if (conv != null) {
-            convWidthDepth();
-            if (structure != null || widths != null) {
-                throw new IllegalArgumentException("--conv builds its own layers; it does not combine with --structure or --widths");
-            }
-            if (kernel <= 0 || kernel % 2 == 0) {
-                throw new IllegalArgumentException("--kernel must be odd and positive for same padding, got " + kernel);
-            }
-            if (balancePenalty != 0 || redundancyPenalty != 0) {
-                throw new IllegalArgumentException("--balance-penalty and --redundancy-penalty work on plain MLPs only, not with --conv");
-            }
-        }
+        images.validate(spec.commandLine().getParseResult(), jumpstart != null, structure != null || widths != null,
+                balancePenalty != 0 || redundancyPenalty != 0);
         if (structure != null) {
             Structure s = Structure.parse(structure);
             if (widths != null) {
@@ -741,7 +562,7 @@ final class TrainCommand implements Callable<Integer> {
             if (balancePenalty != 0 || redundancyPenalty != 0) {
                 throw new IllegalArgumentException("--balance-penalty and --redundancy-penalty work on plain MLPs only, not with --structure");
             }
-        } else if (beta != null || (learnableCoefficients && arch == null)) {
+        } else if (beta != null || (learnableCoefficients && images.arch == null)) {
             throw new IllegalArgumentException("--beta needs --structure, and --learnable-coefficients --structure or --arch");
         }
         if (beta != null && !Double.isFinite(beta)) {
