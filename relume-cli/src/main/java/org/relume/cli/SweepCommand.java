@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.relume.data.DataSources;
+import org.relume.experiment.CostEstimate;
 import org.relume.experiment.DepthWidthAnalysis;
 import org.relume.experiment.DepthWidthExperiment;
 import org.relume.experiment.DepthWidthExperiment.Cell;
@@ -76,7 +77,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Networks trained at once (default: the number of cores).")
     Integer threads;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (results.csv, heatmap.png/.svg, sweep.json).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (results.csv, heatmap.png/.svg, sweep.json); required unless --dry-run.")
     Path out;
 
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
@@ -86,6 +87,11 @@ final class SweepCommand implements Callable<Integer> {
             description = "Where the cells train: this machine's threads, or Apache Spark (needs relume-spark and Spark on the"
                     + " class path, e.g. through spark-submit; see the README) (default: ${DEFAULT-VALUE}).")
     String engine;
+
+    @Option(names = "--dry-run",
+            description = "Print the cells and the estimated work (floating-point operations, and core-hours at a speed"
+                    + " measured here) and stop, training nothing and writing nothing.")
+    boolean dryRun;
 
     @Option(names = "--master", paramLabel = "URL",
             description = "With --engine spark: the Spark master, e.g. local[2] (default: the one spark-submit gives).")
@@ -118,6 +124,19 @@ final class SweepCommand implements Callable<Integer> {
         List<Cell> cells = Sweep.grid(methods, widths, depths, seeds);
         // A bad data spec or file fails here, once, rather than in every cell after the output exists.
         DataSources.load(DataSources.Request.of(data, 1));
+        CostEstimate.Estimate estimate = CostEstimate.of(settings, cells);
+        if (dryRun) {
+            PrintWriter o = spec.commandLine().getOut();
+            for (Cell c : cells) {
+                o.println("cell     " + c.key());
+            }
+            o.printf(Locale.ROOT, "estimate %s%n", estimate.describe());
+            o.flush();
+            return Relume.OK;
+        }
+        if (out == null) {
+            throw new IllegalArgumentException("--out DIR is required (or --dry-run to see the cells and the estimate)");
+        }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file; give a directory");
         }
@@ -128,6 +147,7 @@ final class SweepCommand implements Callable<Integer> {
                 cells.size(), methods, widths, depths, seeds, spark ? "on Spark" + (master == null ? "" : " " + master)
                         : workers + " threads");
         o.printf(Locale.ROOT, "settings %s%n", settings.describe());
+        o.printf(Locale.ROOT, "estimate %s%n", estimate.describe());
         o.flush();
         Files.createDirectories(out);
         Json.write(out.resolve("sweep.json"), java.util.Map.of("settings", settings.describe(), "methods", methods,

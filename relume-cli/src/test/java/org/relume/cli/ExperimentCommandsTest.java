@@ -23,6 +23,18 @@ class ExperimentCommandsTest {
         assertTrue(r.out().contains("baseline") && r.out().contains("jumpstart") && r.out().contains("dead units"), r.out());
     }
 
+    /** --dry-run lists the cells and the estimate and writes nothing. */
+    @Test
+    void sweepDryRunEstimatesWithoutTraining() {
+        Path out = tmp.resolve("dry");
+        CliRun r = CliRun.of("sweep", "--widths", "2,3", "--depths", "2", "--epochs", "50", "--dry-run", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals(4, r.out().lines().filter(l -> l.startsWith("cell")).count(), r.out());
+        assertTrue(r.out().contains("floating-point operations") && r.out().contains("core-hours"), r.out());
+        assertTrue(!java.nio.file.Files.exists(out), "nothing written");
+        assertEquals(2, CliRun.of("sweep", "--widths", "2", "--depths", "2").exitCode(), "no --out without --dry-run");
+    }
+
     /** Without relume-spark and Spark on the class path (as in the relume command), --engine spark is one line. */
     @Test
     void sparkEngineWithoutSparkIsOneLine() {

@@ -172,6 +172,15 @@ public final class DepthWidthExperiment {
         return Cnn.build(image[0], image[1], image[2], widths, 3, train.outputs(), Activations.relu(), s.init(), seed, head);
     }
 
+    /** The cell's network for data shaped like {@code train}, initialized from {@code seed}. */
+    static Network network(Cell cell, Settings s, Dataset train, long seed) {
+        int[] widths = new int[cell.depth()];
+        Arrays.fill(widths, cell.width());
+        return s.conv() ? cnn(train, widths, s, seed)
+                : Mlp.builder().inputs(train.inputs()).hidden(widths).outputs(train.outputs())
+                        .activation(Activations.relu()).init(s.init()).seed(seed).build();
+    }
+
     /** Runs one cell on the calling thread; failures (divergence, bad settings) become an Outcome with an error. */
     public static Outcome run(Cell cell, Settings s) {
         long start = System.nanoTime();
@@ -179,11 +188,7 @@ public final class DepthWidthExperiment {
             RunSeeds seeds = RunSeeds.of(cell.seed());
             Dataset.Split split = DataSources.load(new DataSources.Request(s.data(), seeds.data(),
                     Moons.DEFAULT_VALIDATION_FRACTION, null, null, s.limit())).split();
-            int[] widths = new int[cell.depth()];
-            Arrays.fill(widths, cell.width());
-            Network net = s.conv() ? cnn(split.train(), widths, s, seeds.init())
-                    : Mlp.builder().inputs(split.train().inputs()).hidden(widths).outputs(split.train().outputs())
-                            .activation(Activations.relu()).init(s.init()).seed(seeds.init()).build();
+            Network net = network(cell, s, split.train(), seeds.init());
             TrainConfig cfg = TrainConfig.defaults().epochs(s.epochs()).batchSize(s.batchSize()).shuffle(s.batchSize() != 0)
                     .optimizer(new Adam(s.lr())).logEvery(Math.max(1, s.epochs())).seed(seeds.batches());
             if (cell.method().equals(JUMPSTART)) {
