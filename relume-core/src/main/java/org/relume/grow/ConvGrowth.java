@@ -9,9 +9,7 @@ import org.relume.nn.Layer;
 import org.relume.nn.Network;
 import org.relume.optim.Optimizer;
 import org.relume.tensor.ConvGeometry;
-import org.relume.tensor.Tape;
 import org.relume.tensor.Tensor;
-import org.relume.tensor.Var;
 import org.relume.tensor.kernel.PointwiseFunctions;
 
 /**
@@ -45,7 +43,7 @@ public final class ConvGrowth {
             throw new IllegalArgumentException("convolution growth needs stride 1 in the grown layer and its reader");
         }
         Network prepared = ConvSurgery.withActivation(net, layer, PointwiseFunctions.relu(1f));
-        Probe probe = Probe.at(prepared, layer, batch, loss);
+        GradientProbe probe = GradientProbe.at(prepared, layer, batch, loss);
         boolean bias = here.bias() != null;
         double[][] mt = reader instanceof Conv2d c ? intoConv(probe, g, c.geometry(), bias)
                 : intoDense(probe, g, reader.outputSize(), bias);
@@ -61,11 +59,11 @@ public final class ConvGrowth {
         for (int j = 0; j < k; j++) {
             // Beyond the rank of M no direction has a gradient; such filters start random, as in dense growth.
             boolean direction = method == GrowthMethod.GRADMAX && j < outs && svd.singularValues()[j] > 0;
-            w[j] = direction ? svd.vectors()[j].clone() : gaussian(outs, random);
+            w[j] = direction ? svd.vectors()[j].clone() : Growth.gaussian(outs, random);
             if (method == GrowthMethod.ZEROS) {
                 w[j] = new double[outs];
             }
-            scaleTo(w[j], norm);
+            Growth.scaleTo(w[j], norm);
         }
         Tensor outW = Tensor.zeros(outs / block, k * block);
         for (int j = 0; j < k; j++) {
@@ -88,33 +86,11 @@ public final class ConvGrowth {
         return new Growth.Result(grown, layer, k, Math.sqrt(gain), svd.singularValues()[0], probe.loss());
     }
 
-    /** The layer's input X [C*H*W, n] and dL/dZ of its reader's preactivation, from one pass. */
-    private record Probe(Tensor input, Tensor readerGradient, double loss) {
-        static Probe at(Network net, int layer, Batch batch, Loss loss) {
-            Tape tape = new Tape();
-            Var[] pre = new Var[net.layerCount()];
-            Var out = net.forward(tape, Var.constant(batch.x()), p -> pre[p.layer()] = p.value());
-            Var l = loss.apply(tape, out, batch);
-            tape.backward(l);
-            Tensor h;
-            if (layer == 0) {
-                h = batch.x().copy();
-            } else {
-                Tensor gv = pre[layer - 1].value();
-                h = Tensor.zeros(gv.rows(), gv.cols());
-                net.layer(layer - 1).activation().forward(gv.data(), h.data(), gv.numel());
-            }
-            Var next = pre[layer + 1];
-            Tensor dz = next.hasGrad() ? next.grad().copy() : Tensor.zeros(next.value().rows(), next.value().cols());
-            return new Probe(h, dz, l.value().item());
-        }
-    }
-
     /**
      * M^T for a convolutional reader: rows (o, b) over its output channels and taps, columns (c, a)
      * over the grown layer's input channels and taps, plus a bias column when the layer has biases.
      */
-    private static double[][] intoConv(Probe probe, ConvGeometry g, ConvGeometry r, boolean bias) {
+    private static double[][] intoConv(GradientProbe probe, ConvGeometry g, ConvGeometry r, boolean bias) {
         int k1 = g.kernel();
         int k2 = r.kernel();
         int n = probe.input().cols();
@@ -122,7 +98,7 @@ public final class ConvGrowth {
         int wo = g.outWidth();
         double[][] mt = new double[r.outChannels() * k2 * k2][g.taps() + (bias ? 1 : 0)];
         float[] x = probe.input().data();
-        float[] dz = probe.readerGradient().data();
+        float[] dz = probe.nextGradient().data();
         for (int o = 0; o < r.outChannels(); o++) {
             for (int b = 0; b < k2 * k2; b++) {
                 double[] row = mt[o * k2 * k2 + b];
@@ -147,12 +123,12 @@ public final class ConvGrowth {
     }
 
     /** M^T for the dense head over the flattened maps: rows (o, p) over outputs and positions. */
-    private static double[][] intoDense(Probe probe, ConvGeometry g, int outputs, boolean bias) {
+    private static double[][] intoDense(GradientProbe probe, ConvGeometry g, int outputs, boolean bias) {
         int positions = g.outHeight() * g.outWidth();
         int n = probe.input().cols();
         double[][] mt = new double[outputs * positions][g.taps() + (bias ? 1 : 0)];
         float[] x = probe.input().data();
-        float[] dz = probe.readerGradient().data();
+        float[] dz = probe.nextGradient().data();
         for (int o = 0; o < outputs; o++) {
             for (int p = 0; p < positions; p++) {
                 accumulateTaps(mt[o * positions + p], x, dz, o * n, g, p / g.outWidth(), p % g.outWidth(), g.kernel(), n,
@@ -203,27 +179,5 @@ public final class ConvGrowth {
             sum += Math.sqrt(s);
         }
         return channels == 0 ? 0 : sum / channels;
-    }
-
-    private static double[] gaussian(int n, SplittableRandom random) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = random.nextGaussian();
-        }
-        return v;
-    }
-
-    private static void scaleTo(double[] v, double norm) {
-        double s = 0;
-        for (double x : v) {
-            s += x * x;
-        }
-        s = Math.sqrt(s);
-        if (s == 0) {
-            return;
-        }
-        for (int i = 0; i < v.length; i++) {
-            v[i] *= norm / s;
-        }
     }
 }

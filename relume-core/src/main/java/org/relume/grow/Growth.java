@@ -127,7 +127,7 @@ public final class Growth {
         return c == 0 ? 0 : sum / c;
     }
 
-    private static double[] gaussian(int n, SplittableRandom random) {
+    static double[] gaussian(int n, SplittableRandom random) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = random.nextGaussian();
@@ -135,7 +135,7 @@ public final class Growth {
         return v;
     }
 
-    private static void scaleTo(double[] v, double norm) {
+    static void scaleTo(double[] v, double norm) {
         double s = 0;
         for (double x : v) {
             s += x * x;
