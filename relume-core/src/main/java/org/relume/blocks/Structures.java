@@ -141,8 +141,17 @@ public final class Structures {
                 requireLayers(type, layers, layerCount(config));
                 return ResidualStage.fromConfig(k, layers, coefficients(config, 2), learnable);
             }
+            case "dense" -> {
+                requireLayers(type, layers, 2);
+                return new DenseStage(k, layers.get(0), layers.get(1));
+            }
+            case "agdnet" -> {
+                requireLayers(type, layers, 2);
+                return AgdDenseStage.fromConfig(k, intField(config, "input"), layers, coefficients(config, k + 1),
+                        number(config, "beta"), learnable);
+            }
             default -> throw new IllegalArgumentException("unknown stage type '" + type
-                    + "'; this version reads: layer, hb, agd, agd2, admm, dmrnet, residual");
+                    + "'; this version reads: layer, hb, agd, agd2, admm, dmrnet, residual, dense, agdnet");
         }
     }
 
@@ -152,7 +161,10 @@ public final class Structures {
         if ("residual".equals(type)) {
             return Boolean.TRUE.equals(config.get("projection")) ? 3 : 2;
         }
-        return "admm".equals(type) || "dmrnet".equals(type) ? 2 : 1;
+        return switch (type) {
+            case "admm", "dmrnet", "dense", "agdnet" -> 2;
+            default -> 1;
+        };
     }
 
     static void requireSquare(String what, Layer t) {
@@ -181,6 +193,13 @@ public final class Structures {
             throw new IllegalArgumentException("stage field '" + name + "' must be a non-negative integer, got " + v);
         }
         return n.intValue();
+    }
+
+    private static double number(Map<String, Object> config, String name) {
+        if (!(config.get(name) instanceof Number n) || !Double.isFinite(n.doubleValue())) {
+            throw new IllegalArgumentException("stage field '" + name + "' must be a finite number, got " + config.get(name));
+        }
+        return ((Number) config.get(name)).doubleValue();
     }
 
     private static double[] coefficients(Map<String, Object> config, int n) {

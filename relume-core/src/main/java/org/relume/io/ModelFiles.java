@@ -25,6 +25,7 @@ import org.relume.nn.Dense;
 import org.relume.nn.GlobalPool;
 import org.relume.nn.Layer;
 import org.relume.nn.Network;
+import org.relume.nn.NormActivation;
 import org.relume.nn.Pool2d;
 import org.relume.nn.Stage;
 import org.relume.tensor.ConvGeometry;
@@ -138,7 +139,9 @@ public final class ModelFiles {
     private static final List<String> POOL2D_FIELDS = List.of("type", "mode", "channels", "height", "width", "kernel",
             "stride", "in", "out");
     private static final List<String> STAGE_FIELDS = List.of("type", "position", "coefficients", "learnable", "projection",
-            "layers");
+            "beta", "input", "layers");
+    private static final List<String> NORM_FIELDS = List.of("type", "channels", "positions", "in", "out", "bn_momentum",
+            "bn_eps", "activation", "activation_params");
     private static final List<String> STANDARDIZATION_FIELDS = List.of("mean", "std");
 
     /**
@@ -201,18 +204,22 @@ public final class ModelFiles {
             if ("global_pool".equals(type)) {
                 lf.allowOnly(POOL_FIELDS);
                 layerArgs.add(new LayerSpec(lf.positiveInt("in"), lf.positiveInt("out"), false, null, null, null,
-                        globalPool(json, lf, i)));
+                        globalPool(json, lf, i), 0));
                 continue;
             }
             if ("pool2d".equals(type)) {
                 lf.allowOnly(POOL2D_FIELDS);
                 layerArgs.add(new LayerSpec(lf.positiveInt("in"), lf.positiveInt("out"), false, null, null, null,
-                        pool2d(json, lf, i)));
+                        pool2d(json, lf, i), 0));
+                continue;
+            }
+            if ("batch_norm".equals(type)) {
+                layerArgs.add(normLayer(json, lf, i, expectedShapes, bufferShapes));
                 continue;
             }
             if (!"dense".equals(type) && !"conv2d".equals(type)) {
                 throw new ModelFormatException(json, "layers[" + i + "].type is '" + type
-                        + "'; this version reads: dense, conv2d, pool2d, global_pool");
+                        + "'; this version reads: dense, conv2d, pool2d, global_pool, batch_norm");
             }
             lf.allowOnly("dense".equals(type) ? LAYER_FIELDS : CONV_FIELDS);
             int in = lf.positiveInt("in");
@@ -228,12 +235,9 @@ public final class ModelFiles {
             float[] norm = conv != null && lf.has("batch_norm") && lf.bool("batch_norm")
                     ? new float[] {lf.finiteFloat("bn_momentum"), lf.finiteFloat("bn_eps")} : null;
             if (norm != null) {
-                expectedShapes.put("layers." + i + ".bn.weight", new int[] {outUnits});
-                expectedShapes.put("layers." + i + ".bn.bias", new int[] {outUnits});
-                bufferShapes.put("layers." + i + ".bn.running_mean", new int[] {outUnits});
-                bufferShapes.put("layers." + i + ".bn.running_var", new int[] {outUnits});
+                expectBatchNorm(i, outUnits, expectedShapes, bufferShapes);
             }
-            layerArgs.add(new LayerSpec(in, out, bias, act, conv, norm, null));
+            layerArgs.add(new LayerSpec(in, out, bias, act, conv, norm, null, 0));
         }
         List<Map<String, Object>> stageConfigs = stageConfigs(json, root, layerArgs.size());
         if (stageConfigs != null) {
@@ -352,6 +356,11 @@ public final class ModelFiles {
             LayerSpec a = layerArgs.get(i);
             if (a.fixed() != null) {
                 layers.add(a.fixed());
+                continue;
+            }
+            if (a.normPositions() > 0) {
+                layers.add(new NormActivation(batchNorm(weights, tensors, i, a.batchNorm()), a.normPositions(),
+                        a.activation()));
                 continue;
             }
             Tensor w = tensors.get("layers." + i + ".weight");
@@ -515,10 +524,35 @@ public final class ModelFiles {
 
     /**
      * One layer as model.json describes it: {@code conv} is null for a dense layer, {@code batchNorm}
-     * (momentum, eps) null without one, {@code fixed} a layer without parameters (pooling) or null.
+     * (momentum, eps) null without one, {@code fixed} a layer without parameters (pooling) or null,
+     * {@code normPositions} the positions per channel of a batch-norm layer of its own, else 0.
      */
     private record LayerSpec(int in, int out, boolean bias, PointwiseFunction activation, ConvGeometry conv,
-                             float[] batchNorm, Layer fixed) {}
+                             float[] batchNorm, Layer fixed, int normPositions) {}
+
+    /** A batch-norm layer of its own (BN, then an activation; DenseNet's BN-ReLU before a convolution). */
+    private static LayerSpec normLayer(Path json, Fields lf, int i, Map<String, int[]> expectedShapes,
+                                       Map<String, int[]> bufferShapes) {
+        lf.allowOnly(NORM_FIELDS);
+        int channels = lf.positiveInt("channels");
+        int positions = lf.positiveInt("positions");
+        int in = lf.positiveInt("in");
+        if ((long) channels * positions != in || lf.positiveInt("out") != in) {
+            throw new ModelFormatException(json, "layers[" + i + "]: 'in' and 'out' must both be channels x positions = "
+                    + (long) channels * positions);
+        }
+        expectBatchNorm(i, channels, expectedShapes, bufferShapes);
+        return new LayerSpec(in, in, false, lf.activation(), null,
+                new float[] {lf.finiteFloat("bn_momentum"), lf.finiteFloat("bn_eps")}, null, positions);
+    }
+
+    private static void expectBatchNorm(int i, int channels, Map<String, int[]> expectedShapes,
+                                        Map<String, int[]> bufferShapes) {
+        expectedShapes.put("layers." + i + ".bn.weight", new int[] {channels});
+        expectedShapes.put("layers." + i + ".bn.bias", new int[] {channels});
+        bufferShapes.put("layers." + i + ".bn.running_mean", new int[] {channels});
+        bufferShapes.put("layers." + i + ".bn.running_var", new int[] {channels});
+    }
 
     /** Layer i's batch normalization from its saved tensors, or null when {@code settings} is. */
     private static BatchNorm batchNorm(Path weights, Map<String, Tensor> tensors, int i, float[] settings) {

@@ -88,6 +88,34 @@ class StructuredModelFilesTest {
         }
     }
 
+    /** DenseNet and AGD-Net: batch-norm layers of their own, concatenated states, learned alphas. */
+    @Test
+    void denseNetsRoundTrip() throws IOException {
+        SplittableRandom r = new SplittableRandom(5);
+        Tensor images = Tensor.zeros(5, 2 * 64);
+        for (int i = 0; i < images.numel(); i++) {
+            images.data()[i] = (float) r.nextGaussian();
+        }
+        for (DenseNets.Kind kind : DenseNets.Kind.values()) {
+            Network net = DenseNets.build(kind, new int[] {2, 8, 8}, 10, 3, 4, 3, Initializer.KAIMING_UNIFORM, 3);
+            for (int step = 0; step < 2; step++) {
+                net.forward(new org.relume.tensor.Tape(), org.relume.tensor.Var.constant(images.transpose()), null);
+            }
+            net.namedParameters().forEach((name, v) -> {
+                if (name.startsWith("stages.")) {
+                    v.value().data()[0] -= 0.25f;
+                }
+            });
+            Path d = dir.resolve(kind.id());
+            ModelFiles.save(d, net, new ModelMetadata(Task.MULTICLASS, 3, "softmax_ce", null, null, List.of(), Map.of()));
+            Network loaded = ModelFiles.load(d).network();
+            assertEquals(kind == DenseNets.Kind.AGDNET ? "agdnet" : "dense", loaded.structure());
+            assertEquals(net.namedParameters().keySet(), loaded.namedParameters().keySet());
+            assertEquals(net.namedBuffers().keySet(), loaded.namedBuffers().keySet());
+            assertTrue(net.predict(images).identical(loaded.predict(images)), kind + ": predictions differ");
+        }
+    }
+
     @Test
     void aStageListThatDisagreesWithTheLayersIsRefused() throws IOException {
         Network net = Structures.forTask(Structure.HB, Structures.Options.DEFAULTS, 2, 4, 3, 1,

@@ -20,7 +20,7 @@ import org.relume.tensor.kernel.PointwiseFunctions;
 class OpsGradientTest {
     private static final Class<?>[] OP_FAMILIES = {
         LinearOps.class, PointwiseOps.class, ArithmeticOps.class, ReductionOps.class, LossOps.class,
-        CombinationOps.class, ConvOps.class, PoolingOps.class, NormalizationOps.class
+        CombinationOps.class, ConvOps.class, PoolingOps.class, NormalizationOps.class, ConcatOps.class
     };
 
     private final SplittableRandom r = new SplittableRandom(20260101L);
@@ -395,6 +395,41 @@ class OpsGradientTest {
                 assertTrue(runMean[ch] != 0f && runVar[ch] != 1f, "running statistics of channel " + ch + " moved");
             }
         }
+    }
+
+    /** [a; b] and [a; a] (both blocks of the gradient reach the same input). */
+    @Test
+    void concatenationOfRows() {
+        int n = 3;
+        double[] w = GradientCheck.weights(r, 5 * n);
+        Tensor wt = GradientCheck.toTensor(w, 5, n);
+        GradientCheck.check("concat rows", GradientCheck.randomInputs(r, 0, new int[] {2, n}, new int[] {3, n}),
+                new boolean[] {true, true},
+                (tape, v) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape, ConcatOps.rows(tape, v[0], v[1]),
+                        Var.constant(wt))),
+                x -> {
+                    double s = 0;
+                    for (int i = 0; i < 2 * n; i++) {
+                        s += x[0][i] * w[i];
+                    }
+                    for (int i = 0; i < 3 * n; i++) {
+                        s += x[1][i] * w[2 * n + i];
+                    }
+                    return s;
+                });
+        double[] w2 = GradientCheck.weights(r, 4 * n);
+        Tensor wt2 = GradientCheck.toTensor(w2, 4, n);
+        GradientCheck.check("concat rows, shared input", GradientCheck.randomInputs(r, 0, new int[] {2, n}),
+                new boolean[] {true},
+                (tape, v) -> ReductionOps.sum(tape, ArithmeticOps.mul(tape, ConcatOps.rows(tape, v[0], v[0]),
+                        Var.constant(wt2))),
+                x -> {
+                    double s = 0;
+                    for (int i = 0; i < 2 * n; i++) {
+                        s += x[0][i] * (w2[i] + w2[2 * n + i]);
+                    }
+                    return s;
+                });
     }
 
     /** Max and average over 2x2 windows at stride 2 and 3x3 at stride 1, odd map sizes, distinct values. */
