@@ -2,6 +2,7 @@ package org.relume.cli;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.relume.blocks.DenseNets;
 import org.relume.blocks.ResidualNets;
 import org.relume.data.Dataset;
 import org.relume.nn.Cnn;
@@ -46,24 +47,44 @@ final class ImageNetworkOptions {
             description = "With --pool: convolutions between poolings (default: ${DEFAULT-VALUE}).")
     int poolEvery;
 
-    @Option(names = "--arch", paramLabel = "resnet|hbnet",
-            description = "A residual CNN on images: ResNet (He et al.) or HB-Net (Li et al. eq. 16, x_{k+1} = relu(T(x_k)"
-                    + " + x_k - x_{k-1})): a conv stem, three blocks of --n units at widths W, 2W, 4W (W = --arch-width),"
-                    + " average pooling, a dense output layer; 6n + 2 layers, batch norm throughout.")
+    @Option(names = "--arch", paramLabel = "resnet|hbnet|densenet|agdnet",
+            description = "A CNN of the structures paper on images. resnet, hbnet: ResNet (He et al.) or HB-Net (Li et al."
+                    + " eq. 16, x_{k+1} = relu(T(x_k) + x_k - x_{k-1})): a conv stem, three blocks of --n units at widths W,"
+                    + " 2W, 4W (W = --arch-width), average pooling, a dense output layer; 6n + 2 layers, batch norm"
+                    + " throughout. densenet, agdnet: DenseNet (Huang et al.) or AGD-Net (Li et al. eq. 21, learned sums of"
+                    + " each earlier layer's T plus 0.1 times a Nesterov momentum term): a stem of --arch-width maps, three"
+                    + " dense blocks of (L - 4) / 3 BN-ReLU-conv layers adding --growth-rate maps each (L = --arch-depth),"
+                    + " transitions with 2x2 average pooling, BN-ReLU, average pooling, a dense output layer.")
     String arch;
 
     @Option(names = "--n", defaultValue = "3", paramLabel = "N",
-            description = "With --arch: residual units per block (the paper's 9 and 18 are ResNet-56 and -110; default: ${DEFAULT-VALUE}).")
+            description = "With --arch resnet|hbnet: residual units per block (the paper's 9 and 18 are ResNet-56 and -110;"
+                    + " default: ${DEFAULT-VALUE}).")
     int units;
 
     @Option(names = "--arch-width", defaultValue = "16", paramLabel = "W",
-            description = "With --arch: channels of the first block (default: ${DEFAULT-VALUE}, as the papers).")
+            description = "With --arch: channels of the stem and the first residual block, or the DenseNet stem's maps"
+                    + " (default: ${DEFAULT-VALUE}, as the papers).")
     int archWidth;
+
+    @Option(names = "--arch-depth", defaultValue = "40", paramLabel = "L",
+            description = "With --arch densenet|agdnet: weight layers, 3m + 4 for m layers per block (the paper's 40 and 52;"
+                    + " default: ${DEFAULT-VALUE}).")
+    int archDepth;
+
+    @Option(names = "--growth-rate", defaultValue = "12", paramLabel = "K",
+            description = "With --arch densenet|agdnet: maps each dense layer adds (default: ${DEFAULT-VALUE}, as the paper).")
+    int growthRate;
 
     @Option(names = "--image", paramLabel = "CxHxW",
             description = "With --conv: the image shape of each sample (default: 1x28x28 for 784 features, 3x32x32 for 3072).")
     String image;
 
+
+    /** True for the dense-block architectures (DenseNet, AGD-Net). */
+    boolean dense() {
+        return "densenet".equals(arch) || "agdnet".equals(arch);
+    }
 
     /** True when these options build the network (a CNN or a residual net). */
     boolean builds() {
@@ -72,6 +93,11 @@ final class ImageNetworkOptions {
 
     /** The image network, or null when --conv and --arch are both absent. */
     Network build(Dataset train, PointwiseFunction act, Initializer initializer, long seed, boolean learnable) {
+        if (dense()) {
+            DenseNets.Kind kind = "agdnet".equals(arch) ? DenseNets.Kind.AGDNET : DenseNets.Kind.DENSENET;
+            return DenseNets.build(kind, imageShape(train.inputs()), archDepth, growthRate, archWidth, train.outputs(),
+                    initializer, seed);
+        }
         if (arch != null) {
             ResidualNets.Kind kind = "hbnet".equals(arch) ? ResidualNets.Kind.HBNET : ResidualNets.Kind.RESNET;
             return ResidualNets.build(kind, imageShape(train.inputs()), units, archWidth, train.outputs(), learnable,
@@ -94,6 +120,16 @@ final class ImageNetworkOptions {
      * samples cannot fit in the heap; true when it checked (an image network), false otherwise.
      */
     boolean requireMemory(Dataset train, long rows) {
+        if (dense()) {
+            // Every layer of the first block keeps its concatenated state, BN and ReLU maps and their
+            // gradients: about six maps of the block's final width per layer and sample.
+            int positions = train.inputs() / Math.max(1, imageShape(train.inputs())[0]);
+            int m = DenseNets.layersPerBlock(archDepth);
+            long maps = Memory.product(archWidth + (long) m * growthRate, positions);
+            Memory.require("a " + arch + " of depth " + archDepth + " and growth rate " + growthRate,
+                    Memory.product(maps, m, rows, 24));
+            return true;
+        }
         if (arch != null) {
             // About eight float maps per layer and sample (conv, BN, ReLU, sums and their gradients),
             // at the first block's size, which dominates.
@@ -210,15 +246,15 @@ final class ImageNetworkOptions {
 
     private void validateArch(ParseResult parsed, boolean mlpLayers) {
         if (arch == null) {
-            for (String archOnly : new String[] {"--n", "--arch-width"}) {
+            for (String archOnly : new String[] {"--n", "--arch-width", "--arch-depth", "--growth-rate"}) {
                 if (parsed.hasMatchedOption(archOnly)) {
                     throw new IllegalArgumentException(archOnly + " applies to --arch networks");
                 }
             }
             return;
         }
-        if (!"resnet".equals(arch) && !"hbnet".equals(arch)) {
-            throw new IllegalArgumentException("--arch must be resnet or hbnet, got '" + arch + "'");
+        if (!"resnet".equals(arch) && !"hbnet".equals(arch) && !dense()) {
+            throw new IllegalArgumentException("--arch must be resnet, hbnet, densenet or agdnet, got '" + arch + "'");
         }
         if (conv != null || mlpLayers) {
             throw new IllegalArgumentException("--arch builds the whole network; it does not combine with --conv, --structure"
@@ -227,13 +263,26 @@ final class ImageNetworkOptions {
         for (String ignored : new String[] {"--width", "--depth", "--activation", "--relu-grad-at-zero", "--balance-penalty",
                 "--redundancy-penalty"}) {
             if (parsed.hasMatchedOption(ignored)) {
-                throw new IllegalArgumentException(ignored + " does not apply to --arch networks (ReLU units; size them with --n"
-                        + " and --arch-width)");
+                throw new IllegalArgumentException(ignored + " does not apply to --arch networks (ReLU units; size them with "
+                        + (dense() ? "--arch-depth, --growth-rate" : "--n") + " and --arch-width)");
+            }
+        }
+        String[] other = dense() ? new String[] {"--n"} : new String[] {"--arch-depth", "--growth-rate"};
+        for (String o : other) {
+            if (parsed.hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " does not apply to --arch " + arch);
             }
         }
         if (units <= 0 || units > 1000 || archWidth <= 0 || archWidth > 1024) {
             throw new IllegalArgumentException("--n must be in 1..1000 and --arch-width in 1..1024, got n " + units
                     + ", width " + archWidth);
+        }
+        if (dense()) {
+            DenseNets.layersPerBlock(archDepth);
+            if (archDepth > 1000 || growthRate <= 0 || growthRate > 1024) {
+                throw new IllegalArgumentException("--arch-depth must be at most 1000 and --growth-rate in 1..1024, got "
+                        + archDepth + " and " + growthRate);
+            }
         }
     }
 }

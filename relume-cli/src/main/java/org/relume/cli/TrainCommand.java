@@ -565,6 +565,10 @@ final class TrainCommand implements Callable<Integer> {
         } else if (beta != null || (learnableCoefficients && images.arch == null)) {
             throw new IllegalArgumentException("--beta needs --structure, and --learnable-coefficients --structure or --arch");
         }
+        if (learnableCoefficients && images.dense()) {
+            throw new IllegalArgumentException("--learnable-coefficients: densenet has no coefficients and agdnet always"
+                    + " learns its alphas (Li et al. Section 6.2)");
+        }
         if (beta != null && !Double.isFinite(beta)) {
             throw new IllegalArgumentException("--beta must be a finite number, got " + beta);
         }

@@ -104,6 +104,27 @@ class ConvCommandsTest {
         assertEquals(0, p.exitCode(), p.toString());
     }
 
+    @Test
+    void denseNetsTrainSaveAndPredict() throws IOException {
+        Path data = images(200);
+        for (String arch : new String[] {"densenet", "agdnet"}) {
+            Path out = tmp.resolve(arch);
+            CliRun r = CliRun.of("train", "--data", "csv:" + data, "--arch", arch, "--arch-depth", "7", "--growth-rate", "2",
+                    "--arch-width", "3", "--image", "1x4x4", "--recipe", "resnet-cifar", "--lr", "0.05", "--epochs", "40",
+                    "--standardize", "off", "--out", out.toString());
+            assertEquals(0, r.exitCode(), r.toString());
+            String structure = "densenet".equals(arch) ? "dense" : "agdnet";
+            assertTrue(r.out().contains(structure + " structure"), r.out());
+            assertTrue(r.out().contains("validation accuracy 1.0000") || r.out().contains("validation accuracy 0.9"), r.out());
+            CliRun info = CliRun.of("info", "--model", out.toString());
+            assertEquals(0, info.exitCode(), info.toString());
+            assertTrue(info.out().contains(structure), info.out());
+            CliRun p = CliRun.of("predict", "--model", out.toString(), "--input", data.toString());
+            assertEquals(0, p.exitCode(), p.toString());
+            assertEquals(201, p.out().strip().split("\n").length);
+        }
+    }
+
     /** Per-channel standardization: one mean and std for all 16 pixels of the single channel, kept in the model. */
     @Test
     void perChannelStandardization() throws IOException {
@@ -137,7 +158,12 @@ class ConvCommandsTest {
             {"train", "--data", "csv:" + data, "--conv", "3x2", "--image", "1x4x4", "--head", "avg", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--head", "gap", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--batchnorm", "--epochs", "1"},
-            {"train", "--data", "csv:" + data, "--arch", "densenet", "--image", "1x4x4", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--arch", "vgg", "--image", "1x4x4", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--arch", "densenet", "--arch-depth", "41", "--image", "1x4x4", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--arch", "densenet", "--n", "2", "--image", "1x4x4", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--arch", "resnet", "--growth-rate", "4", "--image", "1x4x4", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--arch", "agdnet", "--learnable-coefficients", "--image", "1x4x4", "--epochs", "1"},
+            {"train", "--data", "csv:" + data, "--growth-rate", "4", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--arch", "resnet", "--conv", "3x2", "--image", "1x4x4", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--n", "2", "--epochs", "1"},
             {"train", "--data", "csv:" + data, "--arch", "resnet", "--n", "0", "--image", "1x4x4", "--epochs", "1"},

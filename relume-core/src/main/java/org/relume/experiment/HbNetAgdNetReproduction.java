@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.relume.blocks.DenseNets;
 import org.relume.blocks.ResidualNets;
 import org.relume.data.DataSources;
 import org.relume.data.Dataset;
@@ -26,12 +26,14 @@ import org.relume.train.Trainer;
 import org.relume.train.TrainingRecipe;
 
 /**
- * Li et al., Table 4: HB-Net (eq. 16, b1 = 1, b2 = -1) against ResNet at n = 9 and 18, trained
- * alike with the DenseNet recipe (Section 7.1, {@link TrainingRecipe#RESNET_CIFAR}). The full
- * profile is the paper's, on CIFAR-10 files the user supplies; the quick profile compares the pair
- * on Fashion-MNIST (a Debian package, see data/fetch-fashion-mnist.sh) with small n, few epochs and
- * three seeds, and says whether the difference exceeds the seed spread. The DenseNet / AGD-Net rows
- * (eq. 21) are not built yet; the report says so.
+ * Li et al., Table 4: HB-Net (eq. 16, b1 = 1, b2 = -1) against ResNet at n = 9 and 18, and AGD-Net
+ * (eq. 21) against DenseNet at growth rate 12 and L = 40 and 52, each pair trained alike with the
+ * DenseNet recipe (Section 7.1, {@link TrainingRecipe#RESNET_CIFAR}). The full profile is the
+ * paper's, on CIFAR-10 files the user supplies; the quick profile compares each pair on
+ * Fashion-MNIST (a Debian package, see data/fetch-fashion-mnist.sh) with small nets, few epochs and
+ * three seeds, and says whether the difference exceeds the seed spread. Column {@code n} is the
+ * units (ResNet) or layers (DenseNet) per block, {@code width} the first block's channels or the
+ * growth rate.
  */
 public final class HbNetAgdNetReproduction implements Reproduction {
     public static final List<String> COLUMNS = List.of("pair", "model", "n", "width", "seed", "test_error",
@@ -41,19 +43,69 @@ public final class HbNetAgdNetReproduction implements Reproduction {
 
     /** Table 4, CIFAR-10 without augmentation, error %: (ResNet, HB-Net) at n = 9 and n = 18. */
     static final double[][] PAPER_CIFAR10 = {{10.05, 10.17}, {9.17, 8.66}};
+    /** Table 4, CIFAR-10 without augmentation, error %: (DenseNet, AGD-Net) at k = 12, L = 40 and 52. */
+    static final double[][] PAPER_DENSE_CIFAR10 = {{7.00, 6.44}, {6.05, 5.75}};
 
-    /** A profile: the data, how much of it, the sizes, the training length and the seeds. */
-    record Profile(String data, int limit, int[] ns, int width, int epochs, List<Long> seeds) {
+    /** The two comparisons of Table 4; each model id is also the {@code model} column. */
+    enum Pair {
+        RESNET_HBNET("resnet-hbnet", "resnet", "hbnet"), DENSENET_AGDNET("densenet-agdnet", "densenet", "agdnet");
+
+        final String id;
+        final String baseline;
+        final String ours;
+
+        Pair(String id, String baseline, String ours) {
+            this.id = id;
+            this.baseline = baseline;
+            this.ours = ours;
+        }
+
+        static Pair of(String model) {
+            for (Pair p : values()) {
+                if (p.baseline.equals(model) || p.ours.equals(model)) {
+                    return p;
+                }
+            }
+            throw new IllegalArgumentException("unknown model '" + model + "' in results.csv");
+        }
+
+        /** Weight layers of a net with n units (layers) per block. */
+        int depth(int n) {
+            return this == RESNET_HBNET ? ResidualNets.depth(n) : 3 * n + 4;
+        }
+    }
+
+    /**
+     * One pair's settings: the data and how much of it, the sizes (n per block), the width (ResNet)
+     * or growth rate (DenseNet), the DenseNet stem, and the training length.
+     */
+    record Arm(Pair pair, String data, int limit, int[] ns, int width, int stem, int epochs) {
         String describe() {
-            return data + " limit " + limit + ", width " + width + ", " + epochs + " epochs, "
+            String size = pair == Pair.RESNET_HBNET ? "width " + width : "growth " + width + ", stem " + stem;
+            return data + " limit " + limit + ", " + size + ", " + epochs + " epochs, "
                     + TrainingRecipe.RESNET_CIFAR.id() + " recipe (lr / 10 at epochs "
                     + java.util.Arrays.toString(TrainingRecipe.RESNET_CIFAR.milestones(epochs)) + "), Kaiming uniform";
         }
     }
 
+    /** Both arms and the seeds. */
+    record Profile(List<Arm> arms, List<Long> seeds) {
+        Arm arm(Pair pair) {
+            return arms.stream().filter(a -> a.pair() == pair).findFirst().orElseThrow();
+        }
+
+        String data() {
+            return arms.get(0).data();
+        }
+    }
+
     /** One trained model. */
-    record Run(ResidualNets.Kind kind, int n, long seed, double testError, double trainAccuracy, long parameters,
-               double seconds) {}
+    record Run(String model, int n, long seed, double testError, double trainAccuracy, long parameters,
+               double seconds) {
+        Pair pair() {
+            return Pair.of(model);
+        }
+    }
 
     @Override
     public String name() {
@@ -75,15 +127,20 @@ public final class HbNetAgdNetReproduction implements Reproduction {
         Path dir = ctx.dataDir();
         boolean cifar = dir != null && (Files.isRegularFile(dir.resolve("data_batch_1.bin"))
                 || Files.isRegularFile(dir.resolve("cifar-10-batches-bin").resolve("data_batch_1.bin")));
+        List<Long> three = List.of(1L, 2L, 3L);
         if (!ctx.quick()) {
             if (!cifar) {
                 throw new IllegalArgumentException("hbnet-agdnet's full profile is the paper's, on CIFAR-10: give the folder of "
                         + "data_batch_1.bin .. test_batch.bin with --data-dir DIR");
             }
-            return new Profile("cifar:" + dir, 0, new int[] {9, 18}, 16, 300, List.of(1L));
+            String data = "cifar:" + dir;
+            return new Profile(List.of(new Arm(Pair.RESNET_HBNET, data, 0, new int[] {9, 18}, 16, 0, 300),
+                    new Arm(Pair.DENSENET_AGDNET, data, 0, new int[] {12, 16}, 12, 16, 300)), List.of(1L));
         }
         if (cifar) {
-            return new Profile("cifar:" + dir, 2000, new int[] {2}, 8, 2, List.of(1L, 2L, 3L));
+            String data = "cifar:" + dir;
+            return new Profile(List.of(new Arm(Pair.RESNET_HBNET, data, 2000, new int[] {2}, 8, 0, 2),
+                    new Arm(Pair.DENSENET_AGDNET, data, 2000, new int[] {2}, 4, 8, 2)), three);
         }
         Path fashion = dir != null ? dir : DEFAULT_FASHION;
         if (!Files.isRegularFile(fashion.resolve("train-images-idx3-ubyte.gz"))
@@ -91,42 +148,48 @@ public final class HbNetAgdNetReproduction implements Reproduction {
             throw new IllegalArgumentException("hbnet-agdnet --quick needs Fashion-MNIST in " + fashion
                     + " (run data/fetch-fashion-mnist.sh) or CIFAR-10 files given with --data-dir DIR");
         }
-        // n = 1 would compare nothing: a block's single unit is its entry, a ResNet unit in both.
-        return new Profile("idx:" + fashion, 5000, new int[] {2, 3}, 8, 5, List.of(1L, 2L, 3L));
+        String data = "idx:" + fashion;
+        // n = 1 would compare nothing: a block's single unit is its entry, a ResNet unit in both; a
+        // dense block of one layer has no momentum term. The dense pair costs more per sample, so it
+        // sees fewer samples to keep the profile within 15 minutes on two cores.
+        return new Profile(List.of(new Arm(Pair.RESNET_HBNET, data, 5000, new int[] {2, 3}, 8, 0, 5),
+                new Arm(Pair.DENSENET_AGDNET, data, 3000, new int[] {2}, 8, 8, 5)), three);
     }
 
     void run(Context ctx, Profile p) throws IOException {
         Files.createDirectories(ctx.out());
         PrintWriter log = ctx.log();
-        int total = 2 * p.ns().length * p.seeds().size();
-        log.printf(Locale.ROOT, "%s profile: %s; n %s; %d models%n", ctx.quick() ? "quick" : "full", p.describe(),
-                java.util.Arrays.toString(p.ns()), total);
+        int total = 0;
+        for (Arm a : p.arms()) {
+            total += 2 * a.ns().length * p.seeds().size();
+            log.printf(Locale.ROOT, "%s profile, %s: %s; n %s%n", ctx.quick() ? "quick" : "full", a.pair().id, a.describe(),
+                    java.util.Arrays.toString(a.ns()));
+        }
+        log.printf(Locale.ROOT, "%d models, seeds %s%n", total, p.seeds());
         log.flush();
         long start = System.nanoTime();
         List<Run> runs = new ArrayList<>();
         try (ResultsCsv csv = ResultsCsv.open(ctx.out().resolve("results.csv"), COLUMNS)) {
             Set<String> done = new HashSet<>();
-            for (Map<String, String> row : csv.existingRows(p.describe())) {
+            for (Map<String, String> row : csv.existingRows()) {
                 Run r = fromRow(row);
+                String settings = p.arm(r.pair()).describe();
+                if (!settings.equals(row.get("settings"))) {
+                    throw new IllegalArgumentException(csv.file() + " holds runs made with other settings ("
+                            + row.get("settings") + "; now: " + settings + "); use another output directory or remove the file");
+                }
                 runs.add(r);
-                done.add(key(r.kind(), r.n(), r.seed()));
+                done.add(key(r.model(), r.n(), r.seed()));
             }
             List<ParallelRuns.Task<Run>> tasks = new ArrayList<>();
-            for (int n : p.ns()) {
-                for (long seed : p.seeds()) {
-                    for (ResidualNets.Kind kind : ResidualNets.Kind.values()) {
-                        if (done.contains(key(kind, n, seed))) {
-                            continue;
-                        }
-                        tasks.add(new ParallelRuns.Task<>(key(kind, n, seed), () -> {
-                            Run r = train(kind, n, seed, p);
-                            try {
-                                csv.append(row(r, p));
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
+            for (Arm a : p.arms()) {
+                for (int n : a.ns()) {
+                    for (long seed : p.seeds()) {
+                        for (String model : List.of(a.pair().baseline, a.pair().ours)) {
+                            if (!done.contains(key(model, n, seed))) {
+                                tasks.add(task(csv, a, model, n, seed));
                             }
-                            return r;
-                        }));
+                        }
                     }
                 }
             }
@@ -143,47 +206,63 @@ public final class HbNetAgdNetReproduction implements Reproduction {
         log.flush();
     }
 
-    private static String key(ResidualNets.Kind kind, int n, long seed) {
-        return kind.id() + " n=" + n + " seed " + seed;
+    private static ParallelRuns.Task<Run> task(ResultsCsv csv, Arm a, String model, int n, long seed) {
+        return new ParallelRuns.Task<>(key(model, n, seed), () -> {
+            Run r = train(a, model, n, seed);
+            try {
+                csv.append(row(r, a));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return r;
+        });
     }
 
-    static Run train(ResidualNets.Kind kind, int n, long seed, Profile p) {
+    private static String key(String model, int n, long seed) {
+        return model + " n=" + n + " seed " + seed;
+    }
+
+    static Run train(Arm a, String model, int n, long seed) {
         long start = System.nanoTime();
         RunSeeds seeds = RunSeeds.of(seed);
-        Dataset.Split split = DataSources.load(new DataSources.Request(p.data(), seeds.data(), 0.15, null, null, p.limit()))
+        Dataset.Split split = DataSources.load(new DataSources.Request(a.data(), seeds.data(), 0.15, null, null, a.limit()))
                 .split();
         int[] image = split.train().inputs() == 784 ? new int[] {1, 28, 28} : new int[] {3, 32, 32};
-        Network net = ResidualNets.build(kind, image, n, p.width(), split.train().outputs(), false,
-                Initializer.KAIMING_UNIFORM, seeds.init());
+        int outputs = split.train().outputs();
+        Network net = switch (model) {
+            case "resnet", "hbnet" -> ResidualNets.build("hbnet".equals(model) ? ResidualNets.Kind.HBNET
+                    : ResidualNets.Kind.RESNET, image, n, a.width(), outputs, false, Initializer.KAIMING_UNIFORM, seeds.init());
+            default -> DenseNets.build("agdnet".equals(model) ? DenseNets.Kind.AGDNET : DenseNets.Kind.DENSENET, image,
+                    a.pair().depth(n), a.width(), a.stem(), outputs, Initializer.KAIMING_UNIFORM, seeds.init());
+        };
         TrainingRecipe recipe = TrainingRecipe.RESNET_CIFAR;
-        TrainConfig cfg = TrainConfig.defaults().epochs(p.epochs()).batchSize(recipe.batchSize()).shuffle(true)
-                .optimizer(recipe.optimizer()).schedule(recipe.schedule(p.epochs())).logEvery(p.epochs())
+        TrainConfig cfg = TrainConfig.defaults().epochs(a.epochs()).batchSize(recipe.batchSize()).shuffle(true)
+                .optimizer(recipe.optimizer()).schedule(recipe.schedule(a.epochs())).logEvery(a.epochs())
                 .seed(seeds.batches());
         TrainResult r = new Trainer(cfg).train(net, split.train(), split.validation());
-        return new Run(kind, n, seed, 100 * (1 - r.validation().accuracy()), r.train().accuracy(), net.parameterCount(),
+        return new Run(model, n, seed, 100 * (1 - r.validation().accuracy()), r.train().accuracy(), net.parameterCount(),
                 (System.nanoTime() - start) / 1e9);
     }
 
-    private static Map<String, Object> row(Run r, Profile p) {
+    private static Map<String, Object> row(Run r, Arm a) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("pair", "resnet-hbnet");
-        m.put("model", r.kind().id());
+        m.put("pair", a.pair().id);
+        m.put("model", r.model());
         m.put("n", r.n());
-        m.put("width", p.width());
+        m.put("width", a.width());
         m.put("seed", r.seed());
         m.put("test_error", r.testError());
         m.put("train_accuracy", r.trainAccuracy());
-        m.put("epochs", p.epochs());
-        m.put("samples", p.limit());
+        m.put("epochs", a.epochs());
+        m.put("samples", a.limit());
         m.put("parameters", r.parameters());
         m.put("seconds", r.seconds());
-        m.put("settings", p.describe());
+        m.put("settings", a.describe());
         return m;
     }
 
     private static Run fromRow(Map<String, String> row) {
-        ResidualNets.Kind kind = "hbnet".equals(row.get("model")) ? ResidualNets.Kind.HBNET : ResidualNets.Kind.RESNET;
-        return new Run(kind, Integer.parseInt(row.get("n")), Long.parseLong(row.get("seed")),
+        return new Run(row.get("model"), Integer.parseInt(row.get("n")), Long.parseLong(row.get("seed")),
                 Double.parseDouble(row.get("test_error")), Double.parseDouble(row.get("train_accuracy")),
                 Long.parseLong(row.get("parameters")), Double.parseDouble(row.get("seconds")));
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ResNet / HB-Net comparison on generated CIFAR-10 binary files (the quick profile's CIFAR
+ * The ResNet / HB-Net and DenseNet / AGD-Net comparisons on generated CIFAR-10 binary files (the quick profile's CIFAR
  * path): every model lands in results.csv, the report sets the paper's Table 4 beside ours with the
  * seed spread, a rerun resumes instead of retraining, and missing data is refused with one line.
  */
@@ -37,17 +37,21 @@ class HbNetAgdNetReproductionTest {
         Reproduction.Context ctx = new Reproduction.Context(true, out, 2, Reproduction.Progress.NONE, new PrintWriter(log), tmp);
         new HbNetAgdNetReproduction().run(ctx);
         List<String> rows = Files.readAllLines(out.resolve("results.csv"));
-        assertEquals(1 + 6, rows.size(), "ResNet and HB-Net at n = 2, three seeds: " + String.join("\n", rows));
+        assertEquals(1 + 12, rows.size(), "both pairs at n = 2, three seeds: " + String.join("\n", rows));
         assertTrue(rows.get(0).startsWith("pair,model,n,width,seed,test_error"), rows.get(0));
-        assertTrue(rows.stream().skip(1).allMatch(l -> l.startsWith("resnet-hbnet,")), String.join("\n", rows));
+        assertEquals(6, rows.stream().filter(l -> l.startsWith("resnet-hbnet,")).count(), String.join("\n", rows));
+        assertEquals(3, rows.stream().filter(l -> l.startsWith("densenet-agdnet,agdnet,")).count(), String.join("\n", rows));
         String report = Files.readString(out.resolve("report.md"));
-        assertTrue(report.contains("| 9 | 10.05 | 10.17 |") && report.contains("beyond the seed spread"), report);
-        assertTrue(report.contains("| 2 | 14 |"), "n = 2 is 14 layers: " + report);
+        assertTrue(report.contains("| ResNet / HB-Net, n = 9 | 10.05 | 10.17 |") && report.contains("beyond the seed spread"),
+                report);
+        assertTrue(report.contains("| DenseNet / AGD-Net, k = 12, L = 52 | 6.05 | 5.75 |"), report);
+        assertTrue(report.contains("| resnet-hbnet | 2 | 14 |"), "n = 2 is 14 layers: " + report);
+        assertTrue(report.contains("| densenet-agdnet | 2 | 10 |"), "two layers per block is L = 10: " + report);
 
         StringWriter again = new StringWriter();
         new HbNetAgdNetReproduction().run(new Reproduction.Context(true, out, 2, Reproduction.Progress.NONE,
                 new PrintWriter(again), tmp));
-        assertTrue(again.toString().contains("resuming: 6 of 6"), again.toString());
+        assertTrue(again.toString().contains("resuming: 12 of 12"), again.toString());
         assertEquals(rows, Files.readAllLines(out.resolve("results.csv")), "nothing retrained");
     }
 
