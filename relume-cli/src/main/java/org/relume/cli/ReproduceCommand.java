@@ -3,7 +3,9 @@ package org.relume.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.relume.experiment.CostEstimate;
 import org.relume.experiment.Reproduction;
 import org.relume.experiment.Reproductions;
 import picocli.CommandLine.Command;
@@ -58,6 +60,11 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
+    @Option(names = "--dry-run",
+            description = "List the trainings the experiment would run and estimate their work (floating-point operations,"
+                    + " and core-hours at the speed measured here); trains nothing and writes nothing.")
+    boolean dryRun;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
@@ -71,10 +78,10 @@ final class ReproduceCommand implements Callable<Integer> {
             }
             return Relume.OK;
         }
-        if (out == null) {
-            throw new IllegalArgumentException("--out DIR is required");
+        if (out == null && !dryRun) {
+            throw new IllegalArgumentException("--out DIR is required (or --dry-run to see the trainings and the estimate)");
         }
-        if (java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
+        if (out != null && java.nio.file.Files.exists(out) && !java.nio.file.Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out " + out + " is a file; give a directory");
         }
         Reproduction r = Reproductions.byName(name);
@@ -84,7 +91,20 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         o.println(r.title());
         o.flush();
-        r.run(new Reproduction.Context(quick, out, workers, new CellProgress(quiet), o, dataDir, Engines.byName(engine, master)));
+        Reproduction.Context ctx = new Reproduction.Context(quick, out, workers, new CellProgress(quiet), o, dataDir,
+                dryRun ? null : Engines.byName(engine, master));
+        List<CostEstimate.Training> plan = r.plan(ctx);
+        if (dryRun) {
+            for (CostEstimate.Training t : plan) {
+                o.printf("  %s%n", t.label());
+            }
+            o.printf("estimated work: %s%n", CostEstimate.of(plan).describe());
+            o.flush();
+            return Relume.OK;
+        }
+        o.printf("estimated work: %s%n", CostEstimate.of(plan).describe());
+        o.flush();
+        r.run(ctx);
         o.printf("wrote    %s (results.csv, report.md)%n", out);
         o.flush();
         return Relume.OK;

@@ -1,6 +1,7 @@
 package org.relume.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -72,6 +73,27 @@ class ExperimentCommandsTest {
         assertTrue(unknown.err().contains("unknown reproduction 'nope'"), unknown.err());
         CliRun noOut = CliRun.of("reproduce", "jumpstart-moons");
         assertEquals(2, noOut.exitCode(), noOut.toString());
+    }
+
+    /** Every reproduction lists its trainings and their estimated work without training or writing anything. */
+    @Test
+    void reproduceDryRunEstimatesWithoutTraining() {
+        Path out = tmp.resolve("never");
+        CliRun moons = CliRun.of("reproduce", "jumpstart-moons", "--quick", "--dry-run", "--out", out.toString());
+        assertEquals(0, moons.exitCode(), moons.toString());
+        assertTrue(moons.out().contains("  baseline/3/30/1"), moons.out());
+        assertTrue(moons.out().matches("(?s).*estimated work: \\d+ trainings, [0-9.e+]+ floating-point operations.*core-hours.*"),
+                moons.out());
+        assertFalse(Files.exists(out), "a dry run writes nothing");
+        CliRun structures = CliRun.of("reproduce", "opt-structures", "--quick", "--dry-run");
+        assertEquals(0, structures.exitCode(), structures.toString());
+        assertTrue(structures.out().contains("agd2@"), structures.out());
+        CliRun exact = CliRun.of("reproduce", "inverse-stability", "--dry-run");
+        assertEquals(0, exact.exitCode(), exact.toString());
+        assertTrue(exact.out().contains("estimated work: no trainings"), exact.out());
+        CliRun noData = CliRun.of("reproduce", "hbnet-agdnet", "--dry-run", "--data-dir", tmp.resolve("none").toString());
+        assertEquals(2, noData.exitCode(), noData.toString());
+        assertTrue(noData.err().contains("CIFAR-10"), noData.err());
     }
 
     @Test

@@ -16,6 +16,9 @@ import org.relume.experiment.CompositionalExperiment.Settings;
 import org.relume.experiment.CompositionalStudy.Summary;
 import org.relume.experiment.CompositionalExperiment.Target;
 import org.relume.io.AtomicFiles;
+import org.relume.nn.Activations;
+import org.relume.nn.Initializer;
+import org.relume.nn.Mlp;
 import org.relume.nn.Network;
 import org.relume.plot.Figures;
 import org.relume.tensor.Tensor;
@@ -50,6 +53,22 @@ public final class CompositionalReproduction implements Reproduction {
     @Override
     public String title() {
         return "Compositional ReLU networks: reparameterized pretraining vs random init (Tables 1-2)";
+    }
+
+    @Override
+    public List<CostEstimate.Training> plan(Context ctx) {
+        Settings s = Settings.paper();
+        int models = ctx.quick() ? QUICK_MODELS : FULL_MODELS;
+        List<CostEstimate.Training> list = new ArrayList<>();
+        for (Target t : Target.values()) {
+            for (Method m : Method.values()) {
+                for (int k = 0; k < models; k++) {
+                    list.add(new CostEstimate.Training(m.id() + "/" + t.id() + "/" + k, () -> Mlp.of(1, 4, s.depth(), 1,
+                            Activations.relu(), Initializer.KAIMING_UNIFORM, 1), (double) s.points() * s.epochs(), s.points()));
+                }
+            }
+        }
+        return list;
     }
 
     @Override

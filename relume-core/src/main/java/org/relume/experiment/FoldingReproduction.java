@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.relume.nn.Mlp;
 import org.relume.experiment.FoldingExperiment.Outcome;
 import org.relume.experiment.FoldingExperiment.Result;
 import org.relume.io.AtomicFiles;
@@ -43,6 +44,23 @@ public final class FoldingReproduction implements Reproduction {
     /** Per data set: counts and accuracies. */
     public record Summary(String dataset, int runs, double best, int fullRandom, int fullGrown, double meanRandom,
                           double meanGrown, double meanNarrow, int grownBeatsNarrow) {}
+
+    /** Per data set and seed: the narrow 2-2-2, the grown one and the random 2-3-2, full batch. */
+    @Override
+    public List<CostEstimate.Training> plan(Context ctx) {
+        FoldingExperiment.Settings s = FoldingExperiment.Settings.defaults();
+        int epochs = s.epochsBefore() + s.epochsAfter();
+        List<CostEstimate.Training> list = new ArrayList<>();
+        for (String d : DATASETS) {
+            for (long seed = 1; seed <= (ctx.quick() ? QUICK_SEEDS : FULL_SEEDS); seed++) {
+                for (int width : new int[] {2, 2, 3}) {
+                    list.add(new CostEstimate.Training(d + "/" + seed + "/2-" + width + "-2", () -> Mlp.builder().inputs(2)
+                            .hidden(width).outputs(2).build(), (double) s.points() * epochs, s.points()));
+                }
+            }
+        }
+        return list;
+    }
 
     @Override
     public void run(Context ctx) throws IOException {

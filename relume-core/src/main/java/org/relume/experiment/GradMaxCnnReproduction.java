@@ -75,15 +75,36 @@ public final class GradMaxCnnReproduction implements Reproduction {
 
     @Override
     public void run(Context ctx) throws IOException {
+        run(ctx, profile(ctx));
+    }
+
+    /** Every method and seed, counted at the final width (growth trains narrower nets at first: an upper bound). */
+    @Override
+    public List<CostEstimate.Training> plan(Context ctx) {
+        Profile p = profile(ctx);
+        double samples = p.limit() > 0 ? 0.85 * p.limit() : 0.85 * 60000;
+        int[] widths = new int[p.depth()];
+        Arrays.fill(widths, p.finalWidth());
+        List<CostEstimate.Training> list = new ArrayList<>();
+        for (long seed : p.seeds()) {
+            for (String method : METHODS) {
+                list.add(new CostEstimate.Training(method + " seed " + seed, () -> Cnn.build(1, 28, 28, widths, 3, 10,
+                        Activations.relu(), Initializer.KAIMING_UNIFORM, 1), samples * p.epochs(), p.batch()));
+            }
+        }
+        return list;
+    }
+
+    private static Profile profile(Context ctx) {
         Path dir = ctx.dataDir() != null ? ctx.dataDir() : HbNetAgdNetReproduction.DEFAULT_FASHION;
         if (!Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz"))
                 && !Files.isRegularFile(dir.resolve("train-images-idx3-ubyte"))) {
             throw new IllegalArgumentException("gradmax-cnn needs Fashion-MNIST (or MNIST) idx files in " + dir
                     + " (run data/fetch-fashion-mnist.sh, or give the folder with --data-dir DIR)");
         }
-        run(ctx, ctx.quick()
+        return ctx.quick()
                 ? new Profile("idx:" + dir, 5000, 3, 2, 8, 2, 12, 128, List.of(1L, 2L, 3L))
-                : new Profile("idx:" + dir, 0, 3, 2, 8, 2, 20, 128, List.of(1L, 2L, 3L, 4L, 5L)));
+                : new Profile("idx:" + dir, 0, 3, 2, 8, 2, 20, 128, List.of(1L, 2L, 3L, 4L, 5L));
     }
 
     void run(Context ctx, Profile p) throws IOException {

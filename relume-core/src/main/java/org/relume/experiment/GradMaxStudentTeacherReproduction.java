@@ -109,6 +109,20 @@ public final class GradMaxStudentTeacherReproduction implements Reproduction {
         return new Run(method, seed, lossAfter, gain, curve, (System.nanoTime() - start) / 1e9);
     }
 
+    /** The student at its final width (10 units) for every method and seed: 1500 full-batch steps on 1000 samples. */
+    @Override
+    public List<CostEstimate.Training> plan(Context ctx) {
+        int seeds = ctx.quick() ? QUICK_SEEDS : FULL_SEEDS;
+        List<CostEstimate.Training> list = new ArrayList<>();
+        for (GrowthMethod m : GrowthMethod.values()) {
+            for (long seed = 1; seed <= seeds; seed++) {
+                list.add(new CostEstimate.Training(m.id() + "/" + seed, () -> Mlp.builder().inputs(10).hidden(10).outputs(10)
+                        .bias(false).build(), 1000.0 * STEPS, 1000));
+            }
+        }
+        return list;
+    }
+
     @Override
     public void run(Context ctx) throws IOException {
         int seeds = ctx.quick() ? QUICK_SEEDS : FULL_SEEDS;

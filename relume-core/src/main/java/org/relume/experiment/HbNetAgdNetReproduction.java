@@ -122,6 +122,26 @@ public final class HbNetAgdNetReproduction implements Reproduction {
         run(ctx, profile(ctx));
     }
 
+    @Override
+    public List<CostEstimate.Training> plan(Context ctx) {
+        Profile p = profile(ctx);
+        List<CostEstimate.Training> list = new ArrayList<>();
+        for (Arm a : p.arms()) {
+            boolean cifar = a.data().startsWith("cifar:");
+            int[] image = cifar ? new int[] {3, 32, 32} : new int[] {1, 28, 28};
+            double samples = a.limit() > 0 ? 0.85 * a.limit() : cifar ? 50000 : 60000;
+            for (int n : a.ns()) {
+                for (long seed : p.seeds()) {
+                    for (String model : List.of(a.pair().baseline, a.pair().ours)) {
+                        list.add(new CostEstimate.Training(key(model, n, seed), () -> network(a, model, n, image, 10, 1),
+                                samples * a.epochs(), TrainingRecipe.RESNET_CIFAR.batchSize()));
+                    }
+                }
+            }
+        }
+        return list;
+    }
+
     /** CIFAR-10 when the data folder holds its files; else Fashion-MNIST in idx files (quick only). */
     static Profile profile(Context ctx) {
         Path dir = ctx.dataDir();
@@ -228,13 +248,7 @@ public final class HbNetAgdNetReproduction implements Reproduction {
         Dataset.Split split = DataSources.load(new DataSources.Request(a.data(), seeds.data(), 0.15, null, null, a.limit()))
                 .split();
         int[] image = split.train().inputs() == 784 ? new int[] {1, 28, 28} : new int[] {3, 32, 32};
-        int outputs = split.train().outputs();
-        Network net = switch (model) {
-            case "resnet", "hbnet" -> ResidualNets.build("hbnet".equals(model) ? ResidualNets.Kind.HBNET
-                    : ResidualNets.Kind.RESNET, image, n, a.width(), outputs, false, Initializer.KAIMING_UNIFORM, seeds.init());
-            default -> DenseNets.build("agdnet".equals(model) ? DenseNets.Kind.AGDNET : DenseNets.Kind.DENSENET, image,
-                    a.pair().depth(n), a.width(), a.stem(), outputs, Initializer.KAIMING_UNIFORM, seeds.init());
-        };
+        Network net = network(a, model, n, image, split.train().outputs(), seeds.init());
         TrainingRecipe recipe = TrainingRecipe.RESNET_CIFAR;
         TrainConfig cfg = TrainConfig.defaults().epochs(a.epochs()).batchSize(recipe.batchSize()).shuffle(true)
                 .optimizer(recipe.optimizer()).schedule(recipe.schedule(a.epochs())).logEvery(a.epochs())
@@ -242,6 +256,15 @@ public final class HbNetAgdNetReproduction implements Reproduction {
         TrainResult r = new Trainer(cfg).train(net, split.train(), split.validation());
         return new Run(model, n, seed, 100 * (1 - r.validation().accuracy()), r.train().accuracy(), net.parameterCount(),
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    private static Network network(Arm a, String model, int n, int[] image, int outputs, long seed) {
+        return switch (model) {
+            case "resnet", "hbnet" -> ResidualNets.build("hbnet".equals(model) ? ResidualNets.Kind.HBNET
+                    : ResidualNets.Kind.RESNET, image, n, a.width(), outputs, false, Initializer.KAIMING_UNIFORM, seed);
+            default -> DenseNets.build("agdnet".equals(model) ? DenseNets.Kind.AGDNET : DenseNets.Kind.DENSENET, image,
+                    a.pair().depth(n), a.width(), a.stem(), outputs, Initializer.KAIMING_UNIFORM, seed);
+        };
     }
 
     private static Map<String, Object> row(Run r, Arm a) {

@@ -54,6 +54,12 @@ public final class InverseStabilityReproduction implements Reproduction {
     /** Theorem 3.3 instances grouped by how g was drawn. */
     public record Group(String mode, int checked, int held, double maxRatio, double medianSobolev) {}
 
+    /** Exact computations on constructed and random networks: nothing is trained. */
+    @Override
+    public List<CostEstimate.Training> plan(Context ctx) {
+        return List.of();
+    }
+
     @Override
     public void run(Context ctx) throws IOException {
         Files.createDirectories(ctx.out());

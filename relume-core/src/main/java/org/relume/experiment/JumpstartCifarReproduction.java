@@ -37,7 +37,18 @@ public final class JumpstartCifarReproduction implements Reproduction {
     }
 
     @Override
+    public List<CostEstimate.Training> plan(Context ctx) {
+        return CostEstimate.trainings(settings(ctx), Sweep.grid(List.of(DepthWidthExperiment.BASELINE,
+                DepthWidthExperiment.JUMPSTART), ctx.quick() ? QUICK_WIDTHS : FULL_WIDTHS,
+                ctx.quick() ? QUICK_DEPTHS : FULL_DEPTHS, List.of(1L)));
+    }
+
+    @Override
     public void run(Context ctx) throws IOException {
+        run(ctx, settings(ctx), ctx.quick() ? QUICK_WIDTHS : FULL_WIDTHS, ctx.quick() ? QUICK_DEPTHS : FULL_DEPTHS);
+    }
+
+    private static Settings settings(Context ctx) {
         Path dir = ctx.dataDir();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("jumpstart-cifar needs the CIFAR-10 or CIFAR-100 binary files: give their folder with "
@@ -46,7 +57,7 @@ public final class JumpstartCifarReproduction implements Reproduction {
         Settings settings = new Settings("cifar:" + dir, ctx.quick() ? 3 : 400, 1e-3, Initializer.KAIMING_UNIFORM, 128,
                 Aggregation.L2, 1e-3).asCnn(ctx.quick() ? 2000 : 0);
         settings.requireData();
-        run(ctx, settings, ctx.quick() ? QUICK_WIDTHS : FULL_WIDTHS, ctx.quick() ? QUICK_DEPTHS : FULL_DEPTHS);
+        return settings;
     }
 
     void run(Context ctx, Settings settings, List<Integer> widths, List<Integer> depths) throws IOException {

@@ -60,7 +60,17 @@ public final class JumpstartMnistReproduction implements Reproduction {
         run(ctx, DEFAULT_DATA);
     }
 
+    @Override
+    public List<CostEstimate.Training> plan(Context ctx) {
+        return CostEstimate.trainings(settings(ctx, DEFAULT_DATA), Sweep.grid(List.of(DepthWidthExperiment.BASELINE,
+                DepthWidthExperiment.JUMPSTART), WIDTHS, ctx.quick() ? QUICK_DEPTHS : fullDepths(), List.of(1L)));
+    }
+
     void run(Context ctx, Path mnist) throws IOException {
+        run(ctx, settings(ctx, mnist), WIDTHS, ctx.quick() ? QUICK_DEPTHS : fullDepths());
+    }
+
+    private static Settings settings(Context ctx, Path mnist) {
         if (!Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte"))
                 && !Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte.gz"))) {
             throw new IllegalArgumentException("jumpstart-mnist needs MNIST in " + mnist
@@ -70,7 +80,7 @@ public final class JumpstartMnistReproduction implements Reproduction {
                 ctx.quick() ? 128 : 1024, Aggregation.L1, 1e-8);
         Settings settings = base.asCnn(ctx.quick() ? QUICK_IMAGES : 0);
         settings.requireData();
-        run(ctx, settings, WIDTHS, ctx.quick() ? QUICK_DEPTHS : fullDepths());
+        return settings;
     }
 
     void run(Context ctx, Settings settings, List<Integer> widths, List<Integer> depths) throws IOException {

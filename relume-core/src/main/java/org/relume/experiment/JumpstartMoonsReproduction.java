@@ -54,12 +54,21 @@ public final class JumpstartMoonsReproduction implements Reproduction {
     }
 
     @Override
+    public List<CostEstimate.Training> plan(Context ctx) {
+        return CostEstimate.trainings(Settings.paper(), cells(ctx));
+    }
+
+    private static List<Cell> cells(Context ctx) {
+        return Sweep.grid(List.of(DepthWidthExperiment.BASELINE, DepthWidthExperiment.JUMPSTART),
+                ctx.quick() ? QUICK_WIDTHS : FULL_WIDTHS, ctx.quick() ? QUICK_DEPTHS : FULL_DEPTHS, SEEDS);
+    }
+
+    @Override
     public void run(Context ctx) throws IOException {
         Settings settings = Settings.paper();
         List<Integer> widths = ctx.quick() ? QUICK_WIDTHS : FULL_WIDTHS;
         List<Integer> depths = ctx.quick() ? QUICK_DEPTHS : FULL_DEPTHS;
-        List<String> methods = List.of(DepthWidthExperiment.BASELINE, DepthWidthExperiment.JUMPSTART);
-        List<Cell> cells = Sweep.grid(methods, widths, depths, SEEDS);
+        List<Cell> cells = cells(ctx);
         Files.createDirectories(ctx.out());
         PrintWriter log = ctx.log();
         log.printf(Locale.ROOT, "%s profile: %d cells (%d widths x %d depths x 2 methods x %d seed), %d threads%n",

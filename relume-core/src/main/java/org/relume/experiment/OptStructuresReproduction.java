@@ -78,6 +78,20 @@ public final class OptStructuresReproduction implements Reproduction {
         run(ctx, ctx.quick() ? Settings.QUICK : Settings.FULL);
     }
 
+    @Override
+    public List<CostEstimate.Training> plan(Context ctx) {
+        Settings s = ctx.quick() ? Settings.QUICK : Settings.FULL;
+        List<CostEstimate.Training> list = new ArrayList<>();
+        for (int depth : s.depths()) {
+            for (Structure structure : STRUCTURES) {
+                list.add(new CostEstimate.Training(structure.id() + "@" + depth, () -> Structures.unrolled(structure,
+                        Structures.Options.DEFAULTS, s.dimension(), depth, Activations.byName("sigmoid"),
+                        Initializer.GLOROT_UNIFORM, 1), (double) s.samples() * s.epochs(), s.batchSize()));
+            }
+        }
+        return list;
+    }
+
     void run(Context ctx, Settings s) throws IOException {
         Files.createDirectories(ctx.out());
         PrintWriter log = ctx.log();

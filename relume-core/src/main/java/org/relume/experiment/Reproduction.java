@@ -3,6 +3,7 @@ package org.relume.experiment;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A paper's headline experiment as a named, parameterized command:
@@ -20,6 +21,13 @@ public interface Reproduction {
 
     /** Runs the quick or full profile, writing into {@code out}; progress and notes go to {@code log}. */
     void run(Context context) throws IOException;
+
+    /**
+     * The trainings {@link #run} does under the context's profile, for the work estimate printed
+     * before a run and for {@code reproduce --dry-run}: it may check and read data, never train or
+     * write. Empty for an experiment that trains nothing.
+     */
+    List<CostEstimate.Training> plan(Context context) throws IOException;
 
     /**
      * What a run gets: profile, output directory, worker threads, a progress sink, a log, and the

@@ -171,8 +171,6 @@ public final class Sweep {
      * reproduction's progress: the common body of the grid reproductions.
      */
     public Result runInto(Reproduction.Context ctx, String task, List<Cell> cells) throws IOException {
-        ctx.log().println("estimated work of the whole grid: " + CostEstimate.of(settings, cells).describe());
-        ctx.log().flush();
         ctx.progress().start(task, cells.size());
         try {
             return run(cells, ctx.out().resolve("results.csv"), (o, done, total) -> ctx.progress().step(done, o.cell().key()));
