@@ -100,11 +100,11 @@ public final class OnnxExport {
         }
         g.output(LOGITS, z, -1, outputs);
         if (task == Task.BINARY) {
-            String one = g.node("Sigmoid", "p1", List.of(z));
+            String one = g.node("Sigmoid", "p1", List.of(LOGITS));
             String zero = g.node("Sub", "p0", List.of(g.floats("one", new float[] {1f}, 1), one));
             g.output(PROBABILITIES, g.node("Concat", "p", List.of(zero, one), OnnxGraph.attribute("axis", 1L)), -1, 2);
         } else {
-            g.output(PROBABILITIES, g.node("Softmax", "p", List.of(z), OnnxGraph.attribute("axis", 1L)), -1, m.classes());
+            g.output(PROBABILITIES, g.node("Softmax", "p", List.of(LOGITS), OnnxGraph.attribute("axis", 1L)), -1, m.classes());
         }
     }
 
