@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PythonLoaderTest {
     private static Path python;
     private static Path module;
+    private static String skipReason;
 
     @TempDir
     Path tmp;
@@ -39,16 +40,23 @@ class PythonLoaderTest {
         module = root.resolve("python");
         String env = System.getenv("RELUME_PYTHON");
         Path candidate = env != null && !env.isBlank() ? Path.of(env) : root.resolve("bench/.venv/bin/python");
-        Assumptions.assumeTrue(Files.isExecutable(candidate), "skipped: no Python with torch (set RELUME_PYTHON, or run"
-                + " bench/install-peers.sh to create bench/.venv); looked for " + candidate);
+        if (!Files.isExecutable(candidate)) {
+            skipReason = "skipped: no Python with torch (set RELUME_PYTHON, or run bench/install-peers.sh to create"
+                    + " bench/.venv); looked for " + candidate;
+            return;
+        }
         Process p = new ProcessBuilder(candidate.toString(), "-c", "import torch").redirectErrorStream(true).start();
         boolean done = p.waitFor(120, TimeUnit.SECONDS);
-        Assumptions.assumeTrue(done && p.exitValue() == 0, "skipped: " + candidate + " cannot import torch");
+        if (!done || p.exitValue() != 0) {
+            skipReason = "skipped: " + candidate + " cannot import torch";
+            return;
+        }
         python = candidate;
     }
 
     @Test
     void classifierRegressorAndCnnPredictAsRelumeDoes() throws Exception {
+        Assumptions.assumeTrue(python != null, skipReason);
         SplittableRandom r = new SplittableRandom(11);
         StringBuilder iris = new StringBuilder("length,width,species\n");
         StringBuilder reg = new StringBuilder("a,b,y\n");
