@@ -40,4 +40,13 @@ class ExamplesTest {
         String out = run(() -> CountLinearRegions.main(new String[0]));
         assertEquals(8, out.lines().filter(l -> l.startsWith("depth")).count(), out);
     }
+
+    @Test
+    void canonicalize() {
+        String out = run(() -> Canonicalize.main(new String[] {"300"}));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("max output difference (\\S+) on").matcher(out);
+        assertTrue(m.find(), out);
+        assertTrue(Double.parseDouble(m.group(1)) < 1e-4, "the canonical form computes the same function: " + out);
+        assertTrue(out.contains("canonical 2-"), out);
+    }
 }

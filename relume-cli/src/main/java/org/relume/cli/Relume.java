@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         header = "Train thin, deep, parameter-efficient ReLU networks and see inside them.",
         description = {"", "Run 'relume COMMAND --help' for a command's options and examples.", ""},
         subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, EvaluateCommand.class, InfoCommand.class, AnalyzeCommand.class,
-            CanonicalizeCommand.class, SweepCommand.class, ComposeCommand.class, GrowCommand.class, ReproduceCommand.class,
+            CanonicalizeCommand.class, ExportCommand.class, ImportCommand.class, SweepCommand.class, ComposeCommand.class, GrowCommand.class, ReproduceCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the work failed (e.g. training diverged, I/O error)",

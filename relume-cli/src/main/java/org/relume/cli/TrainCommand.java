@@ -35,6 +35,7 @@ import org.relume.jumpstart.Aggregation;
 import org.relume.jumpstart.Jumpstart;
 import org.relume.loss.Loss;
 import org.relume.nn.Activations;
+import org.relume.nn.Defaults;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
@@ -163,21 +164,21 @@ final class TrainCommand implements Callable<Integer> {
             description = "Train the structure's coefficients (b1, b2; alpha, beta) with the weights.")
     boolean learnableCoefficients;
 
-    @Option(names = "--activation", defaultValue = "relu", paramLabel = "NAME",
+    @Option(names = "--activation", defaultValue = Defaults.ACTIVATION, paramLabel = "NAME",
             description = "Hidden activation: relu, leaky_relu, sigmoid, tanh, softplus, softsign, elu, swish, identity (default: ${DEFAULT-VALUE}).")
     String activation;
 
     @Option(names = "--relu-grad-at-zero", defaultValue = "0", paramLabel = "0|1", description = "relu'(0) (default: ${DEFAULT-VALUE}).")
     float reluGradAtZero;
 
-    @Option(names = "--init", defaultValue = "kaiming_uniform", paramLabel = "NAME",
+    @Option(names = "--init", defaultValue = Defaults.INITIALIZER, paramLabel = "NAME",
             description = "Initializer: glorot_uniform, glorot_normal, kaiming_uniform, kaiming_normal, torch_default, rai, raai (default: ${DEFAULT-VALUE}).")
     String init;
 
     @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "sgd|adam", description = "Optimizer (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
-    @Option(names = "--lr", defaultValue = "0.01", paramLabel = "RATE", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", defaultValue = "" + Defaults.LEARNING_RATE, paramLabel = "RATE", description = "Learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
     @Option(names = "--momentum", defaultValue = "0", paramLabel = "MU", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
@@ -194,7 +195,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " or a linear warm-up warmup:EPOCHS, alone or before another, e.g. warmup:5+cosine (default: ${DEFAULT-VALUE}).")
     String schedule;
 
-    @Option(names = "--epochs", defaultValue = "1000", paramLabel = "N", description = "Training epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "" + Defaults.EPOCHS, paramLabel = "N", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "0", paramLabel = "B",
@@ -204,7 +205,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-shuffle", description = "Keep the sample order in every epoch (mini-batches are shuffled otherwise).")
     boolean noShuffle;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+    @Option(names = "--seed", defaultValue = "" + Defaults.SEED, paramLabel = "S",
             description = "Seed for the data split, the initial weights and the batch order (default: ${DEFAULT-VALUE}).")
     long seed;
 

@@ -200,7 +200,7 @@ public final class CompositionalExperiment {
         int piecesAfterStage1 = -1;
         int stage2Epochs = s.epochs();
         if (p != null && method != Method.NO_PRETRAIN && s.pretrainEpochs() > 0) {
-            TrainConfig c1 = TrainConfig.defaults().epochs(s.pretrainEpochs()).optimizer(new Adam(s.pretrainLr()))
+            TrainConfig c1 = TrainConfig.defaults().seed(0).epochs(s.pretrainEpochs()).optimizer(new Adam(s.pretrainLr()))
                     .parametrization(p).logEvery(Math.max(1, s.pretrainEpochs() / 10));
             TrainResult r1 = new Trainer(c1).train(net, data, none);
             stage1 = r1.history();
@@ -210,7 +210,7 @@ public final class CompositionalExperiment {
             stage2Epochs = s.epochs() - s.pretrainEpochs();
         }
         // Stage 2 (or the whole run for the baselines): ordinary training with a fresh optimizer.
-        TrainConfig c2 = TrainConfig.defaults().epochs(stage2Epochs).optimizer(new Adam(s.lr()))
+        TrainConfig c2 = TrainConfig.defaults().seed(0).epochs(stage2Epochs).optimizer(new Adam(s.lr()))
                 .logEvery(Math.max(1, stage2Epochs / 10));
         TrainResult r2 = new Trainer(c2).train(net, data, none);
         double seconds = (System.nanoTime() - start) / 1e9;

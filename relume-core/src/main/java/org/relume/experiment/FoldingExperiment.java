@@ -66,7 +66,7 @@ public final class FoldingExperiment {
     }
 
     private static void train(Network net, Dataset data, Dataset none, int epochs, double lr, Adam adam) {
-        new Trainer(TrainConfig.defaults().epochs(epochs).optimizer(adam != null ? adam : new Adam(lr)).logEvery(Math.max(1, epochs)))
+        new Trainer(TrainConfig.defaults().seed(0).epochs(epochs).optimizer(adam != null ? adam : new Adam(lr)).logEvery(Math.max(1, epochs)))
                 .train(net, data, none);
     }
 

@@ -9,7 +9,8 @@ import org.relume.tensor.kernel.PointwiseFunctions;
 
 /**
  * Builds multilayer perceptrons: input size, hidden widths, output size, activation, initializer
- * and seed. Hidden layers use the activation; the output layer is linear (its outputs are logits
+ * and seed (by default those of {@link Defaults}, as {@code relume train} uses: relu,
+ * Kaiming uniform, seed 1). Hidden layers use the activation; the output layer is linear (its outputs are logits
  * or regression values; losses apply sigmoid/softmax themselves).
  *
  * <p>Each layer draws from its own generator split off a root {@code SplittableRandom(seed)}, so a
@@ -19,12 +20,12 @@ public final class Mlp {
     private int inputs = -1;
     private int[] hidden = new int[0];
     private int outputs = -1;
-    private PointwiseFunction activation = PointwiseFunctions.relu(0f);
+    private PointwiseFunction activation = Activations.byName(Defaults.ACTIVATION);
     private PointwiseFunction outputActivation = PointwiseFunctions.IDENTITY;
-    private Initializer init = Initializer.GLOROT_UNIFORM;
+    private Initializer init = Defaults.initializer();
     private Initializer outputInit;
     private boolean bias = true;
-    private long seed = 0L;
+    private long seed = Defaults.SEED;
 
     private Mlp() {}
 

@@ -7,24 +7,26 @@ import java.util.Map;
 import java.util.Objects;
 import org.relume.data.ImageAugmentation;
 import org.relume.loss.Loss;
+import org.relume.nn.Defaults;
 import org.relume.optim.Adam;
 import org.relume.optim.LearningRateSchedule;
 import org.relume.optim.Optimizer;
 
 /**
- * The settings of a training run. Every default is written here, once:
- * 1000 epochs, full batch, no shuffling, Adam(lr = 0.001), constant schedule, the task's natural
- * loss, validation every epoch that is logged, logging every 100 epochs (and the last), seed 0.
+ * The settings of a training run. Defaults: full batch, no shuffling, constant schedule, the
+ * task's natural loss, validation every epoch that is logged, logging every 100 epochs (and the
+ * last); the epochs (1000), Adam's learning rate (0.01) and the seed (1) are those the command line
+ * shares, from {@link Defaults}.
  */
 public final class TrainConfig {
-    int epochs = 1000;
+    int epochs = Defaults.EPOCHS;
     int batchSize = 0;
     boolean shuffle = false;
-    Optimizer optimizer = new Adam(1e-3);
+    Optimizer optimizer = new Adam(Defaults.LEARNING_RATE);
     LearningRateSchedule schedule = LearningRateSchedule.constant();
     Loss loss;
     int logEvery = 100;
-    long seed = 0;
+    long seed = Defaults.SEED;
     final List<Regularizer> regularizers = new ArrayList<>();
     final List<TrainingListener> listeners = new ArrayList<>();
     Parametrization parametrization;
