@@ -45,6 +45,30 @@ class TechniqueCombinationsTest {
         assertTrue(info.out().contains("2-4-4-4-3-3-3-3-3-1"), info.toString());
     }
 
+    /**
+     * An RAAI start with the geometry penalties and random growth: the penalties see the grown
+     * network from the next batch on (their logged values go on after the growths) and the grown
+     * units are in the saved model.
+     */
+    @Test
+    void raaiStartWithGeometryPenaltiesAndRandomGrowth() throws IOException {
+        Path out = tmp.resolve("raai");
+        CliRun r = CliRun.of("train", "--data", "moons", "--width", "3", "--depth", "3", "--init", "raai",
+                "--balance-penalty", "1e-3", "--redundancy-penalty", "1e-3", "--grow", "random:every=10,times=2,units=2,layer=2",
+                "--epochs", "30", "--validate-every", "10", "-q", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        JsonNode s = Json.MAPPER.readTree(Files.readString(out.resolve("summary.json")));
+        assertEquals("2-3-3-7-1", s.get("architecture").asText());
+        List<String> metrics = Files.readAllLines(out.resolve("metrics.csv"));
+        List<String> header = List.of(metrics.get(0).split(","));
+        int balance = header.indexOf("balance");
+        int parameters = header.indexOf("parameters");
+        assertTrue(balance > 0 && header.contains("redundancy") && parameters > 0, metrics.get(0));
+        String last = metrics.get(metrics.size() - 1);
+        assertEquals(s.get("parameters").asDouble(), Double.parseDouble(last.split(",")[parameters]), last);
+        assertTrue(Double.parseDouble(last.split(",")[balance]) >= 0, last);
+    }
+
     /** Stage 1 on a held-out convex curve, then stage 2 with jumpstart and a GradMax growth on top. */
     @Test
     void compositionalStartThenJumpstartAndGrowth() throws IOException {
