@@ -15,9 +15,8 @@ import org.relume.data.DataSources;
 import org.relume.data.Dataset;
 import org.relume.experiment.FoldingExperiment;
 import org.relume.grow.FoldingListener;
-import org.relume.grow.Growth;
-import org.relume.grow.GrowthListener;
-import org.relume.grow.GrowthMethod;
+import org.relume.grow.Growing;
+import org.relume.grow.GrowthPlan;
 import org.relume.grow.GrowthSchedule;
 import org.relume.io.AtomicFiles;
 import org.relume.io.Json;
@@ -161,8 +160,8 @@ final class GrowCommand implements Callable<Integer> {
             ModelDirectory.checkOutput(out);
         }
         boolean folding = method.equalsIgnoreCase("folding");
-        GrowthMethod m = folding ? null : GrowthMethod.byName(method);
         GrowthSchedule schedule = schedule(folding);
+        GrowthPlan plan = new GrowthPlan(method, schedule, scale, folding && deepen);
         RunSeeds seeds = RunSeeds.of(seed);
         DataOptions.Inputs in = dataOptions.load(data, seeds.data(), valSplit, spec);
         Dataset train = in.train();
@@ -173,19 +172,19 @@ final class GrowCommand implements Callable<Integer> {
                         .activation(Activations.relu()).init(Initializer.KAIMING_UNIFORM).bias(!noBias).seed(seeds.init()).build();
         Loss loss = Loss.forTask(train.task());
         Optimizer opt = optimizer();
-        GrowthListener growth = folding ? null : new GrowthListener(m, schedule,
-                new Growth.Settings(scale, 0, 10), loss, seeds.batches());
-        FoldingListener fold = folding ? new FoldingListener(schedule, deepen, seed) : null;
+        // Folding draws its folds from the run's seed, the other methods their directions from the batch seed.
+        Growing growing = plan.listener(loss, folding ? seed : seeds.batches());
         TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batchSize).shuffle(batchSize != 0).optimizer(opt)
                 .loss(loss).seed(seeds.batches()).logEvery(Math.max(1, Math.min(every, epochs / 20 + 1)))
-                .listener(folding ? fold : growth);
+                .listener(growing);
         PrintWriter o = spec.commandLine().getOut();
-        String methodId = folding ? "folding" : m.id();
+        String methodId = plan.method();
         o.printf(Locale.ROOT, "data     %s%nnetwork  %s at start, %s%ngrowth   %s, %s%n", in.loaded().description(),
                 net.architecture(), opt.describe(), methodId, schedule.describe());
         o.flush();
         TrainResult r = train(cfg, net, train, in.validation());
-        Run run = new Run(in, train, loss, methodId, schedule, fold, folding ? foldingRows(fold) : growthRows(growth), r);
+        Run run = new Run(in, train, loss, methodId, schedule, growing instanceof FoldingListener f ? f : null,
+                growing.eventRows(), r);
         printResult(o, run);
         if (out != null) {
             write(run);
@@ -213,19 +212,12 @@ final class GrowCommand implements Callable<Integer> {
         if (folding && depth != 1) {
             throw new IllegalArgumentException("folding grows networks with one hidden layer (--depth 1)");
         }
-        GrowthSchedule.Where where;
-        int fixed = 0;
-        if (layer.matches("\\d+")) {
-            where = GrowthSchedule.Where.FIXED;
-            fixed = Integer.parseInt(layer);
-            if (fixed >= depth) {
-                throw new IllegalArgumentException("--layer " + fixed + " is not a hidden layer (0.." + (depth - 1) + ")");
-            }
-        } else {
-            where = GrowthSchedule.Where.byName(layer);
-        }
-        return new GrowthSchedule(start != null ? start : every, every, times, units, where, fixed, plateauWindow,
+        GrowthSchedule schedule = GrowthSchedule.of(start != null ? start : every, every, times, units, layer, plateauWindow,
                 plateauFraction);
+        if (schedule.where() == GrowthSchedule.Where.FIXED && schedule.fixedLayer() >= depth) {
+            throw new IllegalArgumentException("--layer " + schedule.fixedLayer() + " is not a hidden layer (0.." + (depth - 1) + ")");
+        }
+        return schedule;
     }
 
     private Optimizer optimizer() {
@@ -250,51 +242,12 @@ final class GrowCommand implements Callable<Integer> {
         }
     }
 
-    /** One row per fold; vectors stay arrays, so summary.json holds them as JSON arrays. */
-    private static List<Map<String, Object>> foldingRows(FoldingListener fold) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (FoldingListener.Event e : fold.events()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", e.epoch());
-            row.put("step", e.step());
-            row.put("x_t", e.fold().target());
-            row.put("x_f", e.fold().foldPoint());
-            row.put("new_weights", e.fold().newWeights());
-            row.put("new_bias", e.fold().newBias());
-            row.put("grad_norm_gain", e.fold().gradNormGain());
-            row.put("architecture", e.architecture());
-            rows.add(row);
-        }
-        return rows;
-    }
-
-    private static List<Map<String, Object>> growthRows(GrowthListener growth) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (GrowthListener.Event e : growth.events()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", e.epoch());
-            row.put("step", e.step());
-            row.put("layer", e.layer());
-            row.put("units", e.units());
-            row.put("grad_norm_gain", e.gradNormGain());
-            row.put("top_singular_value", e.topSingularValue());
-            row.put("loss_before", e.lossBefore());
-            row.put("architecture", e.architecture());
-            rows.add(row);
-        }
-        return rows;
-    }
-
     /** The growths as a table (the columns of growth.csv), then the result line. */
     private static void printResult(PrintWriter o, Run run) {
         if (run.growths().isEmpty()) {
             o.println("grew     nothing: no growth was due within the run");
         } else {
-            TextTable table = new TextTable(List.copyOf(run.growths().get(0).keySet()));
-            for (Map<String, Object> row : run.growths()) {
-                table.row(List.copyOf(row.values()));
-            }
-            o.printf("%ngrowths%n%s%n", table.render());
+            o.printf("%ngrowths%n%s%n", TextTable.of(run.growths()).render());
         }
         TrainResult r = run.result();
         boolean classification = run.train().task().isClassification();

@@ -17,6 +17,18 @@ final class TextTable {
         this.headers = List.copyOf(headers);
     }
 
+    /** Rows that share their keys in order (e.g. one per growth) as a table with those keys as headers. */
+    static TextTable of(List<? extends java.util.Map<String, ?>> rows) {
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("a table of no rows has no columns");
+        }
+        TextTable table = new TextTable(List.copyOf(rows.get(0).keySet()));
+        for (java.util.Map<String, ?> row : rows) {
+            table.row(List.copyOf(row.values()));
+        }
+        return table;
+    }
+
     /** Adds a row; each cell is formatted by {@link #cell}. */
     TextTable row(List<?> cells) {
         if (cells.size() != headers.size()) {

@@ -87,6 +87,9 @@ import picocli.CommandLine.Spec;
             "  relume train --data csv:iris.csv --label species --drop id --out runs/iris",
             "  relume train --data moons --structure hb --width 8 --depth 20 \\",
             "      --epochs 2000 --out runs/hb",
+            "  relume train --data moons --width 3 --depth 30 --init glorot_uniform \\",
+            "      --jumpstart l1 --grow gradmax:every=500,times=3,layer=round-robin \\",
+            "      --epochs 2000 --diagnostics-every 250 --out runs/js-gm",
             "  relume train --data idx:data/mnist --limit 10000 --conv 8x4 --epochs 3 \\",
             "      --batch-size 128 --lr 0.001 --init glorot_uniform --validate-every 1",
             ""},
@@ -139,6 +142,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Mixin
     ImageNetworkOptions images;
+
+    @Mixin
+    TechniqueOptions techniques;
 
     @Option(names = "--recipe", paramLabel = "NAME",
             description = "Named training settings: resnet-cifar = SGD, Nesterov momentum 0.9, weight decay 1e-4, lr 0.1"
@@ -285,10 +291,12 @@ final class TrainCommand implements Callable<Integer> {
         PointwiseFunction act = activationFunction();
         Initializer initializer = Initializer.byName(init);
         RunSeeds seeds = RunSeeds.of(seed);
-        Network net = buildNetwork(in.train(), act, initializer, seeds.init());
+        Network net = techniques.pretrains() ? techniques.start(in.train(), depth, seeds.init())
+                : buildNetwork(in.train(), act, initializer, seeds.init());
         int batch = batchSize > 0 ? batchSize : (in.train().size() <= 1024 ? 0 : 128);
         Loss loss = Loss.forTask(in.train().task());
         TrainConfig cfg = buildConfig(batch, loss, seeds.batches());
+        techniques.attach(cfg, net, in.train().task(), loss, seed, seeds.batches());
         if (augment != null) {
             cfg.augmentation(ImageAugmentation.parse(augment, images.imageShape(in.train().inputs())));
         }
@@ -405,13 +413,14 @@ final class TrainCommand implements Callable<Integer> {
         Dataset train = in.train();
         o.printf(Locale.ROOT, "data     %s: %s, %d train / %d validation samples, %d inputs%n", data,
                 train.task().id(), train.size(), in.validation().size(), train.inputs());
-        o.printf(Locale.ROOT, "network  %s%s, %s hidden, %s init, %d parameters%n", net.architecture(),
-                net.isChain() ? "" : ", " + net.structure() + " structure", Activations.describe(act), initializer.id(),
-                net.parameterCount());
+        o.printf(Locale.ROOT, "network  %s%s, %s hidden, %s, %d parameters%n", net.architecture(),
+                net.isChain() ? "" : ", " + net.structure() + " structure", Activations.describe(act),
+                techniques.startText(initializer.id()), net.parameterCount());
         o.printf(Locale.ROOT, "training %s, %s%s, %s%s, %d epochs, seed %d%n", cfg.optimizer().describe(),
                 batch == 0 ? "full batch" : "batch " + batch,
                 cfg.augmentation() == null ? "" : ", augmented " + cfg.augmentation().describe(), loss.id(),
                 cfg.regularizers().stream().map(r -> " + " + r.describe()).collect(Collectors.joining()), epochs, seed);
+        techniques.printHeader(o);
         if (resumed != null) {
             o.printf(Locale.ROOT, "resume   from %s: epoch %d, after its batch %d (step %d)%n", out,
                     resumed.progress().epoch() + 1, resumed.progress().nextBatch(), resumed.progress().steps());
@@ -427,6 +436,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> summary = summary(result, train, in.validation(), net, cfg, in.loaded().description());
         UnitPointStates.Report states = UnitPointStates.analyze(result.network(), train.features());
         summary.put("unit_point_states", states.describe());
+        techniques.report(o, summary, result.history());
         printResult(o, result, train.task());
         if (early != null && early.best() != null) {
             EarlyStopping.Snapshot best = early.best();
@@ -482,6 +492,10 @@ final class TrainCommand implements Callable<Integer> {
         } catch (CommandLine.ParameterException e) {
             throw new ModelFormatException(resume.resolve(Checkpoint.FILE), "the saved arguments no longer parse: "
                     + e.getMessage().replace('\n', ' '));
+        }
+        if (again.techniques.active()) {
+            throw new IllegalArgumentException("the run in " + resume + " used --grow or --pretrain, which cannot be resumed"
+                    + " yet (its growths and its start are not in the checkpoint); start it again");
         }
         again.out = resume;
         again.quiet |= quiet;
@@ -577,6 +591,9 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--width must be positive and --depth >= 0, got width " + width + ", depth " + depth);
         }
         validateTrainingFlags();
+        techniques.validate(new TechniqueOptions.Others(structure != null, images.builds(), widths != null ? widths
+                : filled(depth, width), activation, spec.commandLine().getParseResult().hasMatchedOption("--init"), earlyStop,
+                checkpointEvery));
     }
 
     /** The flags about the run rather than the network. */
@@ -714,8 +731,8 @@ final class TrainCommand implements Callable<Integer> {
         s.put("data_description", dataDescription);
         s.put("train_samples", train.size());
         s.put("validation_samples", validation.size());
-        s.put("architecture", net.architecture());
-        s.put("parameters", net.parameterCount());
+        s.put("architecture", r.network().architecture()); // the trained network: growth may have widened it
+        s.put("parameters", r.network().parameterCount());
         s.put("config", cfg.describe());
         s.putAll(BuildInfo.provenance());
         return s;

@@ -2,8 +2,8 @@ package org.relume.experiment;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import org.relume.compose.CompositionalEncoding;
+import org.relume.compose.CompositionalStart;
 import org.relume.compose.Convexity;
 import org.relume.compose.CurveFrame;
 import org.relume.compose.PeakParametrization;
@@ -165,12 +165,7 @@ public final class CompositionalExperiment {
 
     /** The starting peaks of a model: a_0..a_d uniform in [0.25, 0.75] from the model's seed [R]. */
     public static double[] startingPeaks(long seed, int depth) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] a = new double[depth + 1];
-        for (int i = 0; i <= depth; i++) {
-            a[i] = 0.25 + 0.5 * r.nextDouble();
-        }
-        return a;
+        return CompositionalStart.startingPeaks(seed, depth);
     }
 
     /** The data: the target on {@code points} evenly spaced points of [0, 1]. */
@@ -200,9 +195,7 @@ public final class CompositionalExperiment {
         int piecesAfterStage1 = -1;
         int stage2Epochs = s.epochs();
         if (p != null && method != Method.NO_PRETRAIN && s.pretrainEpochs() > 0) {
-            TrainConfig c1 = TrainConfig.defaults().seed(0).epochs(s.pretrainEpochs()).optimizer(new Adam(s.pretrainLr()))
-                    .parametrization(p).logEvery(Math.max(1, s.pretrainEpochs() / 10));
-            TrainResult r1 = new Trainer(c1).train(net, data, none);
+            TrainResult r1 = CompositionalStart.stageOne(p, net, data, s.pretrainEpochs(), s.pretrainLr());
             stage1 = r1.history();
             afterStage1 = p.peaks();
             mseAfterStage1 = r1.train().mse() * problem.frame().mseScale();

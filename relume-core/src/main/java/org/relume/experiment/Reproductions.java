@@ -21,6 +21,7 @@ public final class Reproductions {
         register(new OptStructuresReproduction());
         register(new HbNetAgdNetReproduction());
         register(new GradMaxCnnReproduction());
+        register(new CombinationsReproduction());
     }
 
     private static void register(Reproduction r) {

@@ -1,10 +1,10 @@
 package org.relume.grow;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.relume.nn.Network;
-import org.relume.train.TrainingListener;
 import org.relume.train.TrainingState;
 
 /**
@@ -12,7 +12,7 @@ import org.relume.train.TrainingState;
  * (its step schedule; layer choice does not apply: folding always grows the hidden layer), and
  * optionally deepens it equivalently after the last fold.
  */
-public final class FoldingListener implements TrainingListener {
+public final class FoldingListener implements Growing {
     private final GrowthSchedule schedule;
     private final boolean deepen;
     private final long seed;
@@ -29,6 +29,25 @@ public final class FoldingListener implements TrainingListener {
 
     public List<Event> events() {
         return List.copyOf(events);
+    }
+
+    /** One row per fold; vectors stay arrays, so summary.json holds them as JSON arrays. */
+    @Override
+    public List<Map<String, Object>> eventRows() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Event e : events) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("step", e.step());
+            row.put("x_t", e.fold().target());
+            row.put("x_f", e.fold().foldPoint());
+            row.put("new_weights", e.fold().newWeights());
+            row.put("new_bias", e.fold().newBias());
+            row.put("grad_norm_gain", e.fold().gradNormGain());
+            row.put("architecture", e.architecture());
+            rows.add(row);
+        }
+        return rows;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.relume.grow;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -9,7 +10,6 @@ import org.relume.data.Batcher;
 import org.relume.loss.Loss;
 import org.relume.nn.Conv2d;
 import org.relume.nn.Network;
-import org.relume.train.TrainingListener;
 import org.relume.train.TrainingState;
 
 /**
@@ -17,7 +17,7 @@ import org.relume.train.TrainingState;
  * the trainer's ordinary listener hook: the trainer knows nothing about growth. Each growth is
  * recorded; the optimizer's state is carried over by {@link Surgery}.
  */
-public final class GrowthListener implements TrainingListener {
+public final class GrowthListener implements Growing {
     /** Samples in the batch whose gradient chooses the new units. */
     public static final int PROBE_SAMPLES = 2048;
 
@@ -45,6 +45,24 @@ public final class GrowthListener implements TrainingListener {
 
     public List<Event> events() {
         return List.copyOf(events);
+    }
+
+    @Override
+    public List<Map<String, Object>> eventRows() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Event e : events) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("epoch", e.epoch());
+            row.put("step", e.step());
+            row.put("layer", e.layer());
+            row.put("units", e.units());
+            row.put("grad_norm_gain", e.gradNormGain());
+            row.put("top_singular_value", e.topSingularValue());
+            row.put("loss_before", e.lossBefore());
+            row.put("architecture", e.architecture());
+            rows.add(row);
+        }
+        return rows;
     }
 
     @Override

@@ -22,7 +22,7 @@ public record GrowthSchedule(int start, int every, int times, int units, Where w
                 case "round-robin", "round_robin" -> ROUND_ROBIN;
                 case "largest", "largest-singular-value" -> LARGEST_SINGULAR_VALUE;
                 default -> throw new IllegalArgumentException("unknown layer choice '" + name
-                        + "'; use fixed, round-robin or largest");
+                        + "'; use a hidden layer's index, round-robin or largest");
             };
         }
     }
@@ -34,6 +34,18 @@ public record GrowthSchedule(int start, int every, int times, int units, Where w
                     + times + ", units " + units + ", layer " + fixedLayer + ", plateau window " + plateauWindow
                     + ", fraction " + plateauFraction);
         }
+    }
+
+    /**
+     * The schedule with its layer given as the commands take it: a hidden layer's index, round-robin
+     * or largest.
+     */
+    public static GrowthSchedule of(int start, int every, int times, int units, String layer, int plateauWindow,
+                                    double plateauFraction) {
+        String l = layer.trim();
+        boolean index = l.matches("\\d{1,9}");
+        return new GrowthSchedule(start, every, times, units, index ? Where.FIXED : Where.byName(l),
+                index ? Integer.parseInt(l) : 0, plateauWindow, plateauFraction);
     }
 
     /** Every {@code every} steps from {@code start}, into a fixed layer, one unit at a time. */
