@@ -7,6 +7,7 @@ import org.relume.nn.Conv2d;
 import org.relume.nn.Dense;
 import org.relume.nn.GlobalPool;
 import org.relume.nn.Layer;
+import org.relume.nn.NormActivation;
 import org.relume.nn.Pool2d;
 import org.relume.tensor.ConvGeometry;
 import org.relume.tensor.Tensor;
@@ -18,7 +19,8 @@ import org.relume.tensor.Var;
  * [out, in, k, k], symmetric pads and strides, then BatchNormalization in inference mode with the
  * running statistics (y = gamma (x - mean) / sqrt(var + eps) + beta, as Relume's evaluation
  * computes it); local pooling as MaxPool/AveragePool without padding; the global heads as
- * GlobalAveragePool/GlobalMaxPool, flattened, both concatenated average first for gap+gmp.
+ * GlobalAveragePool/GlobalMaxPool, flattened, both concatenated average first for gap+gmp; a
+ * batch-norm layer of its own as BatchNormalization and its activation.
  */
 final class OnnxLayers {
     private OnnxLayers() {}
@@ -36,6 +38,9 @@ final class OnnxLayers {
         }
         if (layer instanceof GlobalPool p) {
             return globalPool(g, x, p, stem);
+        }
+        if (layer instanceof NormActivation n) {
+            return norm(g, x, n, stem);
         }
         throw new IllegalArgumentException("ONNX export: layer " + stem + " is a " + layer.type()
                 + " layer, which the exporter does not know");
@@ -65,16 +70,31 @@ final class OnnxLayers {
         String z = g.node("Conv", stem + ".conv", inputs, OnnxGraph.attribute("kernel_shape", new long[] {k, k}),
                 OnnxGraph.attribute("strides", new long[] {geo.stride(), geo.stride()}),
                 OnnxGraph.attribute("pads", new long[] {p, p, p, p}));
-        BatchNorm bn = c.batchNorm();
-        if (bn != null) {
-            z = g.node("BatchNormalization", stem + ".bn", List.of(z, tensor(g, stem + ".bn.weight", bn.parameters().get(0)),
-                    tensor(g, stem + ".bn.bias", bn.parameters().get(1)),
-                    tensor(g, stem + ".bn.running_mean", bn.buffers().get("bn.running_mean")),
-                    tensor(g, stem + ".bn.running_var", bn.buffers().get("bn.running_var"))),
-                    OnnxGraph.attribute("epsilon", bn.eps()));
+        if (c.batchNorm() != null) {
+            z = batchNorm(g, z, c.batchNorm(), stem);
         }
         String h = OnnxActivations.apply(g, z, c.activation(), stem + "." + c.activation().name());
         return OnnxValue.image(h, geo.outChannels(), geo.outHeight(), geo.outWidth());
+    }
+
+    /** A batch-norm layer of its own (DenseNet's BN-ReLU before a convolution) on the image that reaches it. */
+    private static OnnxValue norm(OnnxGraph g, OnnxValue x, NormActivation n, String stem) {
+        if (!x.isImage() || x.channels() != n.channels()) {
+            throw new IllegalArgumentException("ONNX export: batch norm " + stem + " over " + n.channels() + " channels needs"
+                    + " an image of that many channels before it");
+        }
+        String z = batchNorm(g, x.name(), n.batchNorm(), stem);
+        String h = OnnxActivations.apply(g, z, n.activation(), stem + "." + n.activation().name());
+        return OnnxValue.image(h, x.channels(), x.height(), x.width());
+    }
+
+    /** BatchNormalization in inference mode with the running statistics. */
+    private static String batchNorm(OnnxGraph g, String z, BatchNorm bn, String stem) {
+        return g.node("BatchNormalization", stem + ".bn", List.of(z, tensor(g, stem + ".bn.weight", bn.parameters().get(0)),
+                tensor(g, stem + ".bn.bias", bn.parameters().get(1)),
+                tensor(g, stem + ".bn.running_mean", bn.buffers().get("bn.running_mean")),
+                tensor(g, stem + ".bn.running_var", bn.buffers().get("bn.running_var"))),
+                OnnxGraph.attribute("epsilon", bn.eps()));
     }
 
     private static OnnxValue pool(OnnxGraph g, OnnxValue x, Pool2d p, String stem) {

@@ -3,6 +3,7 @@ package org.relume.onnx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.relume.blocks.ThetaSequence;
 import org.relume.nn.Network;
 import org.relume.nn.Stage;
 
@@ -12,8 +13,9 @@ import org.relume.nn.Stage;
  * and its weighted sums of earlier states become Mul by a scalar initializer and Add, in the order
  * the stage adds them. The states of a block (x_j, T_j(x_j), the side path x'_j, ADMM's running
  * sum s_j) are tracked as graph values, exactly as {@code StageStates} tracks them on the tape.
- * Covered: layer, hb, agd, agd2, admm, dmrnet and the convolutional residual units of ResNet and
- * HB-Net; any other stage type is refused in one line.
+ * Covered: layer, hb, agd, agd2, admm, dmrnet, the convolutional residual units of ResNet and
+ * HB-Net, and the dense blocks of DenseNet and AGD-Net (Concat along the channels); any other
+ * stage type is refused in one line.
  */
 final class OnnxStages {
     private final OnnxGraph g;
@@ -64,9 +66,11 @@ final class OnnxStages {
             case "agd2" -> agd2(stage, stem, k, c);
             case "admm", "dmrnet" -> twoPath(stage, stem, k, c);
             case "residual" -> residual(stage, stem, k, c);
+            case "dense" -> concat(stem, x.get(k), run(stage, 1, run(stage, 0, x.get(k))));
+            case "agdnet" -> agdnet(stage, stem, k, c);
             default -> throw new IllegalArgumentException("ONNX export: the " + stage.type()
                     + " stage has no ONNX form yet; exported are dense and convolutional chains and the layer, hb, agd,"
-                    + " agd2, admm, dmrnet and residual stages");
+                    + " agd2, admm, dmrnet, residual, dense and agdnet stages");
         };
     }
 
@@ -117,6 +121,36 @@ final class OnnxStages {
         }
         String h = g.node("Relu", stem + ".relu", List.of(total.name()));
         return new OnnxValue(h, total.features(), total.channels(), total.height(), total.width());
+    }
+
+    /**
+     * AGD-Net (eq. 21): z_{k+1} = sum_j alpha_j T_j(z_j) + beta (z_k - sum_j h_{k+1,j} z_j), the z_j
+     * kept as the side path (z_0 = x_0), the state the concatenation [x_k, z_{k+1}].
+     */
+    private OnnxValue agdnet(Stage stage, String stem, int k, double[] alpha) {
+        if (side.isEmpty()) {
+            side.add(x.get(0));
+        }
+        t.add(run(stage, 1, run(stage, 0, side.get(k))));
+        List<OnnxValue> terms = new ArrayList<>(t);
+        double[] c = java.util.Arrays.copyOf(alpha, k + 1 + k);
+        double beta = ((Number) stage.config().get("beta")).doubleValue();
+        double[] h = ThetaSequence.h(k + 1);
+        for (int j = 1; j <= k; j++) {
+            terms.add(side.get(j));
+            // The engine rounds each coefficient to float once; so does the initializer.
+            c[k + j] = (float) (beta * ((j == k ? 1 : 0) - h[j]));
+        }
+        OnnxValue next = sum(stem, terms, c);
+        side.add(next);
+        return concat(stem, x.get(k), next);
+    }
+
+    /** [a, b] along the channels (DenseNet's concatenation). */
+    private OnnxValue concat(String stem, OnnxValue a, OnnxValue b) {
+        OnnxValue left = a.asImage(g, a.features() / (b.height() * b.width()), b.height(), b.width());
+        String v = g.node("Concat", stem + ".concat", List.of(left.name(), b.name()), OnnxGraph.attribute("axis", 1L));
+        return OnnxValue.image(v, left.channels() + b.channels(), b.height(), b.width());
     }
 
     /** Runs the stage's layer {@code local} under its network-wide name {@code layers.<i>}. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.relume.blocks.DenseNets;
 import org.relume.blocks.ResidualNets;
 import org.relume.blocks.Structure;
 import org.relume.blocks.Structures;
@@ -108,6 +109,21 @@ class OnnxExportTest {
             perturbBatchNorm(net, 9);
             ModelMetadata meta = new ModelMetadata(Task.MULTICLASS, 10, "softmax_ce", null, null, List.of(), Map.of());
             check(net, meta, uniform(6, 3 * 8 * 8, 1f, 10));
+        }
+    }
+
+    @Test
+    void denseNetAndAgdNet() throws Exception {
+        for (DenseNets.Kind kind : DenseNets.Kind.values()) {
+            Network net = DenseNets.build(kind, new int[] {3, 8, 8}, 10, 3, 4, 10, Initializer.KAIMING_UNIFORM, 17);
+            perturbBatchNorm(net, 11);
+            net.namedParameters().forEach((name, v) -> {
+                if (name.startsWith("stages.")) {
+                    v.value().data()[0] -= 0.375f;
+                }
+            });
+            ModelMetadata meta = new ModelMetadata(Task.MULTICLASS, 10, "softmax_ce", null, null, List.of(), Map.of());
+            check(net, meta, uniform(6, 3 * 8 * 8, 1f, 12));
         }
     }
 
