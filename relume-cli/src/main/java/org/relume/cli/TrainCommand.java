@@ -148,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--recipe", paramLabel = "NAME",
             description = "Named training settings: resnet-cifar = SGD, Nesterov momentum 0.9, weight decay 1e-4, lr 0.1"
-                    + " divided by 10 at 50% and 75% of the epochs, batch 64 (Li et al.'s). Flags given explicitly win.")
+                    + " divided by 10 at 50%% and 75%% of the epochs, batch 64 (Li et al.'s). Flags given explicitly win.")
     String recipe;
 
     @Option(names = "--augment", paramLabel = "SPEC",
@@ -264,6 +264,15 @@ final class TrainCommand implements Callable<Integer> {
                     + " whenever --out is given, and exit 130).")
     int checkpointEvery;
 
+    @Option(names = "--init-from", paramLabel = "DIR",
+            description = "Start from a saved model's architecture, weights and input standardization (a Relume model"
+                    + " directory, e.g. from relume import) instead of a new network, to fine-tune it with any training"
+                    + " option; the data must have its inputs, outputs and task.")
+    Path initFrom;
+
+    /** The model --init-from names, loaded after the flags were checked. */
+    private InitialModel start;
+
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run whose checkpoint is in DIR with its saved settings (give no others), to the same"
                     + " weights as if it had never stopped; the result is written into DIR.")
@@ -285,13 +294,15 @@ final class TrainCommand implements Callable<Integer> {
             return resumeRun();
         }
         validateFlags();
+        start = initFrom == null ? null : InitialModel.load(initFrom, spec.commandLine().getParseResult());
         lrSchedule = applyRecipe();
         checkOutputDirectory();
         Inputs in = loadInputs();
         PointwiseFunction act = activationFunction();
         Initializer initializer = Initializer.byName(init);
         RunSeeds seeds = RunSeeds.of(seed);
-        Network net = techniques.pretrains() ? techniques.start(in.train(), depth, seeds.init())
+        Network net = start != null ? start.network(in.train())
+                : techniques.pretrains() ? techniques.start(in.train(), depth, seeds.init())
                 : buildNetwork(in.train(), act, initializer, seeds.init());
         int batch = batchSize > 0 ? batchSize : (in.train().size() <= 1024 ? 0 : 128);
         Loss loss = Loss.forTask(in.train().task());
@@ -335,6 +346,11 @@ final class TrainCommand implements Callable<Integer> {
         if (earlyStop > 0 && validation.size() == 0) {
             throw new IllegalArgumentException("--early-stop watches the validation metric, but there is no validation data"
                     + " (--val-split 0)");
+        }
+        if (start != null) {
+            Standardizer own = start.standardizer();
+            return own == null ? new Inputs(loaded, train, validation, null)
+                    : new Inputs(loaded, own.apply(train), own.apply(validation), own);
         }
         if (standardize.equals("on") || (standardize.equals("auto") && data.startsWith("csv:"))) {
             Standardizer standardizer = Standardizer.fit(train);
@@ -414,8 +430,9 @@ final class TrainCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "data     %s: %s, %d train / %d validation samples, %d inputs%n", data,
                 train.task().id(), train.size(), in.validation().size(), train.inputs());
         o.printf(Locale.ROOT, "network  %s%s, %s hidden, %s, %d parameters%n", net.architecture(),
-                net.isChain() ? "" : ", " + net.structure() + " structure", Activations.describe(act),
-                techniques.startText(initializer.id()), net.parameterCount());
+                net.isChain() ? "" : ", " + net.structure() + " structure",
+                start != null ? "saved" : Activations.describe(act),
+                start != null ? start.describe() : techniques.startText(initializer.id()), net.parameterCount());
         o.printf(Locale.ROOT, "training %s, %s%s, %s%s, %d epochs, seed %d%n", cfg.optimizer().describe(),
                 batch == 0 ? "full batch" : "batch " + batch,
                 cfg.augmentation() == null ? "" : ", augmented " + cfg.augmentation().describe(), loss.id(),

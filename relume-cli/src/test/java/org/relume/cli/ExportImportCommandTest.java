@@ -50,6 +50,39 @@ class ExportImportCommandTest {
                 info.out());
     }
 
+    /** An imported model fine-tuned with jumpstart: same architecture, its own standardization, wrong fits refused. */
+    @Test
+    void anImportedModelFineTunesWithJumpstart() throws Exception {
+        StringBuilder sb = new StringBuilder("length,width,species\n");
+        SplittableRandom r = new SplittableRandom(4);
+        String[] species = {"setosa", "versicolor", "virginica"};
+        for (int i = 0; i < 60; i++) {
+            sb.append(String.format(Locale.ROOT, "%.3f,%.3f,%s%n", 3 * (i % 3) + r.nextDouble(), 5 * r.nextDouble(),
+                    species[i % 3]));
+        }
+        Path table = Files.writeString(tmp.resolve("tune.csv"), sb.toString());
+        Path model = train("csv:" + table, "--label", "species", "--width", "4", "--depth", "3");
+        Path imported = tmp.resolve("tune-imported");
+        assertEquals(0, CliRun.of("import", "--from", "onnx", export(model).toString(), "--out", imported.toString()).exitCode());
+        Path tuned = tmp.resolve("tuned");
+        CliRun t = CliRun.of("train", "--data", "csv:" + table, "--label", "species", "--init-from", imported.toString(),
+                "--jumpstart", "l1", "--lambda", "1e-3", "--epochs", "300", "--out", tuned.toString());
+        assertEquals(0, t.exitCode(), t.toString());
+        assertTrue(t.out().contains("weights from " + imported), t.out());
+        com.fasterxml.jackson.databind.JsonNode before = org.relume.io.Json.MAPPER.readTree(imported.resolve("model.json").toFile());
+        com.fasterxml.jackson.databind.JsonNode after = org.relume.io.Json.MAPPER.readTree(tuned.resolve("model.json").toFile());
+        assertEquals(before.get("architecture"), after.get("architecture"));
+        assertEquals(before.get("input_standardization"), after.get("input_standardization"), "the model's own statistics");
+        assertTrue(t.out().contains("validation accuracy 1.0000") || t.out().contains("validation accuracy 0.9"), t.out());
+        CliRun width = CliRun.of("train", "--data", "csv:" + table, "--label", "species", "--init-from", imported.toString(),
+                "--width", "8");
+        assertEquals(2, width.exitCode(), width.toString());
+        assertTrue(width.err().contains("--width does not combine with --init-from"), width.err());
+        CliRun moons = CliRun.of("train", "--data", "moons", "--init-from", imported.toString());
+        assertEquals(2, moons.exitCode(), moons.toString());
+        assertEquals(1, moons.err().strip().split("\n").length, moons.err());
+    }
+
     @Test
     void aRegressorWithStandardizationRunsAsPredict() throws Exception {
         StringBuilder sb = new StringBuilder("a,b,y\n");
