@@ -61,16 +61,22 @@ public final class JumpstartMnistReproduction implements Reproduction {
     }
 
     void run(Context ctx, Path mnist) throws IOException {
-        if (!Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte"))
-                && !Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte.gz"))) {
-            throw new IllegalArgumentException("jumpstart-mnist needs MNIST in " + mnist
-                    + " (train-images-idx3-ubyte and the other three idx files); run data/fetch-mnist.sh first");
-        }
         Settings base = new Settings("idx:" + mnist, ctx.quick() ? 5 : 50, 1e-3, Initializer.GLOROT_UNIFORM,
                 ctx.quick() ? 128 : 1024, Aggregation.L1, 1e-8);
         Settings settings = base.asCnn(ctx.quick() ? QUICK_IMAGES : 0);
-        settings.requireData();
-        run(ctx, settings, WIDTHS, ctx.quick() ? QUICK_DEPTHS : fullDepths());
+        List<Integer> depths = ctx.quick() ? QUICK_DEPTHS : fullDepths();
+        List<Cell> cells = Sweep.grid(List.of(DepthWidthExperiment.BASELINE, DepthWidthExperiment.JUMPSTART), WIDTHS, depths,
+                List.of(1L));
+        // A finished grid is reported and drawn from results.csv alone; only cells still to train need MNIST.
+        if (!ctx.sweep(settings).holdsEvery(cells, ctx.out().resolve("results.csv"))) {
+            if (!Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte"))
+                    && !Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte.gz"))) {
+                throw new IllegalArgumentException("jumpstart-mnist needs MNIST in " + mnist
+                        + " (train-images-idx3-ubyte and the other three idx files); run data/fetch-mnist.sh first");
+            }
+            settings.requireData();
+        }
+        run(ctx, settings, WIDTHS, depths);
     }
 
     void run(Context ctx, Settings settings, List<Integer> widths, List<Integer> depths) throws IOException {

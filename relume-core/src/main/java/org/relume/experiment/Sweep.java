@@ -2,6 +2,7 @@ package org.relume.experiment;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -110,6 +111,7 @@ public final class Sweep {
                     todo.add(c);
                 }
             }
+            csv.requireCanAdd(todo.size());
             int resumed = cells.size() - todo.size();
             AtomicInteger done = new AtomicInteger(resumed);
             List<IOException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -171,14 +173,38 @@ public final class Sweep {
      * reproduction's progress: the common body of the grid reproductions.
      */
     public Result runInto(Reproduction.Context ctx, String task, List<Cell> cells) throws IOException {
-        ctx.log().println("estimated work of the whole grid: " + CostEstimate.of(settings, cells).describe());
-        ctx.log().flush();
+        if (!holdsEvery(cells, ctx.out().resolve("results.csv"))) {
+            // The estimate loads the data and times a step; a finished grid is only reported and drawn.
+            ctx.log().println("estimated work of the whole grid: " + CostEstimate.of(settings, cells).describe());
+            ctx.log().flush();
+        }
         ctx.progress().start(task, cells.size());
         try {
             return run(cells, ctx.out().resolve("results.csv"), (o, done, total) -> ctx.progress().step(done, o.cell().key()));
         } finally {
             ctx.progress().end();
         }
+    }
+
+    /**
+     * True when {@code resultsCsv} already holds a row for every cell, made with these settings: a
+     * rerun then trains nothing and needs no data, it only writes the report and figures again.
+     */
+    public boolean holdsEvery(List<Cell> cells, Path resultsCsv) throws IOException {
+        if (!Files.isRegularFile(resultsCsv)) {
+            return false;
+        }
+        Set<String> have = new HashSet<>();
+        try (ResultsCsv csv = ResultsCsv.open(resultsCsv, DepthWidthExperiment.COLUMNS)) {
+            for (Map<String, String> row : csv.existingRows(settings.describe())) {
+                try {
+                    have.add(Outcome.fromRow(row).cell().key());
+                } catch (RuntimeException e) {
+                    // An unreadable row is a cell still to run, as in run().
+                }
+            }
+        }
+        return cells.stream().allMatch(c -> have.contains(c.key()));
     }
 
     public Settings settings() {
