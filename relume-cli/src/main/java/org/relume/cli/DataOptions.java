@@ -29,7 +29,9 @@ final class DataOptions {
     @Option(names = "--drop", split = ",", paramLabel = "COLS", description = "CSV only: columns to leave out, e.g. an id (not with --features).")
     List<String> drop;
 
-    @Option(names = "--limit", defaultValue = "0", paramLabel = "N", description = "Use at most N samples of the CSV or idx file (0 = all).")
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+            description = "Use only the first N samples: csv: N rows; idx: N images of each file (train and t10k); cifar:"
+                    + " N training and N test images (0 = all; generated data take n= in the spec instead).")
     int limit;
 
     @Option(names = "--standardize", defaultValue = "auto", paramLabel = "auto|on|off",

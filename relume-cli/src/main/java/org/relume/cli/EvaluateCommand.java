@@ -124,12 +124,20 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             return EvaluationData.csv(Path.of(path), meta, inputs, label, limit);
         }
+        return EvaluationData.heldOut(loadNonCsv(data, seed, label, limit, inputs), meta);
+    }
+
+    /**
+     * Non-CSV data (idx, cifar, generated) for a model with {@code inputs} inputs, split as train
+     * split them, so that the held-out part is the one train validated on.
+     */
+    static DataSources.Loaded loadNonCsv(String data, long seed, String label, int limit, int inputs) {
         DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seed, 0.15, label, null, limit));
         if (loaded.split().train().inputs() != inputs) {
             throw new IllegalArgumentException(data + " has " + loaded.split().train().inputs() + " features but the model takes "
                     + inputs + " inputs");
         }
-        return EvaluationData.heldOut(loaded, meta);
+        return loaded;
     }
 
     /** Inputs far outside the training range can overflow float32 inside the network; a metric of NaN would mean nothing. */

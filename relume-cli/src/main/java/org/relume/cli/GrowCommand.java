@@ -142,6 +142,9 @@ final class GrowCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory.")
     Path out;
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress on stderr (a bar on a terminal, else a line every 10 s).")
+    boolean quiet;
+
     @Option(names = "--conv", description = "Grow a thin CNN instead of an MLP: --depth 3x3 same convolutions of --start-width"
             + " channels, then a dense head on the flattened maps; growth adds filters (gradmax, random or zeros).")
     boolean conv;
@@ -182,7 +185,7 @@ final class GrowCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "data     %s%nnetwork  %s at start, %s%ngrowth   %s, %s%n", in.loaded().description(),
                 net.architecture(), opt.describe(), methodId, schedule.describe());
         o.flush();
-        TrainResult r = train(cfg, net, train, in.validation());
+        TrainResult r = train(cfg, net, train, in.validation(), quiet);
         Run run = new Run(in, train, loss, methodId, schedule, growing instanceof FoldingListener f ? f : null,
                 growing.eventRows(), r);
         printResult(o, run);
@@ -228,8 +231,8 @@ final class GrowCommand implements Callable<Integer> {
         };
     }
 
-    private static TrainResult train(TrainConfig cfg, Network net, Dataset train, Dataset validation) {
-        ProgressReporter progress = ProgressReporter.forTerminal("grow", false);
+    private static TrainResult train(TrainConfig cfg, Network net, Dataset train, Dataset validation, boolean quiet) {
+        ProgressReporter progress = ProgressReporter.forTerminal("grow", quiet);
         if (progress != null) {
             cfg.listener(progress);
         }

@@ -12,22 +12,34 @@ import org.relume.data.DataFormatException;
 import org.relume.data.Standardizer;
 import org.relume.data.Task;
 import org.relume.evaluate.ClassProbabilities;
+import org.relume.evaluate.EvaluationData;
 import org.relume.io.AtomicFiles;
 import org.relume.io.ModelFiles;
 import org.relume.io.ModelMetadata;
 import org.relume.tensor.Tensor;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code relume predict}: a saved model's outputs for the rows of a CSV file. */
+/**
+ * {@code relume predict}: a saved model's outputs for the rows of a CSV file or for the held-out
+ * part of any data spec evaluate reads (idx, cifar, generated), as one CSV of predictions.
+ */
 @Command(name = "predict",
-        header = "Predict with a saved model on the rows of a CSV file.",
+        header = "Predict with a saved model on the rows of a CSV file or on idx, CIFAR or generated data.",
         description = {
-            "Input columns: if the CSV has a header naming the model's features, those columns are used (others,"
-                + " such as the label, are ignored); otherwise it must have exactly as many columns as the model has"
-                + " inputs. The model's stored input standardization is applied first.",
+            "Rows (--input or --data):",
+            "  --input CSV  every row; if the CSV has a header naming the model's",
+            "               features, those columns are used (others, such as the",
+            "               label, are ignored); otherwise it must have exactly as",
+            "               many columns as the model has inputs",
+            "  csv:PATH     the same as --input PATH",
+            "  idx:DIR      the t10k images",
+            "  cifar:DIR    the test file's images",
+            "  moons, ...   the validation share of the generated set for --seed",
+            "The model's stored input standardization is applied first.",
             "",
             "Output CSV, one row per input row:",
             "  classification  prediction (the class name), then p_NAME for each",
@@ -36,10 +48,12 @@ import picocli.CommandLine.Spec;
             "Models saved before class names were kept print, for binary: probability (of class 1), prediction;"
                 + " for multiclass: prediction, p0, p1, ... (class indices).",
             "",
-            "Example:",
+            "Examples:",
             "  relume predict --model runs/moons --input points.csv \\",
             "      --output predictions.csv",
+            "  relume predict --model runs/mnist --data idx:data/mnist --limit 100",
             ""},
+        sortOptions = false,
         mixinStandardHelpOptions = true)
 final class PredictCommand implements Callable<Integer> {
     @Spec
@@ -48,19 +62,42 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (written by train --out).")
     Path model;
 
-    @Option(names = "--input", required = true, paramLabel = "CSV", description = "Numeric CSV of inputs.")
-    Path input;
+    @ArgGroup(multiplicity = "1")
+    Rows rows;
+
+    /** Exactly one source of rows. */
+    static final class Rows {
+        @Option(names = "--input", required = true, paramLabel = "CSV", description = "Numeric CSV of inputs.")
+        Path input;
+
+        @Option(names = "--data", required = true, paramLabel = "SPEC",
+                description = "Or data as train names them: csv:PATH, idx:DIR, cifar:DIR, moons, curve:NAME, ...")
+        String data;
+    }
+
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+            description = "Predict only the first N rows: CSV: N rows; idx and cifar: N test images (0 = all; generated"
+                    + " data take n= in the spec instead).")
+    int limit;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+            description = "Generated data only: the seed of the train/validation split (default: ${DEFAULT-VALUE}).")
+    long seed;
 
     @Option(names = "--output", paramLabel = "FILE", description = "Write predictions here (default: standard output).")
     Path output;
 
+    /** What the rows came from (the CSV file or the data spec), for error messages. */
+    private String source;
+
     @Override
     public Integer call() throws IOException {
+        if (limit < 0) {
+            throw new IllegalArgumentException("--limit must be >= 0 (0 = all), got " + limit);
+        }
         ModelFiles.SavedModel saved = ModelFiles.load(model);
         ModelMetadata meta = saved.metadata();
-        int inputs = saved.network().inputSize();
-        CsvReader.Table table = CsvReader.readTable(input);
-        Tensor x = selectFeatures(table, meta.featureNames(), inputs);
+        Tensor x = inputs(meta, saved.network().inputSize());
         if (meta.standardizesInputs()) {
             Tensor raw = x;
             x = Standardizer.of(meta.inputMean(), meta.inputStd()).apply(raw);
@@ -79,15 +116,44 @@ final class PredictCommand implements Callable<Integer> {
         return Relume.OK;
     }
 
-    private Tensor selectFeatures(CsvReader.Table table, List<String> featureNames, int inputs) {
+    /** The rows to predict, in the model's feature order, before its standardization. */
+    private Tensor inputs(ModelMetadata meta, int inputs) {
+        Path csv = rows.input;
+        source = rows.data;
+        if (csv == null && rows.data.strip().toLowerCase(Locale.ROOT).startsWith("csv:")) {
+            String path = rows.data.strip().substring(4).strip();
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("bad data spec '" + rows.data + "': csv needs a file path");
+            }
+            csv = Path.of(path);
+        }
+        if (csv != null) {
+            source = csv.toString();
+            Tensor all = selectFeatures(CsvReader.readTable(csv), csv, meta.featureNames(), inputs);
+            return limit > 0 && limit < all.rows() ? firstRows(all, limit) : all;
+        }
+        Tensor x = EvaluationData.heldOutPart(EvaluateCommand.loadNonCsv(rows.data, seed, null, limit, inputs)).features();
+        if (x.rows() == 0) {
+            throw new IllegalArgumentException("no rows to predict in " + rows.data);
+        }
+        return x;
+    }
+
+    private static Tensor selectFeatures(CsvReader.Table table, Path file, List<String> featureNames, int inputs) {
         if (table.header() && featureNames.size() == inputs && table.names().containsAll(featureNames)) {
             return table.select(featureNames.stream().mapToInt(table.names()::indexOf).toArray());
         }
         if (table.columns() != inputs) {
-            throw new IllegalArgumentException(input + " has " + table.columns() + " columns but the model takes " + inputs
+            throw new IllegalArgumentException(file + " has " + table.columns() + " columns but the model takes " + inputs
                     + " inputs" + (featureNames.isEmpty() ? "" : "; a header naming " + featureNames + " selects them"));
         }
         return table.values();
+    }
+
+    private static Tensor firstRows(Tensor t, int n) {
+        float[] d = new float[n * t.cols()];
+        System.arraycopy(t.data(), 0, d, 0, d.length);
+        return Tensor.wrap(d, n, t.cols());
     }
 
     /**
@@ -102,7 +168,7 @@ final class PredictCommand implements Callable<Integer> {
                 int row = i / d;
                 int f = i % d;
                 String name = meta.featureNames().isEmpty() ? "input " + f : meta.featureNames().get(f);
-                throw DataFormatException.inFile(input.toString(), "data row " + (row + 1) + ": feature '" + name + "' = "
+                throw DataFormatException.inFile(source, "data row " + (row + 1) + ": feature '" + name + "' = "
                         + raw.data()[i] + " overflows to infinity in the model's input standardization (" + name + " - "
                         + meta.inputMean()[f] + ") / " + meta.inputStd()[f] + "; expected values the model can scale");
             }
@@ -115,7 +181,7 @@ final class PredictCommand implements Callable<Integer> {
         float[] d = y.data();
         for (int i = 0; i < d.length; i++) {
             if (!Float.isFinite(d[i])) {
-                throw DataFormatException.inFile(input.toString(), "data row " + (i / k + 1) + ": the model's output is "
+                throw DataFormatException.inFile(source, "data row " + (i / k + 1) + ": the model's output is "
                         + (Float.isNaN(d[i]) ? "NaN" : "infinite") + " (float32 overflowed inside the network; the inputs"
                         + " are far outside what it was trained on)");
             }

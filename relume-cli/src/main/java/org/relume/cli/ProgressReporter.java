@@ -2,6 +2,8 @@ package org.relume.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -9,29 +11,44 @@ import org.relume.train.TrainingListener;
 import org.relume.train.TrainingState;
 
 /**
- * A progress bar on the terminal, over epochs, or over batches when an epoch has several (image
- * data: one MNIST epoch is hundreds of steps), with the running loss and the latest validation
- * metric, all within 80 columns; silent when the output is not a terminal or when asked to be quiet, so logs and pipes
- * stay clean.
+ * Training progress on standard error: over epochs, or over batches when an epoch has several
+ * (image data: one MNIST epoch is hundreds of steps), with the running loss and the latest
+ * validation metric. On a terminal a bar redrawn in place, within 80 columns; when stderr is a file
+ * or a pipe ({@code 2>log}) plain lines, one every {@link #PLAIN_INTERVAL_NANOS} and one at the
+ * end, without carriage returns or escape codes, so a log stays readable and greppable.
  */
 final class ProgressReporter implements TrainingListener {
+    /** Time between plain lines: often enough to see a long run move, rarely enough for a short one to print none. */
+    static final long PLAIN_INTERVAL_NANOS = 10_000_000_000L;
+
     private final String task;
+    /** Where plain lines go; null to draw a bar instead. */
+    private final PrintStream plain;
+    private final LongSupplier clock;
+    private final long interval;
     private ProgressBar bar;
+    private boolean opened;
+    private long started;
     private long lastUpdate;
     private boolean perBatch;
+    private boolean wroteLine;
     private String metric = "";
+    private String latest = "";
 
-    private ProgressReporter(String task) {
+    ProgressReporter(String task, PrintStream plain, LongSupplier clock, long interval) {
         this.task = task;
+        this.plain = plain;
+        this.clock = clock;
+        this.interval = interval;
     }
 
-    /** A reporter if progress should be shown, else null. */
+    /** A reporter on standard error (a bar on a terminal, plain lines otherwise), or null when asked to be quiet. */
     static ProgressReporter forTerminal(String task, boolean quiet) {
-        return quiet || !isTerminal() ? null : new ProgressReporter(task);
-    }
-
-    static boolean isTerminal() {
-        return System.console() != null;
+        if (quiet) {
+            return null;
+        }
+        return Terminal.stderrIsTerminal() ? new ProgressReporter(task, null, System::nanoTime, 200_000_000L)
+                : new ProgressReporter(task, System.err, System::nanoTime, PLAIN_INTERVAL_NANOS);
     }
 
     /**
@@ -39,10 +56,15 @@ final class ProgressReporter implements TrainingListener {
      * no ETA: on an 80-column terminal they pushed the loss and the validation metric off the line.
      */
     private void open(long max, String unit) {
-        bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).setUnit(unit, 1).hideEta()
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
-                .build();
+        opened = true;
+        started = clock.getAsLong();
+        lastUpdate = started;
+        if (plain == null) {
+            bar = new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(200).setUnit(unit, 1).hideEta()
+                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
+                    .build();
+        }
     }
 
     /** The text after the bar: short enough to fit an 80-column line with the bar. */
@@ -52,37 +74,58 @@ final class ProgressReporter implements TrainingListener {
 
     @Override
     public void onBatchEnd(TrainingState state, int batch, int batches, float loss) {
-        if (bar == null) {
+        if (!opened) {
             perBatch = batches >= 2;
             open(perBatch ? (long) state.epochs() * batches : state.epochs(), perBatch ? "" : " epochs");
         }
         if (!perBatch) {
             return;
         }
-        bar.stepTo((long) state.epoch() * batches + batch + 1);
-        long now = System.nanoTime();
         boolean last = state.epoch() + 1 == state.epochs() && batch + 1 == batches;
-        if (now - lastUpdate > 200_000_000L || last) {
-            bar.setExtraMessage(message(state.epoch() + 1, state.epochs(), loss, metric));
-            lastUpdate = now;
+        if (bar != null) {
+            bar.stepTo((long) state.epoch() * batches + batch + 1);
         }
+        update(message(state.epoch() + 1, state.epochs(), loss, metric)
+                + (plain == null ? "" : " batch " + (batch + 1) + "/" + batches), last);
     }
 
     @Override
     public void onEpochEnd(TrainingState state, double epochLoss) {
-        if (perBatch || bar == null) {
+        if (perBatch || !opened) {
             return;
         }
-        bar.stepTo(state.epoch() + 1L);
-        long now = System.nanoTime();
-        if (now - lastUpdate > 200_000_000L || state.epoch() + 1 == state.epochs()) {
-            bar.setExtraMessage(message(0, 0, epochLoss, metric));
-            lastUpdate = now;
+        if (bar != null) {
+            bar.stepTo(state.epoch() + 1L);
+        }
+        boolean last = state.epoch() + 1 == state.epochs();
+        update(plain == null ? message(0, 0, epochLoss, metric) : message(state.epoch() + 1, state.epochs(), epochLoss, metric),
+                last);
+    }
+
+    /** Shows {@code text} when the interval has passed since the last update, or at the last step. */
+    private void update(String text, boolean last) {
+        latest = text;
+        long now = clock.getAsLong();
+        if (now - lastUpdate < interval && !last) {
+            return;
+        }
+        lastUpdate = now;
+        if (bar != null) {
+            bar.setExtraMessage(text);
+        } else if (!last || wroteLine) {
+            // A run that ends before the first interval prints nothing; a longer one also its end.
+            line(now);
         }
     }
 
+    private void line(long now) {
+        plain.printf(Locale.ROOT, "%s: %s (%d s)%n", task, latest, (now - started) / 1_000_000_000L);
+        plain.flush();
+        wroteLine = true;
+    }
+
     @Override
-    public void onLog(TrainingState state, java.util.Map<String, Double> row) {
+    public void onLog(TrainingState state, Map<String, Double> row) {
         Double acc = row.get("validation_accuracy");
         Double mse = row.get("validation_mse");
         metric = acc != null ? String.format(Locale.ROOT, " val acc %.3f", acc)

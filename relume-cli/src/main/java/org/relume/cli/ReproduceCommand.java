@@ -93,8 +93,8 @@ final class ReproduceCommand implements Callable<Integer> {
         o.flush();
         Reproduction.Context ctx = new Reproduction.Context(quick, out, workers, new CellProgress(quiet), o, dataDir,
                 dryRun ? null : Engines.byName(engine, master));
-        List<CostEstimate.Training> plan = r.plan(ctx);
         if (dryRun) {
+            List<CostEstimate.Training> plan = r.plan(ctx);
             for (CostEstimate.Training t : plan) {
                 o.printf("  %s%n", t.label());
             }
@@ -102,11 +102,24 @@ final class ReproduceCommand implements Callable<Integer> {
             o.flush();
             return Relume.OK;
         }
-        o.printf("estimated work: %s%n", CostEstimate.of(plan).describe());
+        o.printf("estimated work: %s%n", estimate(r, ctx));
         o.flush();
         r.run(ctx);
         o.printf("wrote    %s (results.csv, report.md)%n", out);
         o.flush();
         return Relume.OK;
+    }
+
+    /**
+     * The estimate of all the reproduction's trainings (resumed ones included), or why there is
+     * none: a finished grid redraws from its results.csv without the data the estimate would read,
+     * and a run that does need them fails in run() with the same line.
+     */
+    private static String estimate(Reproduction r, Reproduction.Context ctx) throws IOException {
+        try {
+            return CostEstimate.of(r.plan(ctx)).describe();
+        } catch (IllegalArgumentException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 }

@@ -16,24 +16,8 @@ class CifarTrainCommandTest {
     @TempDir
     Path tmp;
 
-    /** {@code n} CIFAR-10 records, record i labelled i mod 10 with every pixel 20 * label. */
-    private static byte[] records(int n) {
-        byte[] out = new byte[n * 3073];
-        for (int i = 0; i < n; i++) {
-            int label = i % 10;
-            out[i * 3073] = (byte) label;
-            Arrays.fill(out, i * 3073 + 1, (i + 1) * 3073, (byte) (20 * label));
-        }
-        return out;
-    }
-
     private Path cifar10(String name) throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve(name).resolve("cifar-10-batches-bin"));
-        for (int b = 1; b <= 5; b++) {
-            Files.write(dir.resolve("data_batch_" + b + ".bin"), records(10));
-        }
-        Files.write(dir.resolve("test_batch.bin"), records(10));
-        return dir;
+        return ImageDataFiles.cifar10Directory(tmp.resolve(name));
     }
 
     @Test
@@ -57,7 +41,7 @@ class CifarTrainCommandTest {
     void aTornRecordGivesOneLineNamingTheFileAndNoOutput() throws IOException {
         Path dir = cifar10("torn");
         Path batch = dir.resolve("data_batch_5.bin");
-        Files.write(batch, Arrays.copyOf(records(3), 2 * 3073 + 10));
+        Files.write(batch, Arrays.copyOf(ImageDataFiles.cifar10Records(3), 2 * 3073 + 10));
         Path out = tmp.resolve("never");
         CliRun r = CliRun.of("train", "--data", "cifar:" + dir, "--out", out.toString());
         assertEquals(2, r.exitCode(), r.toString());

@@ -109,30 +109,9 @@ class EvaluateCommandTest {
         assertEquals("relume: moons has 2 features but the model takes 1 inputs\n", wrong.err());
     }
 
-    /** An idx file: magic, dimensions, then the bytes. */
-    private static byte[] idx(int magic, int[] dims, byte[] data) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 + 4 * dims.length + data.length);
-        b.putInt(magic);
-        for (int d : dims) {
-            b.putInt(d);
-        }
-        return b.put(data).array();
-    }
-
     @Test
     void idxDataAreEvaluatedOnTheT10kFiles() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("idx"));
-        int n = 12;
-        byte[] pixels = new byte[n * 4];
-        byte[] labels = new byte[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = (byte) (i % 3);
-            java.util.Arrays.fill(pixels, i * 4, i * 4 + 4, (byte) (100 * (i % 3)));
-        }
-        for (String split : new String[] {"train", "t10k"}) {
-            Files.write(dir.resolve(split + "-images-idx3-ubyte"), idx(0x0803, new int[] {n, 2, 2}, pixels));
-            Files.write(dir.resolve(split + "-labels-idx1-ubyte"), idx(0x0801, new int[] {n}, labels));
-        }
+        Path dir = ImageDataFiles.idxDirectory(tmp.resolve("idx"), 12);
         Path out = tmp.resolve("idx-model");
         CliRun t = CliRun.of("train", "--data", "idx:" + dir, "--width", "4", "--depth", "1", "--epochs", "200",
                 "--out", out.toString());

@@ -38,6 +38,20 @@ class GrowCommandTest {
         assertTrue(info.out().contains("10-5-10"), info.out());
     }
 
+    /** -q: the growth runs and reports as without it; only the progress on stderr is left out. */
+    @Test
+    void quietGrowsTheSame() {
+        String[] args = {"grow", "--data", "student-teacher:n=100", "--method", "random", "--start-width", "3",
+            "--grow-every", "10", "--grow-times", "1", "--epochs", "20", "--no-bias"};
+        CliRun loud = CliRun.of(args);
+        String[] quietArgs = java.util.Arrays.copyOf(args, args.length + 1);
+        quietArgs[args.length] = "-q";
+        CliRun quiet = CliRun.of(quietArgs);
+        assertEquals(0, quiet.exitCode(), quiet.toString());
+        assertEquals(loud.out().replaceAll("\\d+\\.\\d+ s\\n", "s\n"), quiet.out().replaceAll("\\d+\\.\\d+ s\\n", "s\n"));
+        assertEquals("", quiet.err());
+    }
+
     /** GradMax on a thin CNN: filters added to the first convolution, the model saved and predicting. */
     @Test
     void gradMaxGrowsAConvolution() throws IOException {

@@ -202,12 +202,51 @@ public final class CsvReader {
             warnings.add(source + ":" + text.countLineHint().substring(1));
         }
         Tensor x = Tensor.wrap(read.features, text.rows(), featureColumns.length);
+        if (options.features().isEmpty()) {
+            rowNumberColumns(x, featureNames, source, warnings);
+        }
         String name = source.substring(Math.max(source.lastIndexOf('/'), source.lastIndexOf('\\')) + 1);
         if (!read.words && !isClassification(options.task(), read.numbers)) {
             return new Result(Dataset.regression(name, x, targets(read.numbers)), featureNames, labelName, new double[0],
                     List.of(), warnings);
         }
         return classification(name, source, x, read, labelName, featureNames, options.task(), warnings);
+    }
+
+    /**
+     * Warns about feature columns that look like row numbers (an id column, or pandas' unnamed
+     * index): every value a different integer and together a run lo, lo+1, ..., lo+rows-1. Taken as
+     * a feature, such a column lets the model learn the file's row order; columns chosen by name
+     * with --features are the user's call and are not checked.
+     */
+    private static void rowNumberColumns(Tensor x, List<String> names, String source, List<String> warnings) {
+        int rows = x.rows();
+        int cols = x.cols();
+        if (rows < 10) {
+            return;
+        }
+        float[] d = x.data();
+        for (int c = 0; c < cols; c++) {
+            java.util.BitSet seen = new java.util.BitSet(rows);
+            double lo = Double.POSITIVE_INFINITY;
+            for (int r = 0; r < rows; r++) {
+                lo = Math.min(lo, d[r * cols + c]);
+            }
+            boolean run = Math.rint(lo) == lo && Math.abs(lo) < 1e6;
+            for (int r = 0; r < rows && run; r++) {
+                double offset = d[r * cols + c] - lo;
+                run = Math.rint(offset) == offset && offset < rows && !seen.get((int) offset);
+                if (run) {
+                    seen.set((int) offset);
+                }
+            }
+            if (run) {
+                String name = names.get(c);
+                warnings.add(source + ": feature column '" + name + "' holds the integers " + format(lo) + ".."
+                        + format(lo + rows - 1) + ", each once, like a row number; as a feature it lets the model learn the"
+                        + " row order: leave it out with --drop " + name);
+            }
+        }
     }
 
     /** The parsed feature values, row-major, and the label of every row as text and, when numeric, as a number. */

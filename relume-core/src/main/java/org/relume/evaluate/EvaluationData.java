@@ -76,10 +76,9 @@ public record EvaluationData(String description, Tensor inputs, int[] classes, T
      * sets: the validation share for the seed), or the training part when nothing is held out.
      */
     public static EvaluationData heldOut(DataSources.Loaded loaded, ModelMetadata meta) {
-        boolean validation = loaded.split().validation().size() > 0;
-        Dataset d = validation ? loaded.split().validation() : loaded.split().train();
-        String description = loaded.description() + "; evaluating the " + (validation ? "validation" : "training")
-                + " part, " + d.size() + " samples";
+        Dataset d = heldOutPart(loaded);
+        String description = loaded.description() + "; evaluating the " + partName(loaded) + " part, " + d.size()
+                + " samples";
         if (d.task().isClassification() != meta.task().isClassification()) {
             throw new IllegalArgumentException("the data are a " + d.task().id() + " set but the model was trained for "
                     + meta.task().id());
@@ -99,6 +98,20 @@ public record EvaluationData(String description, Tensor inputs, int[] classes, T
             classes[i] = c;
         }
         return new EvaluationData(description, d.features(), classes, null);
+    }
+
+    /**
+     * The part of non-CSV data a saved model is evaluated or predicted on: the validation part
+     * (idx: t10k; cifar: the test file; generated sets: the validation share), or the training part
+     * when nothing is held out.
+     */
+    public static Dataset heldOutPart(DataSources.Loaded loaded) {
+        return loaded.split().validation().size() > 0 ? loaded.split().validation() : loaded.split().train();
+    }
+
+    /** "validation" or "training": which part {@link #heldOutPart} took. */
+    public static String partName(DataSources.Loaded loaded) {
+        return loaded.split().validation().size() > 0 ? "validation" : "training";
     }
 
     public int rows() {

@@ -62,25 +62,37 @@ public final class JumpstartMnistReproduction implements Reproduction {
 
     @Override
     public List<CostEstimate.Training> plan(Context ctx) {
-        return CostEstimate.trainings(settings(ctx, DEFAULT_DATA), Sweep.grid(List.of(DepthWidthExperiment.BASELINE,
+        Settings settings = settings(ctx, DEFAULT_DATA);
+        requireData(DEFAULT_DATA, settings);
+        return CostEstimate.trainings(settings, Sweep.grid(List.of(DepthWidthExperiment.BASELINE,
                 DepthWidthExperiment.JUMPSTART), WIDTHS, ctx.quick() ? QUICK_DEPTHS : fullDepths(), List.of(1L)));
     }
 
     void run(Context ctx, Path mnist) throws IOException {
-        run(ctx, settings(ctx, mnist), WIDTHS, ctx.quick() ? QUICK_DEPTHS : fullDepths());
+        Settings settings = settings(ctx, mnist);
+        List<Integer> depths = ctx.quick() ? QUICK_DEPTHS : fullDepths();
+        List<Cell> cells = Sweep.grid(List.of(DepthWidthExperiment.BASELINE, DepthWidthExperiment.JUMPSTART), WIDTHS, depths,
+                List.of(1L));
+        // A finished grid is reported and drawn from results.csv alone; only cells still to train need MNIST.
+        if (!ctx.sweep(settings).holdsEvery(cells, ctx.out().resolve("results.csv"))) {
+            requireData(mnist, settings);
+        }
+        run(ctx, settings, WIDTHS, depths);
     }
 
     private static Settings settings(Context ctx, Path mnist) {
+        Settings base = new Settings("idx:" + mnist, ctx.quick() ? 5 : 50, 1e-3, Initializer.GLOROT_UNIFORM,
+                ctx.quick() ? 128 : 1024, Aggregation.L1, 1e-8);
+        return base.asCnn(ctx.quick() ? QUICK_IMAGES : 0);
+    }
+
+    private static void requireData(Path mnist, Settings settings) {
         if (!Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte"))
                 && !Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte.gz"))) {
             throw new IllegalArgumentException("jumpstart-mnist needs MNIST in " + mnist
                     + " (train-images-idx3-ubyte and the other three idx files); run data/fetch-mnist.sh first");
         }
-        Settings base = new Settings("idx:" + mnist, ctx.quick() ? 5 : 50, 1e-3, Initializer.GLOROT_UNIFORM,
-                ctx.quick() ? 128 : 1024, Aggregation.L1, 1e-8);
-        Settings settings = base.asCnn(ctx.quick() ? QUICK_IMAGES : 0);
         settings.requireData();
-        return settings;
     }
 
     void run(Context ctx, Settings settings, List<Integer> widths, List<Integer> depths) throws IOException {

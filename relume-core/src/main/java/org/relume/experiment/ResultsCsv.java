@@ -23,37 +23,59 @@ public final class ResultsCsv implements AutoCloseable {
     private final Path file;
     private final List<String> header;
     private final List<Map<String, String>> existing;
+    /** A file from before rows recorded their settings: read, never extended. */
+    private final boolean withoutSettings;
     private Writer out;
 
-    private ResultsCsv(Path file, List<String> header, List<Map<String, String>> existing) {
+    private ResultsCsv(Path file, List<String> header, List<Map<String, String>> existing, boolean withoutSettings) {
         this.file = file;
         this.header = List.copyOf(header);
         this.existing = existing;
+        this.withoutSettings = withoutSettings;
     }
 
-    /** Opens {@code file} for appending rows with {@code header}, keeping the complete rows already there. */
+    /** The column that records how each row was made; files written before it existed lack it. */
+    private static final String SETTINGS = "settings";
+
+    /**
+     * Opens {@code file} for appending rows with {@code header}, keeping the complete rows already
+     * there. A file whose header is {@code header} without its last column, {@code settings}, was
+     * written before rows recorded their settings: its rows are read as they are (a finished grid
+     * can still be reported and drawn), the file is left untouched, and no row may be added to it
+     * (see {@link #requireCanAdd}).
+     */
     public static ResultsCsv open(Path file, List<String> header) throws IOException {
         List<Map<String, String>> rows = new ArrayList<>();
+        boolean withoutSettings = false;
         if (Files.exists(file)) {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             String[] lines = text.split("\n", -1);
-            if (!lines[0].isEmpty() && !lines[0].equals(String.join(",", header))) {
+            List<String> columns = header;
+            boolean beforeSettings = header.get(header.size() - 1).equals(SETTINGS)
+                    && lines[0].equals(String.join(",", header.subList(0, header.size() - 1)));
+            if (beforeSettings) {
+                columns = header.subList(0, header.size() - 1);
+                withoutSettings = true;
+            } else if (!lines[0].isEmpty() && !lines[0].equals(String.join(",", header))) {
                 throw new IllegalArgumentException(file + " has the columns '" + lines[0] + "', expected '"
                         + String.join(",", header) + "'; use another --out directory or remove the file");
             }
             // The last element is the text after the final newline: empty, or a torn row.
             for (int i = 1; i < lines.length - 1; i++) {
                 List<String> f = fields(lines[i]);
-                if (f != null && f.size() == header.size()) {
+                if (f != null && f.size() == columns.size()) {
                     Map<String, String> row = new LinkedHashMap<>();
                     for (int c = 0; c < f.size(); c++) {
-                        row.put(header.get(c), f.get(c));
+                        row.put(columns.get(c), f.get(c));
                     }
                     rows.add(row);
                 }
             }
         }
-        ResultsCsv csv = new ResultsCsv(file, header, rows);
+        ResultsCsv csv = new ResultsCsv(file, header, rows, withoutSettings);
+        if (withoutSettings) {
+            return csv;
+        }
         StringBuilder sb = new StringBuilder(String.join(",", header)).append('\n');
         for (Map<String, String> r : rows) {
             sb.append(csv.line(r));
@@ -73,6 +95,10 @@ public final class ResultsCsv implements AutoCloseable {
      * {@code settings} column): resuming under other settings would mix two experiments in one table.
      */
     public List<Map<String, String>> existingRows(String settings) {
+        if (withoutSettings) {
+            // Nothing to check them against; requireCanAdd keeps new rows from joining them.
+            return existingRows();
+        }
         for (Map<String, String> row : existingRows()) {
             if (!settings.equals(row.get("settings"))) {
                 throw new IllegalArgumentException(file() + " holds runs made with other settings (" + row.get("settings")
@@ -82,8 +108,21 @@ public final class ResultsCsv implements AutoCloseable {
         return existingRows();
     }
 
+    /**
+     * Refuses, before any work, to add {@code rows} new rows to a file from before rows recorded
+     * their settings: they could not be told from the old rows' settings, nor fit its header.
+     */
+    public void requireCanAdd(int rows) {
+        if (withoutSettings && rows > 0) {
+            throw new IllegalArgumentException(file + " was written before results recorded their settings; it can be"
+                    + " reported and drawn as it is, but " + rows + " missing row(s) cannot be added to it; use another"
+                    + " --out directory or remove the file");
+        }
+    }
+
     /** Appends one row (missing columns blank) and flushes it. */
     public synchronized void append(Map<String, ?> row) throws IOException {
+        requireCanAdd(1);
         out.write(line(row));
         out.flush();
     }
@@ -156,6 +195,7 @@ public final class ResultsCsv implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
+        // A file from before settings is never opened for writing: out stays null.
         if (out != null) {
             out.close();
             out = null;

@@ -2,6 +2,7 @@ package org.relume.experiment;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -110,6 +111,7 @@ public final class Sweep {
                     todo.add(c);
                 }
             }
+            csv.requireCanAdd(todo.size());
             int resumed = cells.size() - todo.size();
             AtomicInteger done = new AtomicInteger(resumed);
             List<IOException> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -177,6 +179,27 @@ public final class Sweep {
         } finally {
             ctx.progress().end();
         }
+    }
+
+    /**
+     * True when {@code resultsCsv} already holds a row for every cell, made with these settings: a
+     * rerun then trains nothing and needs no data, it only writes the report and figures again.
+     */
+    public boolean holdsEvery(List<Cell> cells, Path resultsCsv) throws IOException {
+        if (!Files.isRegularFile(resultsCsv)) {
+            return false;
+        }
+        Set<String> have = new HashSet<>();
+        try (ResultsCsv csv = ResultsCsv.open(resultsCsv, DepthWidthExperiment.COLUMNS)) {
+            for (Map<String, String> row : csv.existingRows(settings.describe())) {
+                try {
+                    have.add(Outcome.fromRow(row).cell().key());
+                } catch (RuntimeException e) {
+                    // An unreadable row is a cell still to run, as in run().
+                }
+            }
+        }
+        return cells.stream().allMatch(c -> have.contains(c.key()));
     }
 
     public Settings settings() {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 import org.relume.io.AtomicFiles;
+import org.relume.plot.NiceTicks;
 
 /**
  * A picture of the exact 2-D linear regions from {@link LinearRegions2D} (the activation regions
@@ -181,16 +182,18 @@ public final class RegionFigure {
         FontMetrics m = g.getFontMetrics();
         g.setStroke(new BasicStroke(1f));
         int bottom = TOP + f.plotHeight();
-        for (double t : ticks(box[0], box[1])) {
+        NiceTicks xTicks = NiceTicks.within(box[0], box[1]);
+        for (double t : xTicks.values()) {
             int x = (int) Math.round(f.px(t));
             g.drawLine(x, bottom, x, bottom + 5);
-            String label = label(t, box[1] - box[0]);
+            String label = xTicks.label(t);
             g.drawString(label, x - m.stringWidth(label) / 2, bottom + 19);
         }
-        for (double t : ticks(box[2], box[3])) {
+        NiceTicks yTicks = NiceTicks.within(box[2], box[3]);
+        for (double t : yTicks.values()) {
             int y = (int) Math.round(f.py(t));
             g.drawLine(f.left() - 5, y, f.left(), y);
-            String label = label(t, box[3] - box[2]);
+            String label = yTicks.label(t);
             g.drawString(label, f.left() - 8 - m.stringWidth(label), y + 4);
         }
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
@@ -200,29 +203,5 @@ public final class RegionFigure {
         g.rotate(-Math.PI / 2);
         g.drawString(extras.yName(), -(TOP + (f.plotHeight() + m.stringWidth(extras.yName())) / 2), f.left() - 52);
         g.setTransform(saved);
-    }
-
-    /** Round values in [lo, hi], about five of them: steps of 1, 2 or 5 times a power of ten. */
-    static double[] ticks(double lo, double hi) {
-        double step = step(hi - lo);
-        double first = Math.ceil(lo / step - 1e-9) * step;
-        int n = (int) Math.floor((hi - first) / step + 1e-9) + 1;
-        double[] t = new double[Math.max(0, n)];
-        for (int i = 0; i < t.length; i++) {
-            t[i] = first + i * step;
-        }
-        return t;
-    }
-
-    private static double step(double range) {
-        double raw = range / 5;
-        double power = Math.pow(10, Math.floor(Math.log10(raw)));
-        double unit = raw / power;
-        return (unit < 1.5 ? 1 : unit < 3.5 ? 2 : unit < 7.5 ? 5 : 10) * power;
-    }
-
-    private static String label(double v, double range) {
-        int decimals = (int) Math.max(0, -Math.floor(Math.log10(step(range))));
-        return String.format(Locale.ROOT, "%." + decimals + "f", Math.abs(v) < 1e-12 * range ? 0.0 : v);
     }
 }

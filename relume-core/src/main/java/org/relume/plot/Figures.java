@@ -98,15 +98,14 @@ public final class Figures {
     public static void lines(List<LinePanel> panels, Path png, Path svg) throws IOException {
         List<Chart<?, ?>> charts = new ArrayList<>();
         for (LinePanel p : panels) {
-            XYChart c = new XYChartBuilder().width(520).height(460).title(p.title()).xAxisTitle(p.xTitle())
-                    .yAxisTitle(p.yTitle()).build();
+            TickedChart c = new TickedChart(new XYChartBuilder().width(520).height(460).title(p.title())
+                    .xAxisTitle(p.xTitle()).yAxisTitle(p.yTitle()));
             legendBelow(c);
             // One entry per row: these series have long names (distances.png's norms).
             c.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
             c.getStyler().setMarkerSize(0);
             c.getStyler().setYAxisLogarithmic(p.logY());
             c.getStyler().setYAxisLogarithmicDecadeOnly(!AxisLabels.withinDecades(p.series(), 1.5));
-            c.getStyler().setXAxisDecimalPattern(AxisLabels.pattern(p.series(), true, false));
             c.getStyler().setYAxisDecimalPattern(AxisLabels.pattern(p.series(), false, p.logY()));
             for (int i = 0; i < p.series().size(); i++) {
                 Series s = p.series().get(i);
@@ -118,6 +117,7 @@ public final class Figures {
                             new float[] {8f, 6f}, 0f));
                 }
             }
+            c.niceTicks(null, null);
             charts.add(c);
         }
         write(charts, 520, 460, null, png, svg);
@@ -140,12 +140,9 @@ public final class Figures {
         List<Chart<?, ?>> charts = new ArrayList<>();
         for (Scene sc : scenes) {
             // Wide enough for the legend's one row (classes, lines, markers) below the plot.
-            XYChart c = new XYChartBuilder().width(SCENE_WIDTH).height(520).title(sc.title()).xAxisTitle("x").yAxisTitle("y")
-                    .build();
+            TickedChart c = new TickedChart(new XYChartBuilder().width(SCENE_WIDTH).height(520).title(sc.title())
+                    .xAxisTitle("x").yAxisTitle("y"));
             legendBelow(c);
-            c.getStyler().setXAxisDecimalPattern("0.0#");
-            c.getStyler().setYAxisDecimalPattern("0.0#");
-            c.getStyler().setXAxisMin(sc.box()[0]).setXAxisMax(sc.box()[1]).setYAxisMin(sc.box()[2]).setYAxisMax(sc.box()[3]);
             c.getStyler().setMarkerSize(6);
             for (Series p : sc.points()) {
                 c.addSeries(p.name(), p.x(), p.y()).setXYSeriesRenderStyle(
@@ -172,6 +169,7 @@ public final class Figures {
                         XYSeries.XYSeriesRenderStyle.Scatter).setMarker(SeriesMarkers.DIAMOND)
                         .setMarkerColor(markerColors[i % markerColors.length]);
             }
+            c.niceTicks(new double[] {sc.box()[0], sc.box()[1]}, new double[] {sc.box()[2], sc.box()[3]});
             charts.add(c);
         }
         write(charts, SCENE_WIDTH, 520, null, png, svg);
@@ -193,8 +191,8 @@ public final class Figures {
     public static void trainingCurves(TrainingHistory history, String title, Path png, Path svg) throws IOException {
         List<Map<String, Double>> rows = history.rows();
         boolean classification = history.columns().contains("train_accuracy");
-        XYChart losses = lineChart("loss", "loss");
-        XYChart metric = lineChart(classification ? "accuracy" : "MSE", classification ? "accuracy" : "MSE");
+        TickedChart losses = lineChart("loss", "loss");
+        TickedChart metric = lineChart(classification ? "accuracy" : "MSE", classification ? "accuracy" : "MSE");
         List<Series> lossSeries = new ArrayList<>();
         boolean sameLoss = sameColumn(rows, "loss", "task_loss");
         addCurve(lossSeries, rows, "loss", sameLoss ? "train (total = task loss: no penalty)" : "train (total)");
@@ -208,6 +206,8 @@ public final class Figures {
         }
         fill(losses, lossSeries, allPositive(lossSeries));
         fill(metric, metricSeries, !classification && allPositive(metricSeries));
+        losses.niceTicks(null, null);
+        metric.niceTicks(null, null);
         write(List.of(losses, metric), 600, 440, title, png, svg);
     }
 
@@ -218,7 +218,8 @@ public final class Figures {
      */
     public static void curvesWithEvents(String title, String xTitle, String yTitle, List<Series> curves, double[] events,
                                         String eventName, Path png, Path svg) throws IOException {
-        XYChart c = new XYChartBuilder().width(640).height(460).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        TickedChart c = new TickedChart(new XYChartBuilder().width(640).height(460).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle));
         legendBelow(c);
         c.getStyler().setMarkerSize(3);
         boolean log = allPositive(curves);
@@ -232,11 +233,13 @@ public final class Figures {
                     BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 4f}, 0f));
             e.setShowInLegend(i == 0);
         }
+        c.niceTicks(null, null);
         write(List.of(c), 640, 460, null, png, svg);
     }
 
-    private static XYChart lineChart(String title, String yTitle) {
-        XYChart c = new XYChartBuilder().width(600).height(440).title(title).xAxisTitle("epoch").yAxisTitle(yTitle).build();
+    private static TickedChart lineChart(String title, String yTitle) {
+        TickedChart c = new TickedChart(new XYChartBuilder().width(600).height(440).title(title).xAxisTitle("epoch")
+                .yAxisTitle(yTitle));
         legendBelow(c);
         c.getStyler().setMarkerSize(4);
         return c;
@@ -248,7 +251,6 @@ public final class Figures {
         // Labels between the powers of ten when the values span little more than a decade (else one
         // label at most); over more decades those labels would overlap.
         chart.getStyler().setYAxisLogarithmicDecadeOnly(!AxisLabels.withinDecades(series, 1.5));
-        chart.getStyler().setXAxisDecimalPattern(AxisLabels.pattern(series, true, false));
         chart.getStyler().setYAxisDecimalPattern(AxisLabels.pattern(series, false, logY));
         for (Series s : series) {
             chart.addSeries(s.name(), s.x(), s.y()).setMarker(SeriesMarkers.CIRCLE);

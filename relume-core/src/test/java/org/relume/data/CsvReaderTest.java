@@ -263,7 +263,8 @@ class CsvReaderTest {
     void farMoreClassesThanAClassificationHasIsFlagged() throws IOException {
         StringBuilder sb = new StringBuilder("x,target\n");
         for (int i = 0; i < 40; i++) {
-            sb.append(i).append(',').append(100 + i / 2).append('\n');
+            // x in halves: whole numbers 0..39 would also be flagged, as a row number
+            sb.append(i * 0.5).append(',').append(100 + i / 2).append('\n');
         }
         Path file = write("diabetes.csv", sb.toString());
         CsvReader.Result forced = CsvReader.read(file, CsvReader.Options.defaults().withTask(Task.MULTICLASS));
@@ -272,6 +273,29 @@ class CsvReaderTest {
         assertMessage(new RuntimeException(forced.warnings().get(0)), "'target' makes 20 classes from 40 rows",
                 "--task regression");
         assertTrue(CsvReader.read(write("few.csv", "x,y\n1,0\n2,1\n3,2\n4,0\n")).warnings().isEmpty());
+    }
+
+    /** An id column (every row a different integer, in a run) read as a feature is flagged; real integer features are not. */
+    @Test
+    void aRowNumberColumnTakenAsAFeatureIsFlagged() throws IOException {
+        StringBuilder sb = new StringBuilder("id,count,size,label\n");
+        for (int i = 0; i < 12; i++) {
+            sb.append((i * 5) % 12 + 1).append(',').append(i % 4).append(',').append(i * 0.5).append(',').append(i % 2)
+                    .append('\n');
+        }
+        Path file = write("shop.csv", sb.toString());
+        CsvReader.Result r = CsvReader.read(file);
+        assertEquals(1, r.warnings().size(), r.warnings().toString());
+        assertMessage(new RuntimeException(r.warnings().get(0)), "shop.csv: feature column 'id' holds the integers 1..12,"
+                + " each once, like a row number", "--drop id");
+        assertTrue(CsvReader.read(file, CsvReader.Options.defaults().withDrop(List.of("id"))).warnings().isEmpty());
+        assertTrue(CsvReader.read(file, CsvReader.Options.defaults().withFeatures(List.of("id", "size"))).warnings().isEmpty(),
+                "a column asked for by name is the user's choice");
+        StringBuilder gap = new StringBuilder("id,label\n");
+        for (int i = 0; i < 12; i++) {
+            gap.append(i == 11 ? 20 : i).append(',').append(i % 2).append('\n');
+        }
+        assertTrue(CsvReader.read(write("gap.csv", gap.toString())).warnings().isEmpty(), "not a run of integers");
     }
 
     static void assertMessage(Throwable e, String... parts) {

@@ -58,6 +58,38 @@ class JumpstartMnistReproductionTest {
         assertTrue(!Files.exists(tmp.resolve("o")));
     }
 
+    /**
+     * A finished quick grid (every cell's row in results.csv, made with the quick settings) is
+     * reported and drawn again without MNIST: nothing trains, results.csv stays as it was.
+     */
+    @Test
+    void aFinishedGridIsRedrawnWithoutData() throws IOException {
+        Path nowhere = tmp.resolve("nowhere");
+        var settings = new DepthWidthExperiment.Settings("idx:" + nowhere, 5, 1e-3, Initializer.GLOROT_UNIFORM, 128,
+                Aggregation.L1, 1e-8).asCnn(JumpstartMnistReproduction.QUICK_IMAGES);
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        List<DepthWidthExperiment.Cell> cells = Sweep.grid(List.of(DepthWidthExperiment.BASELINE,
+                DepthWidthExperiment.JUMPSTART), JumpstartMnistReproduction.WIDTHS, JumpstartMnistReproduction.QUICK_DEPTHS,
+                List.of(1L));
+        try (ResultsCsv csv = ResultsCsv.open(out.resolve("results.csv"), DepthWidthExperiment.COLUMNS)) {
+            for (DepthWidthExperiment.Cell c : cells) {
+                var row = new DepthWidthExperiment.Outcome(c, 0.9, 0.1 + 0.01 * c.width() * (c.depth() < 20 ? 8 : 1), 0.5, 0, 0,
+                        0, 1.0, null).row();
+                row.put("settings", settings.describe());
+                csv.append(row);
+            }
+        }
+        String before = Files.readString(out.resolve("results.csv"));
+        StringWriter log = new StringWriter();
+        new JumpstartMnistReproduction().run(new Reproduction.Context(true, out, 1, Reproduction.Progress.NONE,
+                new PrintWriter(log)), nowhere);
+        assertEquals(before, Files.readString(out.resolve("results.csv")));
+        assertTrue(log.toString().contains("(this run: 0 cells, resumed: 24)"), log.toString());
+        assertTrue(!log.toString().contains("estimated work"), "no estimate, which would load the data: " + log);
+        assertTrue(Files.size(out.resolve("heatmap.png")) > 1000);
+        assertTrue(Files.readString(out.resolve("report.md")).contains("| 8 | 14 | 24 |"), "width 8 trained to depth 14");
+    }
+
     /** n random 28x28 images whose label is the brightest of ten bands, so there is something to learn. */
     static void writeSplit(Path dir, String split, int n, long seed) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);

@@ -86,6 +86,35 @@ class SweepTest {
         assertTrue(e.getMessage().contains("another --out"), e.getMessage());
     }
 
+    /**
+     * A results file from before rows recorded their settings (results/jumpstart-moons): a finished
+     * grid is read back as it is, the file is not touched, and a grid that would add rows is refused
+     * before any cell runs.
+     */
+    @Test
+    void aFileFromBeforeSettingsIsReadButNotExtended() throws IOException {
+        Path csv = tmp.resolve("results.csv");
+        List<Cell> cells = Sweep.grid(List.of("baseline"), List.of(2), List.of(1, 2), List.of(1L));
+        Sweep.Result first = new Sweep(SHORT, 1).run(cells, csv, null);
+        List<String> lines = Files.readAllLines(csv);
+        StringBuilder old = new StringBuilder(lines.get(0).replace(",settings", "")).append('\n');
+        for (String line : lines.subList(1, lines.size())) {
+            old.append(line, 0, line.lastIndexOf(",\"")).append('\n'); // the settings value is quoted: it holds commas
+        }
+        Files.writeString(csv, old.toString());
+        Sweep.Result again = new Sweep(SHORT, 1).run(cells, csv, null);
+        assertEquals(0, again.ran());
+        assertEquals(2, again.resumed());
+        assertEquals(first.outcomes().get(1).validationAccuracy(), again.outcomes().get(1).validationAccuracy());
+        assertEquals(old.toString(), Files.readString(csv), "left as it was");
+        List<Cell> more = Sweep.grid(List.of("baseline"), List.of(2), List.of(1, 2, 3), List.of(1L));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Sweep(SHORT, 1).run(more, csv, null));
+        assertTrue(e.getMessage().contains("before results recorded their settings") && e.getMessage().contains("1 missing"),
+                e.getMessage());
+        assertEquals(old.toString(), Files.readString(csv), "still as it was");
+    }
+
     @Test
     void analysisFindsTrainableDepths() {
         List<Outcome> o = new ArrayList<>();

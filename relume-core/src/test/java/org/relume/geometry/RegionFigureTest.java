@@ -15,6 +15,7 @@ import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
 import org.relume.plot.FigureChecks;
+import org.relume.plot.NiceTicks;
 
 /** The regions picture keeps the box's aspect ratio, has round ticks and draws the data it is given. */
 class RegionFigureTest {
@@ -48,9 +49,9 @@ class RegionFigureTest {
 
     @Test
     void ticksSitAtRoundValues() {
-        assertArrayEquals(new double[] {0, 0.2, 0.4, 0.6000000000000001, 0.8, 1}, RegionFigure.ticks(0, 1), 1e-12);
-        assertArrayEquals(new double[] {-1.5, -1, -0.5, 0, 0.5}, RegionFigure.ticks(-1.73, 0.61), 1e-12);
-        assertArrayEquals(new double[] {20, 30, 40, 50, 60, 70}, RegionFigure.ticks(13, 71), 1e-12);
+        assertArrayEquals(new double[] {0, 0.2, 0.4, 0.6000000000000001, 0.8, 1}, NiceTicks.within(0, 1).values(), 1e-12);
+        assertArrayEquals(new double[] {-1.5, -1, -0.5, 0, 0.5}, NiceTicks.within(-1.73, 0.61).values(), 1e-12);
+        assertArrayEquals(new double[] {20, 30, 40, 50, 60, 70}, NiceTicks.within(13, 71).values(), 1e-12);
         assertThrows(IllegalArgumentException.class,
                 () -> new RegionFigure.Extras("a", "b", new double[] {1}, new double[0]));
     }
