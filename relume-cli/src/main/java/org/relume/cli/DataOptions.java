@@ -55,7 +55,7 @@ final class DataOptions {
             throw new IllegalArgumentException("--standardize must be auto, on or off, got '" + standardize + "'");
         }
         DataSources.Loaded loaded = DataSources.load(new DataSources.Request(spec, seed, validationFraction, label,
-                taskOverride(), limit, features, drop));
+                taskOverride(task), limit, features, drop));
         Relume.warn(command, loaded.warnings());
         Dataset train = loaded.split().train();
         Dataset validation = loaded.split().validation();
@@ -67,7 +67,8 @@ final class DataOptions {
         return new Inputs(loaded, train, validation, null);
     }
 
-    private Task taskOverride() {
+    /** The task --task forces on a CSV, or null to infer it. */
+    static Task taskOverride(String task) {
         if (task == null) {
             return null;
         }

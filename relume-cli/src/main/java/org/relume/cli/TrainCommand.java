@@ -39,10 +39,7 @@ import org.relume.nn.Defaults;
 import org.relume.nn.Initializer;
 import org.relume.nn.Mlp;
 import org.relume.nn.Network;
-import org.relume.optim.Adam;
 import org.relume.optim.LearningRateSchedule;
-import org.relume.optim.Optimizer;
-import org.relume.optim.Sgd;
 import org.relume.plot.Figures;
 import org.relume.tensor.Memory;
 import org.relume.tensor.kernel.PointwiseFunction;
@@ -50,7 +47,6 @@ import org.relume.train.EarlyStopping;
 import org.relume.train.RunSeeds;
 import org.relume.train.TrainConfig;
 import org.relume.train.TrainResult;
-import org.relume.train.TrainingRecipe;
 import org.relume.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -146,10 +142,8 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TechniqueOptions techniques;
 
-    @Option(names = "--recipe", paramLabel = "NAME",
-            description = "Named training settings: resnet-cifar = SGD, Nesterov momentum 0.9, weight decay 1e-4, lr 0.1"
-                    + " divided by 10 at 50%% and 75%% of the epochs, batch 64 (Li et al.'s). Flags given explicitly win.")
-    String recipe;
+    @Mixin
+    OptimizerOptions optim;
 
     @Option(names = "--augment", paramLabel = "SPEC",
             description = "With --conv or --arch: augment every training batch: crop-flip[:pad=P] (zero-pad P pixels, default 4,"
@@ -180,26 +174,6 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--init", defaultValue = Defaults.INITIALIZER, paramLabel = "NAME",
             description = "Initializer: glorot_uniform, glorot_normal, kaiming_uniform, kaiming_normal, torch_default, rai, raai (default: ${DEFAULT-VALUE}).")
     String init;
-
-    @Option(names = "--optimizer", defaultValue = "adam", paramLabel = "sgd|adam", description = "Optimizer (default: ${DEFAULT-VALUE}).")
-    String optimizer;
-
-    @Option(names = "--lr", defaultValue = "" + Defaults.LEARNING_RATE, paramLabel = "RATE", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--momentum", defaultValue = "0", paramLabel = "MU", description = "SGD momentum (default: ${DEFAULT-VALUE}).")
-    double momentum;
-
-    @Option(names = "--nesterov", description = "Use Nesterov momentum with SGD.")
-    boolean nesterov;
-
-    @Option(names = "--weight-decay", defaultValue = "0", paramLabel = "WD", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
-    double weightDecay;
-
-    @Option(names = "--schedule", defaultValue = "constant", paramLabel = "SPEC",
-            description = "Learning-rate schedule: constant, step:EVERY:GAMMA, cosine (to 0 over the run), cosine:EPOCHS,"
-                    + " or a linear warm-up warmup:EPOCHS, alone or before another, e.g. warmup:5+cosine (default: ${DEFAULT-VALUE}).")
-    String schedule;
 
     @Option(names = "--epochs", defaultValue = "" + Defaults.EPOCHS, paramLabel = "N", description = "Training epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -281,7 +255,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress bar.")
     boolean quiet;
 
-    /** The learning-rate schedule: --schedule, or the recipe's (set by {@link #applyRecipe}). */
+    /** The learning-rate schedule: --schedule, or the recipe's (set by {@link OptimizerOptions#applyRecipe}). */
     private LearningRateSchedule lrSchedule;
 
     /** The checkpoint and model this command continues (set by --resume on the command it builds). */
@@ -295,7 +269,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         validateFlags();
         start = initFrom == null ? null : InitialModel.load(initFrom, spec.commandLine().getParseResult());
-        lrSchedule = applyRecipe();
+        lrSchedule = optim.applyRecipe(spec.commandLine().getParseResult(), epochs);
+        batchSize = optim.batchSize(spec.commandLine().getParseResult(), batchSize);
         checkOutputDirectory();
         Inputs in = loadInputs();
         PointwiseFunction act = activationFunction();
@@ -338,7 +313,7 @@ final class TrainCommand implements Callable<Integer> {
     private record Inputs(DataSources.Loaded loaded, Dataset train, Dataset validation, Standardizer standardizer) {}
 
     private Inputs loadInputs() {
-        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seed, valSplit, label, taskOverride(), limit,
+        DataSources.Loaded loaded = DataSources.load(new DataSources.Request(data, seed, valSplit, label, DataOptions.taskOverride(task), limit,
                 features, drop));
         Relume.warn(spec, loaded.warnings());
         Dataset train = loaded.split().train();
@@ -396,7 +371,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private TrainConfig buildConfig(int batch, Loss loss, long batchSeed) {
         TrainConfig cfg = TrainConfig.defaults().epochs(epochs).batchSize(batch)
-                .shuffle(!noShuffle && batch != 0).optimizer(buildOptimizer())
+                .shuffle(!noShuffle && batch != 0).optimizer(optim.build())
                 .schedule(lrSchedule).loss(loss)
                 .logEvery(logEvery(validateEvery, epochs)).seed(batchSeed);
         if (jumpstart != null) {
@@ -637,21 +612,9 @@ final class TrainCommand implements Callable<Integer> {
         if (diagnosticsEvery < 0) {
             throw new IllegalArgumentException("--diagnostics-every must be >= 0, got " + diagnosticsEvery);
         }
-        if (!(lr > 0) || !Double.isFinite(lr)) {
-            throw new IllegalArgumentException("--lr must be a positive number, got " + lr);
-        }
+        optim.validate();
     }
 
-    private Task taskOverride() {
-        if (task == null) {
-            return null;
-        }
-        return switch (task.toLowerCase(Locale.ROOT)) {
-            case "regression" -> Task.REGRESSION;
-            case "classification", "binary", "multiclass" -> Task.MULTICLASS;
-            default -> throw new IllegalArgumentException("--task must be classification or regression, got '" + task + "'");
-        };
-    }
 
     private PointwiseFunction activationFunction() {
         if (activation.equalsIgnoreCase("relu")) {
@@ -660,44 +623,6 @@ final class TrainCommand implements Callable<Integer> {
         return Activations.byName(activation);
     }
 
-    /**
-     * Fills the optimizer, batch and schedule settings the user did not give from --recipe, and
-     * returns the schedule to train with.
-     */
-    private LearningRateSchedule applyRecipe() {
-        if (recipe == null) {
-            return LearningRateSchedule.parse(schedule, epochs);
-        }
-        TrainingRecipe r = TrainingRecipe.byId(recipe);
-        var parsed = spec.commandLine().getParseResult();
-        if (!parsed.hasMatchedOption("--optimizer")) {
-            optimizer = "sgd";
-        }
-        if (!parsed.hasMatchedOption("--lr")) {
-            lr = r.lr();
-        }
-        if (!parsed.hasMatchedOption("--momentum")) {
-            momentum = r.momentum();
-        }
-        if (!parsed.hasMatchedOption("--nesterov")) {
-            nesterov = r.nesterov() && momentum > 0;
-        }
-        if (!parsed.hasMatchedOption("--weight-decay")) {
-            weightDecay = r.weightDecay();
-        }
-        if (!parsed.hasMatchedOption("--batch-size")) {
-            batchSize = r.batchSize();
-        }
-        return parsed.hasMatchedOption("--schedule") ? LearningRateSchedule.parse(schedule, epochs) : r.schedule(epochs);
-    }
-
-    private Optimizer buildOptimizer() {
-        return switch (optimizer.toLowerCase(Locale.ROOT)) {
-            case "adam" -> new Adam(lr, Adam.DEFAULT_BETA1, Adam.DEFAULT_BETA2, Adam.DEFAULT_EPSILON, weightDecay);
-            case "sgd" -> new Sgd(lr, momentum, nesterov, weightDecay);
-            default -> throw new IllegalArgumentException("--optimizer must be sgd or adam, got '" + optimizer + "'");
-        };
-    }
 
     /**
      * The epochs between logged rows: as asked, or for 0 every epoch of a short run and 100 to 199
