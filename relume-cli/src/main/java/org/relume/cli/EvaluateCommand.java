@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.relume.nn.Defaults;
 import org.relume.data.DataSources;
 import org.relume.data.Standardizer;
 import org.relume.evaluate.ClassProbabilities;
@@ -65,7 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     + " data take n= in the spec instead).")
     int limit;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+    @Option(names = "--seed", defaultValue = "" + Defaults.SEED, paramLabel = "S",
             description = "Generated data only: the seed of the train/validation split (default: ${DEFAULT-VALUE}).")
     long seed;
 

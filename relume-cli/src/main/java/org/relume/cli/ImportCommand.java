@@ -58,7 +58,11 @@ final class ImportCommand implements Callable<Integer> {
         provenance.putAll(BuildInfo.provenance());
         ModelMetadata meta = new ModelMetadata(m.task(), m.classes(), m.loss(), m.inputMean(), m.inputStd(), m.featureNames(),
                 provenance, m.classNames());
-        ModelDirectory.replace(out, dir -> ModelFiles.write(dir, read.network(), meta));
+        // Read back before the swap: a model that Relume's own loader refuses is never committed.
+        ModelDirectory.replace(out, dir -> {
+            ModelFiles.write(dir, read.network(), meta);
+            ModelFiles.load(dir);
+        });
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "imported %s into %s: %s, %d parameters, task %s%s, %s%n", file, out,
                 read.network().architecture(), read.network().parameterCount(), meta.task().id(),

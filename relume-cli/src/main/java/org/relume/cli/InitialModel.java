@@ -61,6 +61,23 @@ final class InitialModel {
         return net;
     }
 
+    /**
+     * Refuses data whose named features or classes differ from the model's: the weights would read
+     * the columns, or score the classes, in another order than they were trained for.
+     */
+    void requireSameNames(List<String> features, List<String> classes) {
+        ModelMetadata m = saved.metadata();
+        if (!m.featureNames().isEmpty() && !features.isEmpty() && !m.featureNames().equals(features)) {
+            throw new IllegalArgumentException("--init-from " + dir + ": the model reads the features " + m.featureNames()
+                    + " but the data give " + features + "; choose and order the columns with --features "
+                    + String.join(",", m.featureNames()));
+        }
+        if (!m.classNames().isEmpty() && !classes.isEmpty() && !m.classNames().equals(classes)) {
+            throw new IllegalArgumentException("--init-from " + dir + ": the model's classes are " + m.classNames()
+                    + " but the data's are " + classes);
+        }
+    }
+
     /** For the header: where the weights come from. */
     String describe() {
         return "weights from " + dir;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.relume.nn.Defaults;
 import org.relume.data.CsvReader;
 import org.relume.data.DataFormatException;
 import org.relume.data.Standardizer;
@@ -80,7 +81,7 @@ final class PredictCommand implements Callable<Integer> {
                     + " data take n= in the spec instead).")
     int limit;
 
-    @Option(names = "--seed", defaultValue = "1", paramLabel = "S",
+    @Option(names = "--seed", defaultValue = "" + Defaults.SEED, paramLabel = "S",
             description = "Generated data only: the seed of the train/validation split (default: ${DEFAULT-VALUE}).")
     long seed;
 

@@ -34,6 +34,8 @@ final class ProgressReporter implements TrainingListener {
     private boolean wroteLine;
     private String metric = "";
     private String latest = "";
+    /** The text of the last plain line written, so the end is not printed twice. */
+    private String printed = "";
 
     ProgressReporter(String task, PrintStream plain, LongSupplier clock, long interval) {
         this.task = task;
@@ -119,6 +121,7 @@ final class ProgressReporter implements TrainingListener {
     }
 
     private void line(long now) {
+        printed = latest;
         plain.printf(Locale.ROOT, "%s: %s (%d s)%n", task, latest, (now - started) / 1_000_000_000L);
         plain.flush();
         wroteLine = true;
@@ -141,6 +144,11 @@ final class ProgressReporter implements TrainingListener {
         if (bar != null) {
             bar.close();
             bar = null;
+        }
+        // A run that stopped before its last epoch (early stopping, an interrupt) still ends its log
+        // with where it stopped, once, when it wrote plain lines at all.
+        if (plain != null && wroteLine && !latest.equals(printed)) {
+            line(clock.getAsLong());
         }
     }
 }

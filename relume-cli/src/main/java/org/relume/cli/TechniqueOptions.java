@@ -49,6 +49,7 @@ final class TechniqueOptions {
     record Pretraining(PeakParametrization.Mode mode, int epochs, double lr, Sign sign) {}
 
     /** What the combination checks need to know about the rest of the command line. */
+    /** @param hidden the widths the options build, or null when a saved model (--init-from) is the network */
     record Others(boolean structure, boolean imageNetwork, int[] hidden, String activation, boolean initGiven,
                   int earlyStop, int checkpointEvery) {}
 
@@ -72,10 +73,12 @@ final class TechniqueOptions {
             plan = GrowthPlan.parse(grow);
             refuse(o.structure(), "--grow grows plain MLPs, not --structure networks");
             refuse(o.imageNetwork(), "--grow in train grows MLPs; relume grow --conv grows a thin CNN");
-            refuse(!o.activation().equalsIgnoreCase("relu"), "--grow needs --activation relu: a new unit starts at"
-                    + " relu(0) = 0, which is what leaves the function unchanged; got " + o.activation());
-            refuse(plan.folding() && o.hidden().length != 1, "--grow folding grows networks with one hidden layer (--depth"
-                    + " 1), got " + o.hidden().length);
+            // A saved model (--init-from, hidden null) is checked on its own layers when growth is attached.
+            refuse(o.hidden() != null && !o.activation().equalsIgnoreCase("relu"), "--grow needs --activation relu: a new"
+                    + " unit starts at relu(0) = 0, which is what leaves the function unchanged; got " + o.activation());
+            int layers = o.hidden() == null ? 1 : o.hidden().length;
+            refuse(plan.folding() && layers != 1, "--grow folding grows networks with one hidden layer (--depth 1), got "
+                    + layers);
         }
         if (pretrain != null) {
             pretraining = parsePretraining(pretrain);

@@ -276,6 +276,10 @@ final class TrainCommand implements Callable<Integer> {
         PointwiseFunction act = activationFunction();
         Initializer initializer = Initializer.byName(init);
         RunSeeds seeds = RunSeeds.of(seed);
+        if (start != null) {
+            start.requireSameNames(in.loaded().featureNames(), in.train().task().isClassification()
+                    ? in.loaded().classNames() : List.of());
+        }
         Network net = start != null ? start.network(in.train())
                 : techniques.pretrains() ? techniques.start(in.train(), depth, seeds.init())
                 : buildNetwork(in.train(), act, initializer, seeds.init());
@@ -583,8 +587,11 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--width must be positive and --depth >= 0, got width " + width + ", depth " + depth);
         }
         validateTrainingFlags();
-        techniques.validate(new TechniqueOptions.Others(structure != null, images.builds(), widths != null ? widths
-                : filled(depth, width), activation, spec.commandLine().getParseResult().hasMatchedOption("--init"), earlyStop,
+        if (widths != null && techniques.pretrains()) {
+            throw new IllegalArgumentException("--pretrain compositional builds 1-[4 x --depth]-1; give --depth, not --widths");
+        }
+        techniques.validate(new TechniqueOptions.Others(structure != null, images.builds(), initFrom != null ? null
+                : widths != null ? widths : filled(depth, width), activation, spec.commandLine().getParseResult().hasMatchedOption("--init"), earlyStop,
                 checkpointEvery));
     }
 

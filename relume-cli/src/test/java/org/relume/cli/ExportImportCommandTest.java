@@ -81,6 +81,32 @@ class ExportImportCommandTest {
         CliRun moons = CliRun.of("train", "--data", "moons", "--init-from", imported.toString());
         assertEquals(2, moons.exitCode(), moons.toString());
         assertEquals(1, moons.err().strip().split("\n").length, moons.err());
+        // The same columns in another order would feed the weights the wrong inputs.
+        StringBuilder swapped = new StringBuilder("width,length,species\n");
+        for (String line : sb.toString().split("\n")) {
+            String[] f = line.split(",");
+            if (!f[0].equals("length")) {
+                swapped.append(f[1]).append(',').append(f[0]).append(',').append(f[2]).append('\n');
+            }
+        }
+        Path reordered = Files.writeString(tmp.resolve("swapped.csv"), swapped.toString());
+        CliRun order = CliRun.of("train", "--data", "csv:" + reordered, "--label", "species", "--init-from",
+                imported.toString(), "--epochs", "5");
+        assertEquals(2, order.exitCode(), order.toString());
+        assertTrue(order.err().contains("--features length,width"), order.err());
+    }
+
+    /** A saved one-hidden-layer classifier grows by folding when it is fine-tuned: the saved net is checked, not --depth. */
+    @Test
+    void aSavedModelGrowsByFoldingWhenFineTuned() throws Exception {
+        Path model = tmp.resolve("narrow");
+        CliRun t = CliRun.of("train", "--data", "moons", "--width", "2", "--depth", "1", "--epochs", "200", "-q", "--out",
+                model.toString());
+        assertEquals(0, t.exitCode(), t.toString());
+        CliRun grown = CliRun.of("train", "--data", "moons", "--init-from", model.toString(), "--grow", "folding:every=50,times=1",
+                "--epochs", "200", "-q", "--out", tmp.resolve("folded").toString());
+        assertEquals(0, grown.exitCode(), grown.toString());
+        assertTrue(grown.out().contains("2-3-1") || grown.out().contains("2-3-2"), grown.out());
     }
 
     @Test

@@ -99,6 +99,7 @@ class TechniqueCombinationsTest {
         record Case(String why, String... args) {}
         List<Case> cases = new ArrayList<>();
         cases.add(new Case("one hidden layer", "--grow", "folding", "--depth", "3"));
+        cases.add(new Case("not --widths", "--data", "curve:x3:n=50", "--widths", "4,4", "--pretrain", "compositional:enforced"));
         cases.add(new Case("classification task", "--data", "curve:x3:n=50", "--depth", "1", "--grow", "folding"));
         cases.add(new Case("not a hidden layer", "--grow", "gradmax:layer=5", "--depth", "3"));
         cases.add(new Case("unknown key", "--grow", "gradmax:often=3"));
@@ -110,7 +111,7 @@ class TechniqueCombinationsTest {
         cases.add(new Case("cannot be resumed", "--grow", "gradmax", "--checkpoint-every", "5", "--out",
                 tmp.resolve("ck").toString()));
         cases.add(new Case("width 4", "--data", "curve:x3:n=50", "--pretrain", "compositional:enforced", "--width", "8"));
-        cases.add(new Case("width 4", "--data", "curve:x3:n=50", "--pretrain", "compositional:enforced", "--widths", "4,3"));
+        cases.add(new Case("not --widths", "--data", "curve:x3:n=50", "--pretrain", "compositional:enforced", "--widths", "4,3"));
         cases.add(new Case("1-D regression", "--data", "moons", "--pretrain", "compositional:enforced", "--width", "4"));
         cases.add(new Case("--structure", "--data", "curve:x3:n=50", "--pretrain", "compositional:free", "--width", "4",
                 "--structure", "hb"));

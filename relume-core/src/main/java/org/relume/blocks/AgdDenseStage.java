@@ -35,7 +35,7 @@ public final class AgdDenseStage implements Stage {
     private final Layer conv;
     private final Coefficients alpha;
     private final double beta;
-    private final double[] h;
+    private final float[] momentum;
     private final Combination sum;
     private final int stateSize;
 
@@ -44,6 +44,7 @@ public final class AgdDenseStage implements Stage {
             throw new IllegalArgumentException("an AGD-Net layer's T is batch norm, an activation and a convolution"
                     + " reading its output, got " + norm + " and " + conv);
         }
+        DenseStage.requireSameResolution(conv);
         if (alpha.size() != position + 1) {
             throw new IllegalArgumentException("AGD-Net layer " + position + " needs " + (position + 1)
                     + " coefficients alpha_0..alpha_k, got " + alpha.size());
@@ -61,7 +62,7 @@ public final class AgdDenseStage implements Stage {
         this.conv = conv;
         this.alpha = alpha;
         this.beta = beta;
-        this.h = ThetaSequence.h(position + 1);
+        this.momentum = momentumWeights(position, beta);
         this.sum = new Combination(2 * position + 2);
     }
 
@@ -99,6 +100,31 @@ public final class AgdDenseStage implements Stage {
         return alpha.value(j);
     }
 
+    public double beta() {
+        return beta;
+    }
+
+    /**
+     * The weights of z_1..z_k in the momentum term, beta (delta_jk - h^j_{k+1}), rounded to float
+     * once: what the tape and the ONNX export both use. h^0_{k+1} = 0 for k >= 1 (eq. 5), and the
+     * whole term vanishes for k = 0, so z_0 never appears.
+     */
+    public float[] momentumWeights() {
+        return momentum.clone();
+    }
+
+    private static float[] momentumWeights(int k, double beta) {
+        double[] h = ThetaSequence.h(k + 1);
+        if (k > 0 && h[0] != 0) {
+            throw new IllegalStateException("h^0_" + (k + 1) + " = " + h[0] + " would mix z_0 into the momentum term");
+        }
+        float[] w = new float[k];
+        for (int j = 1; j <= k; j++) {
+            w[j - 1] = (float) (beta * ((j == k ? 1 : 0) - h[j]));
+        }
+        return w;
+    }
+
     @Override
     public Var forward(Tape tape, StageStates states, LayerRunner run) {
         int k = states.k();
@@ -108,14 +134,8 @@ public final class AgdDenseStage implements Stage {
         for (int j = 0; j <= k; j++) {
             alpha.add(sum, j, states.t(j));
         }
-        if (k > 0) {
-            if (h[0] != 0) {
-                throw new IllegalStateException("h^0_" + (k + 1) + " = " + h[0] + " would mix z_0 into the momentum term");
-            }
-            for (int j = 1; j <= k; j++) {
-                double c = beta * ((j == k ? 1 : 0) - h[j]);
-                sum.add((float) c, states.side(j));
-            }
+        for (int j = 1; j <= k; j++) {
+            sum.add(momentum[j - 1], states.side(j));
         }
         Var next = CombinationOps.combine(tape, sum);
         states.setSide(k + 1, next);

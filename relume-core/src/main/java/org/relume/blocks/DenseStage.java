@@ -3,6 +3,7 @@ package org.relume.blocks;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.relume.nn.Conv2d;
 import org.relume.nn.Layer;
 import org.relume.nn.NormActivation;
 import org.relume.nn.Stage;
@@ -31,9 +32,19 @@ public final class DenseStage implements Stage {
             throw new IllegalArgumentException("a dense layer's convolution must read the " + n.outputSize()
                     + " normalized features at the same resolution, got " + conv);
         }
+        requireSameResolution(conv);
         this.position = position;
         this.norm = n;
         this.conv = conv;
+    }
+
+    /** A dense layer's maps are concatenated with its input's, so its convolution must keep H x W. */
+    static void requireSameResolution(Layer conv) {
+        if (!(conv instanceof Conv2d c) || c.geometry().outHeight() != c.geometry().height()
+                || c.geometry().outWidth() != c.geometry().width()) {
+            throw new IllegalArgumentException("a dense layer's T ends in a convolution that keeps the maps' size (stride 1,"
+                    + " same padding), got " + conv);
+        }
     }
 
     @Override public String type() { return "dense"; }

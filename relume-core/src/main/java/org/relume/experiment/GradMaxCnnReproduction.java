@@ -82,7 +82,8 @@ public final class GradMaxCnnReproduction implements Reproduction {
     @Override
     public List<CostEstimate.Training> plan(Context ctx) {
         Profile p = profile(ctx);
-        double samples = p.limit() > 0 ? 0.85 * p.limit() : 0.85 * 60000;
+        // idx data validate on the t10k file: every limited (or every) training image trains.
+        double samples = p.limit() > 0 ? p.limit() : 60000;
         int[] widths = new int[p.depth()];
         Arrays.fill(widths, p.finalWidth());
         List<CostEstimate.Training> list = new ArrayList<>();
@@ -133,6 +134,7 @@ public final class GradMaxCnnReproduction implements Reproduction {
                     }
                 }
             }
+            csv.requireCanAdd(tasks.size());
             runs.addAll(ParallelRuns.run(name(), tasks, ctx));
         }
         double wall = (System.nanoTime() - start) / 1e9;

@@ -61,6 +61,15 @@ public record GrowthPlan(String method, GrowthSchedule schedule, double scale, b
                 }
             }
         }
+        if (method.trim().equalsIgnoreCase("folding")) {
+            // A fold adds one unit where its two half-spaces meet; how many, where and how large is not a choice.
+            for (String key : java.util.List.of("units", "layer", "scale")) {
+                if (keys.containsKey(key)) {
+                    throw new IllegalArgumentException("--grow folding: '" + key + "' does not apply (a fold adds one unit to"
+                            + " the hidden layer, at the data's fold); use every, times, start or deepen");
+                }
+            }
+        }
         int every = integer(keys, "every", DEFAULT_EVERY, spec);
         int times = integer(keys, "times", DEFAULT_TIMES, spec);
         int units = integer(keys, "units", 1, spec);

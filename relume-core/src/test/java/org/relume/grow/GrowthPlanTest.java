@@ -45,7 +45,7 @@ class GrowthPlanTest {
     @Test
     void refusesBadSpecsInOneLine() {
         for (String bad : List.of("grad", "gradmax:every=0", "gradmax:often=3", "gradmax:every=x", "gradmax:times=-1",
-                "gradmax:layer=middle", "gradmax:every=5,every=6", "gradmax:deepen", "gradmax:scale=0")) {
+                "gradmax:layer=middle", "gradmax:every=5,every=6", "gradmax:deepen", "gradmax:scale=0", "folding:units=2", "folding:layer=0", "folding:scale=0.5")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GrowthPlan.parse(bad), bad);
             assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }

@@ -168,11 +168,11 @@ public final class OnnxImport {
         }
         NodeProto sub = readers.get(0);
         NodeProto div = next(sub.getOutput(0));
-        if (div == null || !div.getOpType().equals("Div") || !div.getInput(0).equals(sub.getOutput(0))) {
+        if (div == null || !div.getOpType().equals("Div") || !input(div, 0).equals(sub.getOutput(0))) {
             throw refuse(sub, "a Sub after the input is read as standardization only when a Div by a constant follows");
         }
-        mean = floats(sub, sub.getInput(1));
-        std = floats(div, div.getInput(1));
+        mean = floats(sub, input(sub, 1));
+        std = floats(div, input(div, 1));
         return div.getOutput(0);
     }
 
@@ -181,7 +181,7 @@ public final class OnnxImport {
         if (intAttr(a, "transA", 0) != 0 || floatAttr(a, "alpha", 1f) != 1f || floatAttr(a, "beta", 1f) != 1f) {
             throw refuse(n, "only Gemm with transA = 0, alpha = 1 and beta = 1 is a dense layer");
         }
-        Tensor w = matrix(n, n.getInput(1));
+        Tensor w = matrix(n, input(n, 1));
         Tensor weight = intAttr(a, "transB", 0) != 0 ? w : transpose(w);
         Tensor bias = n.getInputCount() > 2 && !n.getInput(2).isEmpty() ? vector(n, n.getInput(2), weight.rows()) : null;
         layers.add(new Dense(weight, bias, Activations.byName("identity")));
@@ -189,11 +189,11 @@ public final class OnnxImport {
     }
 
     private String matMul(NodeProto n) {
-        Tensor weight = transpose(matrix(n, n.getInput(1)));
+        Tensor weight = transpose(matrix(n, input(n, 1)));
         NodeProto add = next(n.getOutput(0));
         Tensor bias = null;
         String out = n.getOutput(0);
-        if (add != null && add.getOpType().equals("Add") && constants.containsKey(add.getInput(1))) {
+        if (add != null && add.getOpType().equals("Add") && constants.containsKey(input(add, 1))) {
             bias = vector(add, add.getInput(1), weight.rows());
             out = add.getOutput(0);
         }
@@ -249,8 +249,36 @@ public final class OnnxImport {
         provenance.put("source", file.toString());
         provenance.put("producer", (model.getProducerName() + " " + model.getProducerVersion()).strip());
         String loss = task == Task.REGRESSION ? "mse" : task == Task.BINARY ? "bce" : "softmax_ce";
-        return new ModelMetadata(task, classes, loss, mean, std, features.size() == network.inputSize() ? features : List.of(),
+        return new ModelMetadata(task, classes, loss, perInput(mean, "mean", network.inputSize()),
+                perInput(std, "std", network.inputSize()), features.size() == network.inputSize() ? features : List.of(),
                 provenance, classNames.size() == classes ? classNames : List.of());
+    }
+
+    /**
+     * A standardization statistic as one value per input: a single value (the broadcast constant
+     * other exporters write) is repeated; anything else must match the inputs. The std must be
+     * positive and both finite, or predict would divide by zero or carry NaN into the network.
+     */
+    private float[] perInput(float[] v, String what, int inputs) {
+        if (v == null) {
+            return null;
+        }
+        float[] out = v;
+        if (v.length == 1) {
+            out = new float[inputs];
+            java.util.Arrays.fill(out, v[0]);
+        }
+        if (out.length != inputs) {
+            throw new IllegalArgumentException(file + ": the standardization's " + what + " has " + v.length
+                    + " values for " + inputs + " inputs");
+        }
+        for (float x : out) {
+            if (!Float.isFinite(x) || (what.equals("std") && !(x > 0))) {
+                throw new IllegalArgumentException(file + ": the standardization's " + what + " holds " + x
+                        + (what.equals("std") ? "; it must be finite and positive" : "; it must be finite"));
+            }
+        }
+        return out;
     }
 
     private Task task(String id, int outputs) {
@@ -295,16 +323,33 @@ public final class OnnxImport {
         return a.containsKey(name) ? a.get(name).getF() : dflt;
     }
 
+    private float[] finite(NodeProto n, String name, float[] v) {
+        for (float x : v) {
+            if (!Float.isFinite(x)) {
+                throw refuse(n, "the constant " + name + " holds " + x + "; weights must be finite");
+            }
+        }
+        return v;
+    }
+
+    /** Input i of a node, or one line naming the node when it has fewer (a malformed file). */
+    private String input(NodeProto n, int i) {
+        if (n.getInputCount() <= i) {
+            throw refuse(n, "it has " + n.getInputCount() + " input(s), expected at least " + (i + 1));
+        }
+        return n.getInput(i);
+    }
+
     private Tensor matrix(NodeProto n, String name) {
         TensorProto t = constant(n, name);
         if (t.getDimsCount() != 2) {
             throw refuse(n, "the weight " + name + " has " + t.getDimsCount() + " dimensions, a dense layer needs 2");
         }
-        return Tensor.wrap(floats(n, name), (int) t.getDims(0), (int) t.getDims(1));
+        return Tensor.wrap(finite(n, name, floats(n, name)), (int) t.getDims(0), (int) t.getDims(1));
     }
 
     private Tensor vector(NodeProto n, String name, int size) {
-        float[] v = floats(n, name);
+        float[] v = finite(n, name, floats(n, name));
         if (v.length != size) {
             throw refuse(n, "the bias " + name + " has " + v.length + " values for " + size + " units");
         }

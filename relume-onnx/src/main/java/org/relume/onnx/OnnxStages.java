@@ -3,7 +3,7 @@ package org.relume.onnx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.relume.blocks.ThetaSequence;
+import org.relume.blocks.AgdDenseStage;
 import org.relume.nn.Network;
 import org.relume.nn.Stage;
 
@@ -134,12 +134,10 @@ final class OnnxStages {
         t.add(run(stage, 1, run(stage, 0, side.get(k))));
         List<OnnxValue> terms = new ArrayList<>(t);
         double[] c = java.util.Arrays.copyOf(alpha, k + 1 + k);
-        double beta = ((Number) stage.config().get("beta")).doubleValue();
-        double[] h = ThetaSequence.h(k + 1);
+        float[] momentum = ((AgdDenseStage) stage).momentumWeights();
         for (int j = 1; j <= k; j++) {
             terms.add(side.get(j));
-            // The engine rounds each coefficient to float once; so does the initializer.
-            c[k + j] = (float) (beta * ((j == k ? 1 : 0) - h[j]));
+            c[k + j] = momentum[j - 1];
         }
         OnnxValue next = sum(stem, terms, c);
         side.add(next);
