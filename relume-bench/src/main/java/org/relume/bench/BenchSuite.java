@@ -104,7 +104,7 @@ public final class BenchSuite {
     private static Map<String, Double> timeRelume(Profile p, List<Workload> workloads, List<String> notes, PrintWriter log) {
         Map<String, Double> relume = new LinkedHashMap<>();
         for (Workload w : workloads) {
-            RelumeSide.Timing t = RelumeSide.time(w, p.stepsOf(w), p.warmupSeconds(), 1800);
+            RelumeSide.Timing t = RelumeSide.time(w.shape(), p.stepsOf(w), p.warmupSeconds(), 1800);
             relume.put(w.id(), t.medianMs());
             if (!t.ownJvm()) {
                 notes.add(w.id() + ": " + t.note());
