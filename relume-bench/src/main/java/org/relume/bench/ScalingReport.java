@@ -111,8 +111,14 @@ final class ScalingReport {
                     peer.add(v);
                 }
             }
-            sb.append(String.format(Locale.ROOT, "- %s: Relume faster at %s %s; the fastest peer at %s %s. ", title(sweep, run),
-                    size, relume.isEmpty() ? "none" : String.join(", ", relume), size, peer.isEmpty() ? "none" : String.join(", ", peer)));
+            sb.append("- ").append(title(sweep, run)).append(": ");
+            if (peer.isEmpty() || relume.isEmpty()) {
+                sb.append(peer.isEmpty() ? "Relume" : "the fastest peer").append(" faster at every ").append(size).append(" measured (")
+                        .append(String.join(", ", peer.isEmpty() ? relume : peer)).append("). ");
+            } else {
+                sb.append("Relume faster at ").append(size).append(' ').append(String.join(", ", relume))
+                        .append("; the fastest peer at ").append(size).append(' ').append(String.join(", ", peer)).append(". ");
+            }
             List<Double> cross = crossings(sizes(rs, byWidth), ratios(rs));
             sb.append(cross.isEmpty() ? "The ratio does not cross 1 here.\n" : "The ratio crosses 1 at " + size + " ≈ "
                     + String.join(", ≈ ", cross.stream().map(c -> String.format(Locale.ROOT, "%.0f", c)).toList())
