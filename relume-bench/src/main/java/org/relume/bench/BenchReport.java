@@ -126,8 +126,8 @@ final class BenchReport {
                 r.cores(), 100 * share, 100 * BenchSuite.GEMM_TARGET_SHARE, share >= BenchSuite.GEMM_TARGET_SHARE ? "met" : "not met"));
         sb.append("The peak is measured, not taken from a datasheet: every core runs a loop of independent Vector API fused ")
                 .append("multiply-adds on registers (no memory traffic), 2 FLOPs per lane, with 4, 8, 12 and 16 independent chains; ")
-                .append("the peak is the best of them (each the best of 3 runs). Two FMA ports with a latency of 4 cycles need 8 ")
-                .append("chains; fewer measure the latency, so the rate should rise up to 8 and then stay level:\n\n");
+                .append("the peak is the best of them (each the best of 3 runs). Two FMA ports with a latency of 4 cycles need at ")
+                .append("least 8 chains; fewer measure the latency, so the rate should rise with the chains and then level off:\n\n");
         Map<Integer, Double> one = (Map<Integer, Double>) g.get("peak_1_thread_gflops_by_chains");
         Map<Integer, Double> all = (Map<Integer, Double>) g.get("peak_all_threads_gflops_by_chains");
         sb.append("| chains per core |");
