@@ -21,7 +21,7 @@ except ImportError as e:  # the caller reports the peer as missing and skips it
 
 def shapes(name):
     """(weight shape, bias shape) per layer, PyTorch's layout: dense [out, in], conv [out, in, k, k]."""
-    inputs, widths, outputs, _, _, image = pc.WORKLOADS[name]
+    inputs, widths, outputs, _, _, image = pc.workload(name)
     out = []
     if image is None:
         prev = inputs
@@ -50,7 +50,7 @@ def init(name, key):
 
 
 def forward(name, params, x):
-    image = pc.WORKLOADS[name][5]
+    image = pc.workload(name)[5]
     preacts = []
     h = x if image is None else x.reshape((x.shape[0],) + image)
     for i, (w, b) in enumerate(params):
@@ -66,7 +66,7 @@ def forward(name, params, x):
 
 
 def loss_fn(name, params, x, y):
-    loss_kind = pc.WORKLOADS[name][4]
+    loss_kind = pc.workload(name)[4]
     out, pre = forward(name, params, x)
     if loss_kind == "mse":
         return jnp.mean((out - y) ** 2)
@@ -119,7 +119,7 @@ class Problem:
 
 
 def data(name, key):
-    inputs, _, outputs, batch, loss_kind, _ = pc.WORKLOADS[name]
+    inputs, _, outputs, batch, loss_kind, _ = pc.workload(name)
     kx, ky = jax.random.split(key)
     x = jax.random.normal(kx, (batch, inputs), jnp.float32)
     if loss_kind == "ce":
@@ -138,7 +138,7 @@ def timed(name, steps, warmup_seconds, seed):
 
 
 def checked(name, check):
-    _, _, outputs, batch, loss_kind, _ = pc.WORKLOADS[name]
+    _, _, outputs, batch, loss_kind, _ = pc.workload(name)
     params = []
     flat = iter(check["params"])
     for wshape, bshape in shapes(name):

@@ -9,10 +9,12 @@ Workloads (input -> hidden layers -> output, batch, loss), the same as Relume's 
   medium           784 -> 4 x 512 dense -> 10, 256, softmax cross-entropy
   thin-cnn         1x28x28 -> 20 x conv3x3 'same' (4 channels) -> flatten -> 10, 128, softmax cross-entropy
   wide-cnn         1x28x28 -> 8 x conv3x3 'same' (16 channels) -> flatten -> 10, 128, softmax cross-entropy
+  mlp-wW-dD        2 -> D x W dense    -> 1,  85, MSE (any width W and depth D: `relume bench --scaling`)
 All float32, Adam (lr 1e-3, betas 0.9/0.999, eps 1e-8), ReLU after every hidden layer.
 """
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -27,8 +29,20 @@ WORKLOADS = {
     "wide-cnn": (784, [16] * 8, 10, 128, "ce", (1, 28, 28)),
 }
 KERNEL = 3
+MLP_NAME = re.compile(r"mlp-w([1-9][0-9]*)-d([1-9][0-9]*)")
 LR, BETA1, BETA2, EPS = 1e-3, 0.9, 0.999, 1e-8
 JUMPSTART_LAMBDA = 1e-4
+
+
+def workload(name):
+    """The shape tuple of a named workload or of an mlp-wWIDTH-dDEPTH (the thin workloads' inputs,
+    output, batch and loss); None for an unknown name."""
+    if name in WORKLOADS:
+        return WORKLOADS[name]
+    m = MLP_NAME.fullmatch(name)
+    if m is None:
+        return None
+    return (2, [int(m.group(1))] * int(m.group(2)), 1, 85, "mse", None)
 
 
 def parse_args(doc):
@@ -45,8 +59,8 @@ def parse_args(doc):
     plan = []
     for item in args.workloads.split(","):
         name, _, steps = item.partition(":")
-        if name not in WORKLOADS:
-            p.error("unknown workload %r; known: %s" % (name, ", ".join(WORKLOADS)))
+        if workload(name) is None:
+            p.error("unknown workload %r; known: %s, mlp-wWIDTH-dDEPTH" % (name, ", ".join(WORKLOADS)))
         plan.append((name, int(steps) if steps else 50))
     args.plan = plan
     return args

@@ -17,7 +17,7 @@ except ImportError as e:  # the caller reports the peer as missing and skips it
 
 
 def build(name):
-    inputs, widths, outputs, _, _, image = pc.WORKLOADS[name]
+    inputs, widths, outputs, _, _, image = pc.workload(name)
     layers = []
     if image is None:
         prev = inputs
@@ -35,7 +35,7 @@ def build(name):
 
 
 def forward(name, layers, x, keep_preactivations):
-    image = pc.WORKLOADS[name][5]
+    image = pc.workload(name)[5]
     preacts = []
     h = x if image is None else x.view(x.shape[0], *image)
     for i, layer in enumerate(layers):
@@ -58,7 +58,7 @@ def jumpstart_l1(preacts):
 
 def problem(name, layers, x, y):
     """The step closure: zero grads, forward, loss, backward, Adam; returns the loss tensor."""
-    loss_kind = pc.WORKLOADS[name][4]
+    loss_kind = pc.workload(name)[4]
     opt = torch.optim.Adam(layers.parameters(), lr=pc.LR, betas=(pc.BETA1, pc.BETA2), eps=pc.EPS)
     keep = loss_kind == "bce+jumpstart"
 
@@ -79,7 +79,7 @@ def problem(name, layers, x, y):
 
 
 def targets(name, labels=None, values=None):
-    inputs, _, outputs, batch, loss_kind, _ = pc.WORKLOADS[name]
+    inputs, _, outputs, batch, loss_kind, _ = pc.workload(name)
     if loss_kind == "ce":
         return torch.tensor(labels) if labels is not None else torch.randint(0, outputs, (batch,))
     if loss_kind == "bce+jumpstart":
@@ -89,7 +89,7 @@ def targets(name, labels=None, values=None):
 
 
 def timed(name, steps, warmup_seconds, seed):
-    inputs, _, _, batch, _, _ = pc.WORKLOADS[name]
+    inputs, _, _, batch, _, _ = pc.workload(name)
     torch.manual_seed(seed)
     layers = build(name)
     step = problem(name, layers, torch.randn(batch, inputs), targets(name))

@@ -53,8 +53,8 @@ final class Agreement {
             params.add(Map.of("name", v.name(), "shape", v.value().shape(), "values", v.value().toArray()));
         }
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("workload", p.workload().id());
-        m.put("batch", p.workload().batch());
+        m.put("workload", p.shape().id());
+        m.put("batch", p.shape().batch());
         m.put("steps", STEPS);
         m.put("params", params);
         m.put("x", p.x());

@@ -29,17 +29,18 @@ import org.relume.io.Json;
 public final class BenchSuite {
     private BenchSuite() {}
 
-    public static final double GEMM_TARGET_SHARE = 0.40;
+    /** The 512^3 multiply's target share of the measured all-core peak (issue 13; it was 0.40 against the former peak). */
+    public static final double GEMM_TARGET_SHARE = 0.80;
 
     /** Timed steps per kind of workload, warm-up, and the throughput measurements' sizes. */
     public record Profile(int steps, int mediumSteps, int cnnSteps, double warmupSeconds, int gemmReps,
                           long peakIterations, int sweepEpochs) {
         public static Profile quick() {
-            return new Profile(300, 30, 10, 2.0, 30, 150_000_000L, 2000);
+            return new Profile(300, 30, 10, 2.0, 30, 50_000_000L, 2000);
         }
 
         public static Profile full() {
-            return new Profile(2000, 100, 30, 5.0, 100, 400_000_000L, 5000);
+            return new Profile(2000, 100, 30, 5.0, 100, 150_000_000L, 5000);
         }
 
         int stepsOf(Workload w) {
@@ -104,7 +105,7 @@ public final class BenchSuite {
     private static Map<String, Double> timeRelume(Profile p, List<Workload> workloads, List<String> notes, PrintWriter log) {
         Map<String, Double> relume = new LinkedHashMap<>();
         for (Workload w : workloads) {
-            RelumeSide.Timing t = RelumeSide.time(w, p.stepsOf(w), p.warmupSeconds(), 1800);
+            RelumeSide.Timing t = RelumeSide.time(w.shape(), p.stepsOf(w), p.warmupSeconds(), 1800);
             relume.put(w.id(), t.medianMs());
             if (!t.ownJvm()) {
                 notes.add(w.id() + ": " + t.note());
@@ -138,16 +139,31 @@ public final class BenchSuite {
 
     private static Map<String, Object> throughput(Profile p, int cores, double mediumMs) {
         Map<String, Object> gemm = new LinkedHashMap<>();
+        Map<Integer, Double> peak1 = Throughput.peakByChains(1, p.peakIterations());
+        Map<Integer, Double> peakAll = Throughput.peakByChains(cores, p.peakIterations());
+        double one = best(peak1);
+        double all = best(peakAll);
+        double gemm1 = Throughput.gemmGflops(512, 512, 512, 1, p.gemmReps());
         double gemmAll = Throughput.gemmGflops(512, 512, 512, cores, p.gemmReps());
-        double peakAll = Throughput.peakGflops(cores, p.peakIterations());
-        gemm.put("gemm_512_1_thread_gflops", Throughput.gemmGflops(512, 512, 512, 1, p.gemmReps()));
+        double forward = Throughput.gemmGflops(512, 256, 784, cores, p.gemmReps());
+        double step = Workload.MEDIUM.stepFlops() / (mediumMs / 1e3) / 1e9;
+        gemm.put("gemm_512_1_thread_gflops", gemm1);
         gemm.put("gemm_512_all_threads_gflops", gemmAll);
-        gemm.put("gemm_medium_forward_512x256x784_gflops", Throughput.gemmGflops(512, 256, 784, cores, p.gemmReps()));
-        gemm.put("medium_step_gemm_gflops", Workload.MEDIUM.stepFlops() / (mediumMs / 1e3) / 1e9);
-        gemm.put("peak_1_thread_gflops", Throughput.peakGflops(1, p.peakIterations()));
-        gemm.put("peak_all_threads_gflops", peakAll);
-        gemm.put("gemm_512_share_of_peak", gemmAll / peakAll);
+        gemm.put("gemm_medium_forward_512x256x784_gflops", forward);
+        gemm.put("medium_step_gemm_gflops", step);
+        gemm.put("peak_1_thread_gflops", one);
+        gemm.put("peak_all_threads_gflops", all);
+        gemm.put("peak_1_thread_gflops_by_chains", peak1);
+        gemm.put("peak_all_threads_gflops_by_chains", peakAll);
+        gemm.put("gemm_512_1_thread_share_of_peak", gemm1 / one);
+        gemm.put("gemm_512_share_of_peak", gemmAll / all);
+        gemm.put("gemm_medium_forward_share_of_peak", forward / all);
+        gemm.put("medium_step_share_of_peak", step / all);
         return gemm;
+    }
+
+    private static double best(Map<Integer, Double> byChains) {
+        return byChains.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
     }
 
     private static Sweep.Result[] sweep(Profile p, int cores) throws IOException {

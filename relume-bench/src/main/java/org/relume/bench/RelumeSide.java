@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Times Relume's workloads each in a fresh JVM, as the peers each run in their own process. In one
+ * Times Relume's workloads (or any {@link Shape}) each in a fresh JVM, as the peers each run in their own process. In one
  * JVM the order mattered: after a few steps of another workload (thin, tiny or a CNN) the medium
  * MLP's step took 3-20x longer than fresh (94-492 ms against 25-37 ms; the matrix multiply was
  * recompiled with the other shapes' profile). A fresh JVM per workload is what a user training one
@@ -24,7 +24,7 @@ final class RelumeSide {
     /** A median step time, and whether it came from its own JVM. */
     record Timing(double medianMs, boolean ownJvm, String note) {}
 
-    static Timing time(Workload w, int steps, double warmupSeconds, long timeoutSeconds) {
+    static Timing time(Shape w, int steps, double warmupSeconds, long timeoutSeconds) {
         Path out = null;
         try {
             out = Files.createTempFile("relume-bench-" + w.id(), ".out");
@@ -55,7 +55,7 @@ final class RelumeSide {
         }
     }
 
-    private static Timing inProcess(Workload w, int steps, double warmupSeconds, String why) {
+    private static Timing inProcess(Shape w, int steps, double warmupSeconds, String why) {
         return new Timing(StepTimer.medianMillis(w, Math.max(steps / 3, 3), warmupSeconds, steps, 1), false,
                 "timed in the harness's JVM: " + why);
     }
@@ -69,7 +69,7 @@ final class RelumeSide {
         private Worker() {}
 
         public static void main(String[] args) {
-            Workload w = Workload.byName(args[0]);
+            Shape w = Shape.byName(args[0]);
             int steps = Integer.parseInt(args[1]);
             double ms = StepTimer.medianMillis(w, Math.max(steps / 3, 3), Double.parseDouble(args[2]), steps, 1);
             System.out.println(String.format(Locale.ROOT, "%.9g", ms));

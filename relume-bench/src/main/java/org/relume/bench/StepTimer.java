@@ -16,7 +16,7 @@ public final class StepTimer {
      * Median milliseconds per step, after at least {@code warmup} untimed steps and at least
      * {@code warmupSeconds} of them (the JIT needs time, not only calls).
      */
-    public static double medianMillis(Workload w, int warmup, double warmupSeconds, int steps, long seed) {
+    public static double medianMillis(Shape w, int warmup, double warmupSeconds, int steps, long seed) {
         Runnable step = step(w, seed);
         long warmStart = System.nanoTime();
         for (int i = 0; i < warmup || System.nanoTime() - warmStart < warmupSeconds * 1e9; i++) {
@@ -36,7 +36,7 @@ public final class StepTimer {
      * One training step of the workload on fixed random data, as a closure (also used by the JMH
      * benchmarks): the trainer's own {@link TrainingStep} on one full batch.
      */
-    public static Runnable step(Workload w, long seed) {
+    public static Runnable step(Shape w, long seed) {
         Problem p = Problem.of(w, seed);
         return p::run;
     }

@@ -34,7 +34,7 @@ public class TrainingStepBenchmark {
 
     @Setup
     public void setup() {
-        step = StepTimer.step(Workload.byName(workload), 1);
+        step = StepTimer.step(Workload.byName(workload).shape(), 1);
     }
 
     @Benchmark

@@ -53,6 +53,9 @@ class BenchSuiteTest {
         assertTrue(report.contains("Vector width: ") && report.contains("CPU: ") && report.contains("GFLOP/step"), report);
         assertTrue(report.contains("| thin-cnn | 1x28x28 -> 20 x conv3x3 same (4 ch) -> flatten -> 10, batch 128, softmax CE |"), report);
         assertTrue(report.contains("**fast** (fastest)") && report.contains("Do the peers train the same networks?"), report);
+        // The peak per chain count, and the shares of it, beside the CPU and the vector width.
+        assertTrue(report.contains("| chains per core | 4 | 8 | 12 | 16 |") && report.contains("| share of the peak |")
+                && report.contains("whole medium training step") && report.contains("bits.\n"), report);
         assertTrue(log.toString().contains("skipped: ") && Files.size(out.resolve("bench.json")) > 0, log.toString());
     }
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class RelumeSideTest {
     @Test
     void timesAWorkloadInItsOwnJvm() {
-        RelumeSide.Timing t = RelumeSide.time(Workload.THIN, 3, 0.0, 300);
+        RelumeSide.Timing t = RelumeSide.time(Workload.THIN.shape(), 3, 0.0, 300);
         assertTrue(t.ownJvm(), String.valueOf(t.note()));
         assertNull(t.note());
         assertTrue(t.medianMs() > 0, t.toString());

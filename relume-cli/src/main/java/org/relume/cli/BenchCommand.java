@@ -3,11 +3,15 @@ package org.relume.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.relume.bench.BenchSuite;
+import org.relume.bench.Scaling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code relume bench}: Relume against its peers (PyTorch, JAX) on this machine, in one run, as ratios. */
@@ -26,8 +30,15 @@ import picocli.CommandLine.Spec;
             "Writes DIR/results.csv (workload,peer,peer_version,relume_ms,peer_ms,ratio; ratio = peer / Relume),"
                 + " DIR/report.md and DIR/bench.json. --quick takes a few minutes; the full profile times more steps.",
             "",
-            "Example:",
+            "--scaling times instead one training step of an MLP 2 -> depth x width -> 1 (batch 85, MSE) over width"
+                + " (1 to 1024 at depth 10) and depth (1 to 150 at widths 3 and 25) for Relume and every peer, and writes"
+                + " DIR/scaling.csv (sweep,shape,width,depth,relume_ms, each peer's ms, fastest_peer,ratio; ratio ="
+                + " fastest peer / Relume), DIR/scaling.md (tables, where each side wins, the crossover width) and"
+                + " DIR/scaling.png (the ratio, log-log). With --quick: fewer points and steps.",
+            "",
+            "Examples:",
             "  relume bench --quick --out /tmp/bench-quick",
+            "  relume bench --scaling --quick --out /tmp/bench-scaling",
             ""},
         mixinStandardHelpOptions = true)
 final class BenchCommand implements Callable<Integer> {
@@ -37,12 +48,36 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Fewer timed steps.")
     boolean quick;
 
+    @Option(names = "--scaling", description = "Time the step over width and depth instead (scaling.csv, .md, .png).")
+    boolean scaling;
+
+    @Option(names = "--widths", split = ",", paramLabel = "W1,W2,...",
+            description = "With --scaling: the widths of the width sweep (default 1,2,4,...,1024; quick 1,4,16,...,1024).")
+    List<Integer> widths;
+
+    @Option(names = "--depths", split = ",", paramLabel = "D1,D2,...",
+            description = "With --scaling: the depths of the depth sweeps (default 1,2,5,10,20,50,100,150; quick 1,10,50,150).")
+    List<Integer> depths;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
     Path out;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
+        if (!scaling && (widths != null || depths != null)) {
+            throw new ParameterException(spec.commandLine(), "--widths and --depths need --scaling");
+        }
+        for (List<Integer> sizes : Arrays.asList(widths, depths)) {
+            if (sizes != null && sizes.stream().anyMatch(v -> v < 1)) {
+                throw new ParameterException(spec.commandLine(), "--widths and --depths must be at least 1, got " + sizes);
+            }
+        }
+        if (scaling) {
+            Scaling.Profile p = quick ? Scaling.Profile.quick() : Scaling.Profile.full();
+            Scaling.run(p.withPoints(widths, depths), quick, out, o);
+            return Relume.OK;
+        }
         BenchSuite.run(quick, out, o);
         o.printf("wrote    %s (results.csv, report.md, bench.json)%n", out);
         o.flush();

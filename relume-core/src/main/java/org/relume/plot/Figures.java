@@ -294,7 +294,7 @@ public final class Figures {
      * Paints the charts left to right into one PNG and one SVG, under {@code heading} when it is
      * not null: a figure-wide heading never has to fit one panel's title, so it is not cut.
      */
-    private static void write(List<Chart<?, ?>> charts, int w, int h, String heading, Path png, Path svg) throws IOException {
+    static void write(List<Chart<?, ?>> charts, int w, int h, String heading, Path png, Path svg) throws IOException {
         int total = w * charts.size();
         int top = heading == null ? 0 : HEADING;
         if (png != null) {
