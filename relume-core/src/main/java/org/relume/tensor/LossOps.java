@@ -98,8 +98,11 @@ public final class LossOps {
      * Gradients at the logits below this are set to 0. A memorized sample's other classes reach
      * probabilities of 1e-40 and less: subnormal floats, which x86 multiplies through microcode
      * (about 100 times slower) in every later product of the backward pass, and Java cannot set the
-     * flush-to-zero flags. So small a gradient moves no float32 weight: even summed over a batch of
-     * activations it stays below 1e-14, and Adam amplifies by at most 1/eps = 1e8, SGD not at all.
+     * flush-to-zero flags. What is dropped is tiny but not nothing: summed over a batch of
+     * activations it stays below about 1e-14, and Adam amplifies a gradient by at most 1/eps = 1e8,
+     * so one step's change to a weight is at most lr * 1e-6 (an ulp of a small weight). Runs are
+     * therefore not bit-identical to unflushed ones, and a chaotic run (a deep net near dying) can
+     * end elsewhere.
      */
     static final float TINY_GRADIENT = 1e-20f;
 
