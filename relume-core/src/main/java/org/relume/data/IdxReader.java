@@ -127,6 +127,12 @@ public final class IdxReader {
         }
     }
 
+    /** Whether {@code dir} holds MNIST-layout training images, raw or gzipped (a cheap check before a long run). */
+    public static boolean hasTrainingImages(Path dir) {
+        return java.nio.file.Files.isRegularFile(dir.resolve("train-images-idx3-ubyte"))
+                || java.nio.file.Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz"));
+    }
+
     /**
      * Loads an MNIST-layout directory: the four files train-images-idx3-ubyte,
      * train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each possibly

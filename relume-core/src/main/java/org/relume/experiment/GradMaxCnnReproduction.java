@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.relume.data.IdxReader;
 import org.relume.data.DataSources;
 import org.relume.data.Dataset;
 import org.relume.grow.Growth;
@@ -98,8 +99,7 @@ public final class GradMaxCnnReproduction implements Reproduction {
 
     private static Profile profile(Context ctx) {
         Path dir = ctx.dataDir() != null ? ctx.dataDir() : HbNetAgdNetReproduction.DEFAULT_FASHION;
-        if (!Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz"))
-                && !Files.isRegularFile(dir.resolve("train-images-idx3-ubyte"))) {
+        if (!IdxReader.hasTrainingImages(dir)) {
             throw new IllegalArgumentException("gradmax-cnn needs Fashion-MNIST (or MNIST) idx files in " + dir
                     + " (run data/fetch-fashion-mnist.sh, or give the folder with --data-dir DIR)");
         }

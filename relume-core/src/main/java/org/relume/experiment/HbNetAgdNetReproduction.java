@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import org.relume.blocks.DenseNets;
 import org.relume.blocks.ResidualNets;
+import org.relume.data.IdxReader;
 import org.relume.data.DataSources;
 import org.relume.data.Dataset;
 import org.relume.io.AtomicFiles;
@@ -164,8 +165,7 @@ public final class HbNetAgdNetReproduction implements Reproduction {
                     new Arm(Pair.DENSENET_AGDNET, data, 2000, new int[] {2}, 4, 8, 2)), three);
         }
         Path fashion = dir != null ? dir : DEFAULT_FASHION;
-        if (!Files.isRegularFile(fashion.resolve("train-images-idx3-ubyte.gz"))
-                && !Files.isRegularFile(fashion.resolve("train-images-idx3-ubyte"))) {
+        if (!IdxReader.hasTrainingImages(fashion)) {
             throw new IllegalArgumentException("hbnet-agdnet --quick needs Fashion-MNIST in " + fashion
                     + " (run data/fetch-fashion-mnist.sh) or CIFAR-10 files given with --data-dir DIR");
         }

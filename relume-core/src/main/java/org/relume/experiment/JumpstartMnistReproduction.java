@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.relume.data.IdxReader;
 import org.relume.experiment.DepthWidthExperiment.Cell;
 import org.relume.experiment.DepthWidthExperiment.Settings;
 import org.relume.io.AtomicFiles;
@@ -87,8 +88,7 @@ public final class JumpstartMnistReproduction implements Reproduction {
     }
 
     private static void requireData(Path mnist, Settings settings) {
-        if (!Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte"))
-                && !Files.isRegularFile(mnist.resolve("train-images-idx3-ubyte.gz"))) {
+        if (!IdxReader.hasTrainingImages(mnist)) {
             throw new IllegalArgumentException("jumpstart-mnist needs MNIST in " + mnist
                     + " (train-images-idx3-ubyte and the other three idx files); run data/fetch-mnist.sh first");
         }

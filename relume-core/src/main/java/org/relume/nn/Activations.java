@@ -57,6 +57,15 @@ public final class Activations {
     }
 
     /** The parameters that, with {@link PointwiseFunction#name()}, rebuild {@code f} via byName. */
+    /** The activation's model-file fields, {@code activation} and (when it has any) {@code activation_params}. */
+    static void putConfig(Map<String, Object> config, PointwiseFunction f) {
+        config.put("activation", f.name());
+        Map<String, Float> params = parameters(f);
+        if (!params.isEmpty()) {
+            config.put("activation_params", params);
+        }
+    }
+
     public static Map<String, Float> parameters(PointwiseFunction f) {
         return new LinkedHashMap<>(PointwiseFunctions.parameters(f));
     }

@@ -162,11 +162,7 @@ public final class Conv2d implements Layer {
             c.put("bn_momentum", norm.momentum());
             c.put("bn_eps", norm.eps());
         }
-        c.put("activation", activation.name());
-        Map<String, Float> params = Activations.parameters(activation);
-        if (!params.isEmpty()) {
-            c.put("activation_params", params);
-        }
+        Activations.putConfig(c, activation);
         return c;
     }
 

@@ -117,11 +117,7 @@ public final class Dense implements Layer {
         c.put("in", inputSize());
         c.put("out", outputSize());
         c.put("bias", hasBias());
-        c.put("activation", activation.name());
-        Map<String, Float> params = Activations.parameters(activation);
-        if (!params.isEmpty()) {
-            c.put("activation_params", params);
-        }
+        Activations.putConfig(c, activation);
         return c;
     }
 

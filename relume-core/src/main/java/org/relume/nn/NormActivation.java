@@ -78,11 +78,7 @@ public final class NormActivation implements Layer {
         c.put("out", outputSize());
         c.put("bn_momentum", norm.momentum());
         c.put("bn_eps", norm.eps());
-        c.put("activation", activation.name());
-        Map<String, Float> params = Activations.parameters(activation);
-        if (!params.isEmpty()) {
-            c.put("activation_params", params);
-        }
+        Activations.putConfig(c, activation);
         return c;
     }
 
