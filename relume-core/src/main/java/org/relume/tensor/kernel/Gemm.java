@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li>large shapes use a cache-blocked kernel in the BLIS layout: blocks of op(B) and op(A) are
  *       packed into micro-panels and a register-blocked {@link #MR} x {@link #NR} Vector API
  *       micro-kernel does the arithmetic; above {@link EngineParameters#gemmParallelThreshold}
- *       the output is split over cores by column (or row) blocks.</li>
+ *       the output is split over cores by row or column blocks.</li>
  * </ul>
  * Splitting never divides a sum, so results are identical for any number of threads.
  *
@@ -27,10 +27,19 @@ public final class Gemm {
 
     static final VectorSpecies<Float> S = Lanes.SPECIES;
     static final int L = S.length();
-    /** Rows of the micro-kernel's register block. */
-    public static final int MR = 6;
+    /** Rows of the micro-kernel's register block: 12 where there are 32 vector registers, else 6. */
+    public static final int MR = L >= 16 ? 12 : 6;
     /** Columns of the micro-kernel's register block: two vectors. */
     public static final int NR = 2 * L;
+
+    /** Lane q of a run along a row of A goes MR places after lane q-1 in a packed panel. */
+    private static final int[] PANEL_STRIDE = new int[L];
+
+    static {
+        for (int q = 0; q < L; q++) {
+            PANEL_STRIDE[q] = q * MR;
+        }
+    }
 
     private static final ThreadLocal<float[][]> SCRATCH = new ThreadLocal<>();
 
@@ -362,7 +371,12 @@ public final class Gemm {
                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 boolean accumulate, float[] c, int cOff, int ldc, long work) {
         int threads = work >= EngineParameters.gemmParallelThreshold ? Parallelism.threadsAvailable() : 1;
-        if (threads > 1 && n >= threads * NR) {
+        // Each part packs its own blocks, so a split repeats the packing of the operand it does not
+        // divide: a column split packs all of A in every part, a row split all of B. A's panels cost
+        // about twice B's per element (a scatter against a copy), so rows are split unless B is the
+        // wider one by more than that.
+        boolean rowsFirst = m >= threads * MR && n <= 2L * m;
+        if (threads > 1 && n >= threads * NR && !rowsFirst) {
             // Split columns of C into NR-aligned ranges of (nearly) equal size.
             int panels = (n + NR - 1) / NR;
             int parts = Math.min(threads, panels);
@@ -450,6 +464,30 @@ public final class Gemm {
                     }
                     idx += MR;
                 }
+            } else if (mr == MR && MR == 12) {
+                // A full panel from rows of A: each run of L values along a row lands MR apart in the
+                // panel, one scatter store (AVX-512 has them); this was a tenth of a 512^3 product.
+                int src = aOff + (i0 + ir) * lda + p0;
+                int kv = kc - kc % L;
+                for (int r = 0; r < MR; r++) {
+                    int row = src + r * lda;
+                    int p = 0;
+                    for (; p < kv; p += L) {
+                        FloatVector.fromArray(S, a, row + p).intoArray(pa, idx + p * MR + r, PANEL_STRIDE, 0);
+                    }
+                    for (; p < kc; p++) {
+                        pa[idx + p * MR + r] = a[row + p];
+                    }
+                }
+                idx += MR * kc;
+            } else if (mr == MR) {
+                int src = aOff + (i0 + ir) * lda + p0;
+                for (int p = 0; p < kc; p++, idx += MR) {
+                    int q = src + p;
+                    for (int r = 0; r < MR; r++, q += lda) {
+                        pa[idx + r] = a[q];
+                    }
+                }
             } else {
                 for (int r = 0; r < MR; r++) {
                     if (r < mr) {
@@ -503,14 +541,152 @@ public final class Gemm {
 
     /**
      * The register-blocked micro-kernel: an MR x NR tile of C from an MR-row panel of A and an
-     * NR-column panel of B, twelve vector accumulators.
+     * NR-column panel of B. With 32 vector registers (AVX-512) a 12 x 2 tile keeps 24 accumulators
+     * and needs 14 loads per 24 FMAs; with 16 registers (AVX2) a 6 x 2 tile's 12 accumulators are
+     * all that fit. Either way each element of C is one FMA chain over p, so the tile shape never
+     * changes a result.
      */
     private static void micro(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
                               int mr, int nr, boolean accumulate, float[] edge) {
+        if (MR == 12) {
+            micro12(kc, pa, ia, pb, ib, c, c0, ldc, mr, nr, accumulate, edge);
+        } else {
+            micro6(kc, pa, ia, pb, ib, c, c0, ldc, mr, nr, accumulate, edge);
+        }
+    }
+
+    private static void micro12(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
+                                int mr, int nr, boolean accumulate, float[] edge) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c000 = z, c001 = z, c010 = z, c011 = z, c020 = z, c021 = z, c030 = z, c031 = z, c040 = z, c041 = z, c050 = z, c051 = z, c060 = z, c061 = z, c070 = z, c071 = z, c080 = z, c081 = z, c090 = z, c091 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        for (int p = 0; p < kc; p++, ia += 12, ib += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
+            FloatVector av = FloatVector.broadcast(S, pa[ia]);
+            c000 = av.fma(b0, c000);
+            c001 = av.fma(b1, c001);
+            av = FloatVector.broadcast(S, pa[ia + 1]);
+            c010 = av.fma(b0, c010);
+            c011 = av.fma(b1, c011);
+            av = FloatVector.broadcast(S, pa[ia + 2]);
+            c020 = av.fma(b0, c020);
+            c021 = av.fma(b1, c021);
+            av = FloatVector.broadcast(S, pa[ia + 3]);
+            c030 = av.fma(b0, c030);
+            c031 = av.fma(b1, c031);
+            av = FloatVector.broadcast(S, pa[ia + 4]);
+            c040 = av.fma(b0, c040);
+            c041 = av.fma(b1, c041);
+            av = FloatVector.broadcast(S, pa[ia + 5]);
+            c050 = av.fma(b0, c050);
+            c051 = av.fma(b1, c051);
+            av = FloatVector.broadcast(S, pa[ia + 6]);
+            c060 = av.fma(b0, c060);
+            c061 = av.fma(b1, c061);
+            av = FloatVector.broadcast(S, pa[ia + 7]);
+            c070 = av.fma(b0, c070);
+            c071 = av.fma(b1, c071);
+            av = FloatVector.broadcast(S, pa[ia + 8]);
+            c080 = av.fma(b0, c080);
+            c081 = av.fma(b1, c081);
+            av = FloatVector.broadcast(S, pa[ia + 9]);
+            c090 = av.fma(b0, c090);
+            c091 = av.fma(b1, c091);
+            av = FloatVector.broadcast(S, pa[ia + 10]);
+            c100 = av.fma(b0, c100);
+            c101 = av.fma(b1, c101);
+            av = FloatVector.broadcast(S, pa[ia + 11]);
+            c110 = av.fma(b0, c110);
+            c111 = av.fma(b1, c111);
+        }
+        if (mr == 12 && nr == NR) {
+            // Written out, not through storeRow: twelve calls exceed C2's inlining budget, and a
+            // vector passed to a method that is not inlined is boxed.
+            if (accumulate) {
+                c000 = c000.add(FloatVector.fromArray(S, c, c0 + 0 * ldc));
+                c001 = c001.add(FloatVector.fromArray(S, c, c0 + 0 * ldc + L));
+                c010 = c010.add(FloatVector.fromArray(S, c, c0 + 1 * ldc));
+                c011 = c011.add(FloatVector.fromArray(S, c, c0 + 1 * ldc + L));
+                c020 = c020.add(FloatVector.fromArray(S, c, c0 + 2 * ldc));
+                c021 = c021.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + L));
+                c030 = c030.add(FloatVector.fromArray(S, c, c0 + 3 * ldc));
+                c031 = c031.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + L));
+                c040 = c040.add(FloatVector.fromArray(S, c, c0 + 4 * ldc));
+                c041 = c041.add(FloatVector.fromArray(S, c, c0 + 4 * ldc + L));
+                c050 = c050.add(FloatVector.fromArray(S, c, c0 + 5 * ldc));
+                c051 = c051.add(FloatVector.fromArray(S, c, c0 + 5 * ldc + L));
+                c060 = c060.add(FloatVector.fromArray(S, c, c0 + 6 * ldc));
+                c061 = c061.add(FloatVector.fromArray(S, c, c0 + 6 * ldc + L));
+                c070 = c070.add(FloatVector.fromArray(S, c, c0 + 7 * ldc));
+                c071 = c071.add(FloatVector.fromArray(S, c, c0 + 7 * ldc + L));
+                c080 = c080.add(FloatVector.fromArray(S, c, c0 + 8 * ldc));
+                c081 = c081.add(FloatVector.fromArray(S, c, c0 + 8 * ldc + L));
+                c090 = c090.add(FloatVector.fromArray(S, c, c0 + 9 * ldc));
+                c091 = c091.add(FloatVector.fromArray(S, c, c0 + 9 * ldc + L));
+                c100 = c100.add(FloatVector.fromArray(S, c, c0 + 10 * ldc));
+                c101 = c101.add(FloatVector.fromArray(S, c, c0 + 10 * ldc + L));
+                c110 = c110.add(FloatVector.fromArray(S, c, c0 + 11 * ldc));
+                c111 = c111.add(FloatVector.fromArray(S, c, c0 + 11 * ldc + L));
+            }
+            c000.intoArray(c, c0 + 0 * ldc);
+            c001.intoArray(c, c0 + 0 * ldc + L);
+            c010.intoArray(c, c0 + 1 * ldc);
+            c011.intoArray(c, c0 + 1 * ldc + L);
+            c020.intoArray(c, c0 + 2 * ldc);
+            c021.intoArray(c, c0 + 2 * ldc + L);
+            c030.intoArray(c, c0 + 3 * ldc);
+            c031.intoArray(c, c0 + 3 * ldc + L);
+            c040.intoArray(c, c0 + 4 * ldc);
+            c041.intoArray(c, c0 + 4 * ldc + L);
+            c050.intoArray(c, c0 + 5 * ldc);
+            c051.intoArray(c, c0 + 5 * ldc + L);
+            c060.intoArray(c, c0 + 6 * ldc);
+            c061.intoArray(c, c0 + 6 * ldc + L);
+            c070.intoArray(c, c0 + 7 * ldc);
+            c071.intoArray(c, c0 + 7 * ldc + L);
+            c080.intoArray(c, c0 + 8 * ldc);
+            c081.intoArray(c, c0 + 8 * ldc + L);
+            c090.intoArray(c, c0 + 9 * ldc);
+            c091.intoArray(c, c0 + 9 * ldc + L);
+            c100.intoArray(c, c0 + 10 * ldc);
+            c101.intoArray(c, c0 + 10 * ldc + L);
+            c110.intoArray(c, c0 + 11 * ldc);
+            c111.intoArray(c, c0 + 11 * ldc + L);
+            return;
+        }
+        c000.intoArray(edge, 0 * NR);
+        c001.intoArray(edge, 0 * NR + L);
+        c010.intoArray(edge, 1 * NR);
+        c011.intoArray(edge, 1 * NR + L);
+        c020.intoArray(edge, 2 * NR);
+        c021.intoArray(edge, 2 * NR + L);
+        c030.intoArray(edge, 3 * NR);
+        c031.intoArray(edge, 3 * NR + L);
+        c040.intoArray(edge, 4 * NR);
+        c041.intoArray(edge, 4 * NR + L);
+        c050.intoArray(edge, 5 * NR);
+        c051.intoArray(edge, 5 * NR + L);
+        c060.intoArray(edge, 6 * NR);
+        c061.intoArray(edge, 6 * NR + L);
+        c070.intoArray(edge, 7 * NR);
+        c071.intoArray(edge, 7 * NR + L);
+        c080.intoArray(edge, 8 * NR);
+        c081.intoArray(edge, 8 * NR + L);
+        c090.intoArray(edge, 9 * NR);
+        c091.intoArray(edge, 9 * NR + L);
+        c100.intoArray(edge, 10 * NR);
+        c101.intoArray(edge, 10 * NR + L);
+        c110.intoArray(edge, 11 * NR);
+        c111.intoArray(edge, 11 * NR + L);
+        copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
+    }
+
+    private static void micro6(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
+                               int mr, int nr, boolean accumulate, float[] edge) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
         FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, ia += MR, ib += NR) {
+        for (int p = 0; p < kc; p++, ia += 6, ib += NR) {
             FloatVector b0 = FloatVector.fromArray(S, pb, ib);
             FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
             FloatVector av = FloatVector.broadcast(S, pa[ia]);
@@ -532,7 +708,7 @@ public final class Gemm {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        if (mr == MR && nr == NR) {
+        if (mr == 6 && nr == NR) {
             storeRow(c, c0, c00, c01, accumulate);
             storeRow(c, c0 + ldc, c10, c11, accumulate);
             storeRow(c, c0 + 2 * ldc, c20, c21, accumulate);
@@ -553,6 +729,11 @@ public final class Gemm {
         c41.intoArray(edge, 4 * NR + L);
         c50.intoArray(edge, 5 * NR);
         c51.intoArray(edge, 5 * NR + L);
+        copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
+    }
+
+    /** The computed mr x nr corner of a partial tile, from the edge buffer into C. */
+    private static void copyEdge(float[] edge, int mr, int nr, float[] c, int c0, int ldc, boolean accumulate) {
         for (int r = 0; r < mr; r++) {
             int row = c0 + r * ldc;
             for (int q = 0; q < nr; q++) {

@@ -59,6 +59,9 @@ public final class Parallelism {
             part.accept(0);
             return;
         }
+        if (Gang.INSTANCE.tryRun(parts, part)) {
+            return;
+        }
         CountDownLatch done = new CountDownLatch(parts - 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         for (int i = 1; i < parts; i++) {
@@ -75,10 +78,11 @@ public final class Parallelism {
                 }
             });
         }
+        Throwable t = null;
         try {
             part.accept(0);
-        } catch (Throwable t) {
-            failure.compareAndSet(null, t);
+        } catch (Throwable e) {
+            t = e;
         }
         try {
             done.await();
@@ -86,7 +90,10 @@ public final class Parallelism {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for kernel threads", e);
         }
-        Throwable t = failure.get();
+        rethrow(t != null ? t : failure.get());
+    }
+
+    static void rethrow(Throwable t) {
         if (t instanceof RuntimeException re) {
             throw re;
         }

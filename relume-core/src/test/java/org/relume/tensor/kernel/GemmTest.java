@@ -91,6 +91,17 @@ class GemmTest {
         EngineParameters.gemmParallelThreshold = 0;
         Gemm.multiply(false, false, m, 5, k, a, 0, k, b2, 0, 5, false, m2, 0, 5);
         assertArrayEquals(s2, m2);
+        // A tall product splits by rows even with many columns (each part then packs all of B).
+        int tall = 211;
+        float[] a3 = random(r, tall * k);
+        float[] b3 = random(r, k * 150);
+        float[] s3 = new float[tall * 150];
+        float[] m3 = new float[tall * 150];
+        EngineParameters.gemmParallelThreshold = Long.MAX_VALUE;
+        Gemm.multiply(false, true, tall, 150, k, a3, 0, k, b3, 0, k, false, s3, 0, 150);
+        EngineParameters.gemmParallelThreshold = 0;
+        Gemm.multiply(false, true, tall, 150, k, a3, 0, k, b3, 0, k, false, m3, 0, 150);
+        assertArrayEquals(s3, m3);
     }
 
     @Test
