@@ -51,6 +51,18 @@ class SweepTest {
     }
 
     @Test
+    void costliestCellsRunFirstAndOutcomesStayInGridOrder() throws IOException {
+        List<Cell> cells = Sweep.grid(List.of("baseline"), List.of(1, 10), List.of(2, 6), List.of(1L));
+        List<String> started = new ArrayList<>();
+        Sweep.Result r = new Sweep(SHORT, 1).run(cells, tmp.resolve("results.csv"), (o, done, total) -> started.add(o.cell().key()));
+        assertEquals(List.of(cells.get(3).key(), cells.get(2).key(), cells.get(1).key(), cells.get(0).key()), started,
+                "width 10 depth 6, then width 10 depth 2, width 1 depth 6, width 1 depth 2");
+        for (int i = 0; i < cells.size(); i++) {
+            assertEquals(cells.get(i), r.outcomes().get(i).cell());
+        }
+    }
+
+    @Test
     void parallelAndSerialSweepsGiveTheSameResults() throws IOException {
         List<Cell> cells = Sweep.grid(List.of("baseline", "jumpstart"), List.of(3), List.of(3, 4), List.of(1L, 2L));
         Sweep.Result serial = new Sweep(SHORT, 1).run(cells, tmp.resolve("a.csv"), null);
