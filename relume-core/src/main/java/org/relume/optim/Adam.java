@@ -3,6 +3,7 @@ package org.relume.optim;
 import java.util.List;
 import java.util.Map;
 import org.relume.tensor.Var;
+import org.relume.tensor.kernel.AdamUpdate;
 
 /**
  * Adam (Kingma &amp; Ba 2015) in PyTorch's form (torch.optim.Adam): with t the step count,
@@ -19,8 +20,9 @@ import org.relume.tensor.Var;
  * {@link #TINY_FIRST_MOMENT} and v below {@link #TINY_SECOND_MOMENT} are set to zero, before they
  * can get there (m needs 175 steps from its bound, v 9,000). Such a v adds at most
  * sqrt(1e-34 / (1 - b2)) = 3.2e-16 to a denominator of at least eps = 1e-8, less than half of
- * float's spacing there (4.4e-16), so it cannot change an update; such an m moves a weight by at most
- * lr * 1e-30 / (eps * (1 - b1)) = lr * 1e-21 per step.
+ * float's spacing there (4.4e-16); such an m moves a weight by at most
+ * lr * 1e-30 / (eps * (1 - b1)) = lr * 1e-21 per step. The update itself is
+ * {@link AdamUpdate}, which keeps gradients below 1e-17 out of v for the same reason.
  */
 public final class Adam implements Optimizer {
     public static final double DEFAULT_BETA1 = 0.9;
@@ -79,14 +81,7 @@ public final class Adam implements Optimizer {
             float[] m = st[p][0];
             float[] s = st[p][1];
             int n = v.value().numel();
-            for (int i = 0; i < n; i++) {
-                float gi = g[i] + wd * w[i];
-                float mi = b1 * m[i] + ob1 * gi;
-                float si = b2 * s[i] + ob2 * gi * gi;
-                m[i] = mi;
-                s[i] = si;
-                w[i] -= stepSize * mi / ((float) Math.sqrt(si) * invSqrtC2 + eps);
-            }
+            AdamUpdate.apply(w, g, m, s, n, stepSize, invSqrtC2, b1, b2, ob1, ob2, eps, wd);
             if (t % FLUSH_PERIOD == 0) {
                 flushTinyMoments(m, s, n);
             }

@@ -1,0 +1,59 @@
+package org.relume.tensor.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class AdamUpdateTest {
+
+    @Test
+    void vectorLanesAndTheScalarTailComputeTheScalarFormulaBitForBit() {
+        SplittableRandom r = new SplittableRandom(11);
+        int n = 3 * Lanes.LOGICAL + 7;
+        float[] w = new float[n];
+        float[] g = new float[n];
+        float[] m = new float[n];
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) r.nextGaussian();
+            // Gradient magnitudes from 1 down to 1e-25, so some fall under the second-moment bound.
+            g[i] = (float) (r.nextGaussian() * Math.pow(10, -25 * r.nextDouble()));
+            m[i] = (float) (r.nextGaussian() * 1e-3);
+            v[i] = (float) (r.nextDouble() * 1e-6);
+        }
+        float[] w2 = w.clone();
+        float[] m2 = m.clone();
+        float[] v2 = v.clone();
+        float step = 0.01f / 0.1f;
+        float c2 = (float) (1 / Math.sqrt(0.001));
+        AdamUpdate.apply(w, g, m, v, n, step, c2, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0.01f);
+        for (int i = 0; i < n; i++) {
+            float gi = g[i] + 0.01f * w2[i];
+            float mi = 0.9f * m2[i] + 0.1f * gi;
+            float gv = Math.abs(gi) < AdamUpdate.TINY_FOR_SECOND_MOMENT ? 0f : gi;
+            float si = 0.999f * v2[i] + 0.001f * gv * gv;
+            m2[i] = mi;
+            v2[i] = si;
+            w2[i] -= step * mi / ((float) Math.sqrt(si) * c2 + 1e-8f);
+        }
+        assertArrayEquals(m2, m);
+        assertArrayEquals(v2, v);
+        assertArrayEquals(w2, w);
+    }
+
+    @Test
+    void aTinyGradientOnlyDecaysTheSecondMoment() {
+        int n = Lanes.LOGICAL;
+        float[] w = new float[n];
+        float[] g = new float[n];
+        float[] m = new float[n];
+        float[] v = new float[n];
+        java.util.Arrays.fill(g, 1e-18f);
+        java.util.Arrays.fill(v, 1e-30f);
+        AdamUpdate.apply(w, g, m, v, n, 0.01f, 1f, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0f);
+        assertEquals(0.999f * 1e-30f, v[0]);
+        assertEquals(0.1f * 1e-18f, m[0], "the first moment still takes the gradient");
+    }
+}
