@@ -33,7 +33,29 @@ public final class AdamUpdate {
      */
     public static void apply(float[] w, float[] g, float[] m, float[] v, int n, float step, float invSqrtC2,
                              float b1, float b2, float ob1, float ob2, float eps, float wd) {
-        int i = 0;
+        int threads = n >= PARALLEL_THRESHOLD ? Parallelism.threadsAvailable() : 1;
+        if (threads <= 1) {
+            range(w, g, m, v, 0, n, step, invSqrtC2, b1, b2, ob1, ob2, eps, wd);
+            return;
+        }
+        // Every element is updated on its own, so splitting cannot change a result.
+        int chunks = (n + L - 1) / L;
+        Parallelism.forEachPart(threads, part -> {
+            int from = (int) Math.min(n, (long) chunks * part / threads * L);
+            int to = (int) Math.min(n, (long) chunks * (part + 1) / threads * L);
+            range(w, g, m, v, from, to, step, invSqrtC2, b1, b2, ob1, ob2, eps, wd);
+        });
+    }
+
+    /**
+     * Above this many weights the update is split over cores: the medium MLP's 1.2 million weights
+     * stream 24 MB per step, about half a millisecond on one core.
+     */
+    static final int PARALLEL_THRESHOLD = 1 << 16;
+
+    private static void range(float[] w, float[] g, float[] m, float[] v, int from, int n, float step,
+                              float invSqrtC2, float b1, float b2, float ob1, float ob2, float eps, float wd) {
+        int i = from;
         FloatVector vb1 = FloatVector.broadcast(S, b1);
         FloatVector vb2 = FloatVector.broadcast(S, b2);
         FloatVector vob1 = FloatVector.broadcast(S, ob1);
@@ -43,7 +65,7 @@ public final class AdamUpdate {
         FloatVector veps = FloatVector.broadcast(S, eps);
         FloatVector vwd = FloatVector.broadcast(S, wd);
         FloatVector zero = FloatVector.zero(S);
-        for (int bound = S.loopBound(n); i < bound; i += L) {
+        for (int bound = from + S.loopBound(n - from); i < bound; i += L) {
             FloatVector wi = FloatVector.fromArray(S, w, i);
             FloatVector gi = FloatVector.fromArray(S, g, i).add(vwd.mul(wi));
             FloatVector mi = vb1.mul(FloatVector.fromArray(S, m, i)).add(vob1.mul(gi));

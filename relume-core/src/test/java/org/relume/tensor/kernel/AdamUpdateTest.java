@@ -44,6 +44,32 @@ class AdamUpdateTest {
     }
 
     @Test
+    void aSplitOverCoresGivesTheSingleThreadedResult() {
+        SplittableRandom r = new SplittableRandom(12);
+        int n = AdamUpdate.PARALLEL_THRESHOLD + 37;
+        float[][] one = new float[4][n];
+        for (int i = 0; i < n; i++) {
+            one[0][i] = (float) r.nextGaussian();
+            one[1][i] = (float) r.nextGaussian();
+            one[2][i] = (float) r.nextGaussian() * 0.1f;
+            one[3][i] = (float) r.nextDouble() * 0.1f;
+        }
+        float[][] two = {one[0].clone(), one[1].clone(), one[2].clone(), one[3].clone()};
+        Parallelism.runSingleThreaded(() -> AdamUpdate.apply(one[0], one[1], one[2], one[3], n,
+                0.1f, 2f, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0f));
+        int before = EngineParameters.maxThreads;
+        EngineParameters.maxThreads = 3;
+        try {
+            AdamUpdate.apply(two[0], two[1], two[2], two[3], n, 0.1f, 2f, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0f);
+        } finally {
+            EngineParameters.maxThreads = before;
+        }
+        assertArrayEquals(one[0], two[0]);
+        assertArrayEquals(one[2], two[2]);
+        assertArrayEquals(one[3], two[3]);
+    }
+
+    @Test
     void aTinyGradientOnlyDecaysTheSecondMoment() {
         int n = Lanes.LOGICAL;
         float[] w = new float[n];
