@@ -597,16 +597,25 @@ public final class Gemm {
     private static void micro(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
                               int mr, int nr, boolean accumulate, float[] edge) {
         if (MR == 12) {
-            micro12(kc, pa, ia, pb, ib, c, c0, ldc, mr, nr, accumulate, edge);
+            // The 12-row kernel stores only full tiles: with a second store path it grew past what
+            // C2 inlines whole, and in some runs it was compiled with boxed vectors, 25x slower.
+            if (mr == MR && nr == NR) {
+                micro12(kc, pa, ia, pb, ib, c, c0, ldc, accumulate);
+            } else {
+                micro12(kc, pa, ia, pb, ib, edge, 0, NR, false);
+                copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
+            }
         } else {
             micro6(kc, pa, ia, pb, ib, c, c0, ldc, mr, nr, accumulate, edge);
         }
     }
 
     private static void micro12(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
-                                int mr, int nr, boolean accumulate, float[] edge) {
+                                boolean accumulate) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c000 = z, c001 = z, c010 = z, c011 = z, c020 = z, c021 = z, c030 = z, c031 = z, c040 = z, c041 = z, c050 = z, c051 = z, c060 = z, c061 = z, c070 = z, c071 = z, c080 = z, c081 = z, c090 = z, c091 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        FloatVector c000 = z, c001 = z, c010 = z, c011 = z, c020 = z, c021 = z, c030 = z, c031 = z;
+        FloatVector c040 = z, c041 = z, c050 = z, c051 = z, c060 = z, c061 = z, c070 = z, c071 = z;
+        FloatVector c080 = z, c081 = z, c090 = z, c091 = z, c100 = z, c101 = z, c110 = z, c111 = z;
         for (int p = 0; p < kc; p++, ia += 12, ib += NR) {
             FloatVector b0 = FloatVector.fromArray(S, pb, ib);
             FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
@@ -647,86 +656,58 @@ public final class Gemm {
             c110 = av.fma(b0, c110);
             c111 = av.fma(b1, c111);
         }
-        if (mr == 12 && nr == NR) {
-            // Written out, not through storeRow: twelve calls exceed C2's inlining budget, and a
-            // vector passed to a method that is not inlined is boxed.
-            if (accumulate) {
-                c000 = c000.add(FloatVector.fromArray(S, c, c0 + 0 * ldc));
-                c001 = c001.add(FloatVector.fromArray(S, c, c0 + 0 * ldc + L));
-                c010 = c010.add(FloatVector.fromArray(S, c, c0 + 1 * ldc));
-                c011 = c011.add(FloatVector.fromArray(S, c, c0 + 1 * ldc + L));
-                c020 = c020.add(FloatVector.fromArray(S, c, c0 + 2 * ldc));
-                c021 = c021.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + L));
-                c030 = c030.add(FloatVector.fromArray(S, c, c0 + 3 * ldc));
-                c031 = c031.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + L));
-                c040 = c040.add(FloatVector.fromArray(S, c, c0 + 4 * ldc));
-                c041 = c041.add(FloatVector.fromArray(S, c, c0 + 4 * ldc + L));
-                c050 = c050.add(FloatVector.fromArray(S, c, c0 + 5 * ldc));
-                c051 = c051.add(FloatVector.fromArray(S, c, c0 + 5 * ldc + L));
-                c060 = c060.add(FloatVector.fromArray(S, c, c0 + 6 * ldc));
-                c061 = c061.add(FloatVector.fromArray(S, c, c0 + 6 * ldc + L));
-                c070 = c070.add(FloatVector.fromArray(S, c, c0 + 7 * ldc));
-                c071 = c071.add(FloatVector.fromArray(S, c, c0 + 7 * ldc + L));
-                c080 = c080.add(FloatVector.fromArray(S, c, c0 + 8 * ldc));
-                c081 = c081.add(FloatVector.fromArray(S, c, c0 + 8 * ldc + L));
-                c090 = c090.add(FloatVector.fromArray(S, c, c0 + 9 * ldc));
-                c091 = c091.add(FloatVector.fromArray(S, c, c0 + 9 * ldc + L));
-                c100 = c100.add(FloatVector.fromArray(S, c, c0 + 10 * ldc));
-                c101 = c101.add(FloatVector.fromArray(S, c, c0 + 10 * ldc + L));
-                c110 = c110.add(FloatVector.fromArray(S, c, c0 + 11 * ldc));
-                c111 = c111.add(FloatVector.fromArray(S, c, c0 + 11 * ldc + L));
-            }
-            c000.intoArray(c, c0 + 0 * ldc);
-            c001.intoArray(c, c0 + 0 * ldc + L);
-            c010.intoArray(c, c0 + 1 * ldc);
-            c011.intoArray(c, c0 + 1 * ldc + L);
-            c020.intoArray(c, c0 + 2 * ldc);
-            c021.intoArray(c, c0 + 2 * ldc + L);
-            c030.intoArray(c, c0 + 3 * ldc);
-            c031.intoArray(c, c0 + 3 * ldc + L);
-            c040.intoArray(c, c0 + 4 * ldc);
-            c041.intoArray(c, c0 + 4 * ldc + L);
-            c050.intoArray(c, c0 + 5 * ldc);
-            c051.intoArray(c, c0 + 5 * ldc + L);
-            c060.intoArray(c, c0 + 6 * ldc);
-            c061.intoArray(c, c0 + 6 * ldc + L);
-            c070.intoArray(c, c0 + 7 * ldc);
-            c071.intoArray(c, c0 + 7 * ldc + L);
-            c080.intoArray(c, c0 + 8 * ldc);
-            c081.intoArray(c, c0 + 8 * ldc + L);
-            c090.intoArray(c, c0 + 9 * ldc);
-            c091.intoArray(c, c0 + 9 * ldc + L);
-            c100.intoArray(c, c0 + 10 * ldc);
-            c101.intoArray(c, c0 + 10 * ldc + L);
-            c110.intoArray(c, c0 + 11 * ldc);
-            c111.intoArray(c, c0 + 11 * ldc + L);
-            return;
+        // Written out, not through storeRow: twelve calls exceed C2's inlining budget, and a
+        // vector passed to a method that is not inlined is boxed.
+        if (accumulate) {
+            c000 = c000.add(FloatVector.fromArray(S, c, c0 + 0 * ldc));
+            c001 = c001.add(FloatVector.fromArray(S, c, c0 + 0 * ldc + L));
+            c010 = c010.add(FloatVector.fromArray(S, c, c0 + 1 * ldc));
+            c011 = c011.add(FloatVector.fromArray(S, c, c0 + 1 * ldc + L));
+            c020 = c020.add(FloatVector.fromArray(S, c, c0 + 2 * ldc));
+            c021 = c021.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + L));
+            c030 = c030.add(FloatVector.fromArray(S, c, c0 + 3 * ldc));
+            c031 = c031.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + L));
+            c040 = c040.add(FloatVector.fromArray(S, c, c0 + 4 * ldc));
+            c041 = c041.add(FloatVector.fromArray(S, c, c0 + 4 * ldc + L));
+            c050 = c050.add(FloatVector.fromArray(S, c, c0 + 5 * ldc));
+            c051 = c051.add(FloatVector.fromArray(S, c, c0 + 5 * ldc + L));
+            c060 = c060.add(FloatVector.fromArray(S, c, c0 + 6 * ldc));
+            c061 = c061.add(FloatVector.fromArray(S, c, c0 + 6 * ldc + L));
+            c070 = c070.add(FloatVector.fromArray(S, c, c0 + 7 * ldc));
+            c071 = c071.add(FloatVector.fromArray(S, c, c0 + 7 * ldc + L));
+            c080 = c080.add(FloatVector.fromArray(S, c, c0 + 8 * ldc));
+            c081 = c081.add(FloatVector.fromArray(S, c, c0 + 8 * ldc + L));
+            c090 = c090.add(FloatVector.fromArray(S, c, c0 + 9 * ldc));
+            c091 = c091.add(FloatVector.fromArray(S, c, c0 + 9 * ldc + L));
+            c100 = c100.add(FloatVector.fromArray(S, c, c0 + 10 * ldc));
+            c101 = c101.add(FloatVector.fromArray(S, c, c0 + 10 * ldc + L));
+            c110 = c110.add(FloatVector.fromArray(S, c, c0 + 11 * ldc));
+            c111 = c111.add(FloatVector.fromArray(S, c, c0 + 11 * ldc + L));
         }
-        c000.intoArray(edge, 0 * NR);
-        c001.intoArray(edge, 0 * NR + L);
-        c010.intoArray(edge, 1 * NR);
-        c011.intoArray(edge, 1 * NR + L);
-        c020.intoArray(edge, 2 * NR);
-        c021.intoArray(edge, 2 * NR + L);
-        c030.intoArray(edge, 3 * NR);
-        c031.intoArray(edge, 3 * NR + L);
-        c040.intoArray(edge, 4 * NR);
-        c041.intoArray(edge, 4 * NR + L);
-        c050.intoArray(edge, 5 * NR);
-        c051.intoArray(edge, 5 * NR + L);
-        c060.intoArray(edge, 6 * NR);
-        c061.intoArray(edge, 6 * NR + L);
-        c070.intoArray(edge, 7 * NR);
-        c071.intoArray(edge, 7 * NR + L);
-        c080.intoArray(edge, 8 * NR);
-        c081.intoArray(edge, 8 * NR + L);
-        c090.intoArray(edge, 9 * NR);
-        c091.intoArray(edge, 9 * NR + L);
-        c100.intoArray(edge, 10 * NR);
-        c101.intoArray(edge, 10 * NR + L);
-        c110.intoArray(edge, 11 * NR);
-        c111.intoArray(edge, 11 * NR + L);
-        copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
+        c000.intoArray(c, c0 + 0 * ldc);
+        c001.intoArray(c, c0 + 0 * ldc + L);
+        c010.intoArray(c, c0 + 1 * ldc);
+        c011.intoArray(c, c0 + 1 * ldc + L);
+        c020.intoArray(c, c0 + 2 * ldc);
+        c021.intoArray(c, c0 + 2 * ldc + L);
+        c030.intoArray(c, c0 + 3 * ldc);
+        c031.intoArray(c, c0 + 3 * ldc + L);
+        c040.intoArray(c, c0 + 4 * ldc);
+        c041.intoArray(c, c0 + 4 * ldc + L);
+        c050.intoArray(c, c0 + 5 * ldc);
+        c051.intoArray(c, c0 + 5 * ldc + L);
+        c060.intoArray(c, c0 + 6 * ldc);
+        c061.intoArray(c, c0 + 6 * ldc + L);
+        c070.intoArray(c, c0 + 7 * ldc);
+        c071.intoArray(c, c0 + 7 * ldc + L);
+        c080.intoArray(c, c0 + 8 * ldc);
+        c081.intoArray(c, c0 + 8 * ldc + L);
+        c090.intoArray(c, c0 + 9 * ldc);
+        c091.intoArray(c, c0 + 9 * ldc + L);
+        c100.intoArray(c, c0 + 10 * ldc);
+        c101.intoArray(c, c0 + 10 * ldc + L);
+        c110.intoArray(c, c0 + 11 * ldc);
+        c111.intoArray(c, c0 + 11 * ldc + L);
     }
 
     private static void micro6(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
