@@ -259,8 +259,21 @@ public final class ConvOps {
                                               boolean accumulate, int[][] rows, int[] counts) {
         int k = g.kernel();
         int outBase = co * g.outHeight() * g.outWidth() * n;
-        for (int ci = 0; ci < g.inChannels(); ci++) {
-            int inBase = ci * g.height() * g.width() * n;
+        int plane = g.height() * g.width() * n;
+        float[] four = FOUR.get();
+        int ci = 0;
+        // Four input channels at a time share every load of dZ and run four independent chains.
+        for (; ci + 4 <= g.inChannels(); ci += 4) {
+            for (int t = 0; t < k * k; t++) {
+                Lanes.dotRows4(dz, outBase, x, ci * plane, plane, rows[t], counts[t], n, four, 0);
+                for (int q = 0; q < 4; q++) {
+                    int at = co * g.taps() + (ci + q) * k * k + t;
+                    dw[at] = accumulate ? dw[at] + four[q] : four[q];
+                }
+            }
+        }
+        for (; ci < g.inChannels(); ci++) {
+            int inBase = ci * plane;
             for (int t = 0; t < k * k; t++) {
                 int[] r = rows[t];
                 float v = Lanes.dotRows(dz, outBase, x, inBase, r, counts[t], n);
@@ -269,6 +282,8 @@ public final class ConvOps {
             }
         }
     }
+
+    private static final ThreadLocal<float[]> FOUR = ThreadLocal.withInitial(() -> new float[4]);
 
     /** For each kernel position, the (output position, input position) pairs in range, interleaved. */
     private static int fillRows(ConvGeometry g, int[][] rows, int[] counts) {

@@ -257,6 +257,8 @@ class OpsGradientTest {
             {3, 4, 5, 2, 3, 1, 0, 18},
             {2, 5, 5, 1, 1, 1, 0, 5},
             {1, 7, 6, 2, 5, 2, 2, 2},
+            // Five input channels: the weight gradient's block of four plus one, batch past a vector.
+            {5, 4, 4, 2, 3, 1, 1, 19},
         };
         for (int[] c : cases) {
             ConvGeometry g = new ConvGeometry(c[0], c[1], c[2], c[3], c[4], c[5], c[6]);

@@ -155,6 +155,65 @@ public final class Lanes {
     }
 
     /**
+     * Four {@link #dotRows} at once, over the same pairs of {@code a} and four {@code b} bases
+     * {@code bStride} apart (a convolution's input channels): out[outAt + q] is
+     * dotRows(a, aBase, b, bBase + q bStride, pairs, count, n), bit for bit. One chain of fused
+     * multiply-adds waits four cycles on itself; four independent ones, sharing each load of
+     * {@code a}, keep the FMA ports busy.
+     */
+    public static void dotRows4(float[] a, int aBase, float[] b, int bBase, int bStride, int[] pairs, int count, int n,
+                                float[] out, int outAt) {
+        int blocks = n - n % LOGICAL;
+        if (L != LOGICAL || blocks == 0) {
+            for (int q = 0; q < 4; q++) {
+                out[outAt + q] = dotRows(a, aBase, b, bBase + q * bStride, pairs, count, n);
+            }
+            return;
+        }
+        float t0 = 0f;
+        float t1 = 0f;
+        float t2 = 0f;
+        float t3 = 0f;
+        for (int c = 0; c < count && blocks < n; c++) {
+            int ao = aBase + pairs[2 * c] * n;
+            int bo = bBase + pairs[2 * c + 1] * n;
+            for (int i = blocks; i < n; i++) {
+                float av = a[ao + i];
+                t0 = Math.fma(av, b[bo + i], t0);
+                t1 = Math.fma(av, b[bo + bStride + i], t1);
+                t2 = Math.fma(av, b[bo + 2 * bStride + i], t2);
+                t3 = Math.fma(av, b[bo + 3 * bStride + i], t3);
+            }
+        }
+        int steps = count * (blocks / LOGICAL);
+        int c = 0;
+        int i = 0;
+        int ao = aBase + (count > 0 ? pairs[0] * n : 0);
+        int bo = bBase + (count > 0 ? pairs[1] * n : 0);
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        for (int q = 0; q < steps; q++) {
+            FloatVector av = FloatVector.fromArray(SPECIES, a, ao + i);
+            acc0 = av.fma(FloatVector.fromArray(SPECIES, b, bo + i), acc0);
+            acc1 = av.fma(FloatVector.fromArray(SPECIES, b, bo + bStride + i), acc1);
+            acc2 = av.fma(FloatVector.fromArray(SPECIES, b, bo + 2 * bStride + i), acc2);
+            acc3 = av.fma(FloatVector.fromArray(SPECIES, b, bo + 3 * bStride + i), acc3);
+            i += LOGICAL;
+            if (i == blocks && ++c < count) {
+                i = 0;
+                ao = aBase + pairs[2 * c] * n;
+                bo = bBase + pairs[2 * c + 1] * n;
+            }
+        }
+        out[outAt] = combine(acc0) + t0;
+        out[outAt + 1] = combine(acc1) + t1;
+        out[outAt + 2] = combine(acc2) + t2;
+        out[outAt + 3] = combine(acc3) + t3;
+    }
+
+    /**
      * The 16 partial sums of one 512-bit register added in lane order. HotSpot reduces a float
      * vector strictly in lane order (floating-point addition does not reassociate), so this is one
      * instruction sequence, and results on AVX-512 machines stay what they were before the order
