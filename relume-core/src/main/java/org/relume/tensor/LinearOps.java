@@ -57,9 +57,10 @@ public final class LinearOps {
         boolean grad = tape.needsGrad(w, x, b);
         Var z = tape.alloc(out, batch, grad);
         float[] zd = z.value().data();
-        Gemm.multiply(false, false, out, batch, in, wv.data(), 0, in, xv.data(), 0, batch, false, zd, 0, batch);
         if (b != null) {
-            VectorKernels.addRowBias(zd, b.value().data(), out, batch, zd);
+            Gemm.multiplyAddBias(out, batch, in, wv.data(), 0, in, xv.data(), 0, batch, b.value().data(), zd, 0, batch);
+        } else {
+            Gemm.multiply(false, false, out, batch, in, wv.data(), 0, in, xv.data(), 0, batch, false, zd, 0, batch);
         }
         if (grad) {
             tape.record(AFFINE, z, w, x, b);

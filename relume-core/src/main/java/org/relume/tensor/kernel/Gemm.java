@@ -68,7 +68,7 @@ public final class Gemm {
         long work = (long) m * n * k;
         if (work < EngineParameters.gemmBlockedThreshold) {
             if (!transB) {
-                smallAxpyForm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+                smallAxpyForm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc, null);
             } else if (!transA) {
                 smallDotForm(m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
             } else {
@@ -76,6 +76,30 @@ public final class Gemm {
             }
         } else {
             blocked(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc, work);
+        }
+    }
+
+    /**
+     * C = A B + bias 1^T: a dense layer's forward, bias [m]. Where the product takes the small
+     * kernels the bias is added to the accumulators before they are stored, saving a pass over C;
+     * otherwise by a second pass. Either way each element is fl(fl(sum) + bias), exactly what
+     * adding the bias afterwards gives.
+     */
+    public static void multiplyAddBias(int m, int n, int k, float[] a, int aOff, int lda,
+                                       float[] b, int bOff, int ldb, float[] bias, float[] c, int cOff, int ldc) {
+        checkOperand("A", false, m, k, a, aOff, lda);
+        checkOperand("B", false, k, n, b, bOff, ldb);
+        checkOperand("C", false, m, n, c, cOff, ldc);
+        if (bias.length < m) {
+            throw new IllegalArgumentException("bias of length " + bias.length + " for " + m + " rows");
+        }
+        if (k > 0 && m > 0 && n > 0 && (long) m * n * k < EngineParameters.gemmBlockedThreshold) {
+            smallAxpyForm(false, m, n, k, a, aOff, lda, b, bOff, ldb, false, c, cOff, ldc, bias);
+            return;
+        }
+        multiply(false, false, m, n, k, a, aOff, lda, b, bOff, ldb, false, c, cOff, ldc);
+        for (int i = 0; i < m; i++) {
+            VectorKernels.addRowBias(c, cOff + i * ldc, bias[i], n);
         }
     }
 
@@ -132,7 +156,7 @@ public final class Gemm {
      */
     private static void smallAxpyForm(boolean transA, int m, int n, int k,
                                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                      boolean accumulate, float[] c, int cOff, int ldc) {
+                                      boolean accumulate, float[] c, int cOff, int ldc, float[] bias) {
         // Stride between A(i, p) and A(i, p+1), and between A(i, p) and A(i+1, p).
         final int sp = transA ? lda : 1;
         final int si = transA ? 1 : lda;
@@ -144,10 +168,10 @@ public final class Gemm {
             final int c0 = cOff + i * ldc;
             int j = 0;
             for (; j < nv2; j += 2 * L) {
-                rows4x2(k, a, a0, sp, si, b, bOff + j, ldb, accumulate, c, c0 + j, ldc);
+                rows4x2(k, a, a0, sp, si, b, bOff + j, ldb, accumulate, c, c0 + j, ldc, bias, i);
             }
             for (; j < nv; j += L) {
-                rows4x1(k, a, a0, sp, si, b, bOff + j, ldb, accumulate, c, c0 + j, ldc);
+                rows4x1(k, a, a0, sp, si, b, bOff + j, ldb, accumulate, c, c0 + j, ldc, bias, i);
             }
             if (nv < n) {
                 if (n >= L) {
@@ -159,13 +183,13 @@ public final class Gemm {
                             startTail(w, r * L, L - (n - nv), c, c0 + r * ldc + nv, n - nv);
                         }
                     }
-                    rows4x1(k, a, a0, sp, si, b, bOff + n - L, ldb, accumulate, w, 0, L);
+                    rows4x1(k, a, a0, sp, si, b, bOff + n - L, ldb, accumulate, w, 0, L, bias, i);
                     for (int r = 0; r < 4; r++) {
                         copyTail(w, r * L + L - (n - nv), c, c0 + r * ldc + nv, n - nv);
                     }
                 } else {
                     for (int r = 0; r < 4; r++) {
-                        scalarTail(nv, n, k, a, a0 + r * si, sp, b, bOff, ldb, accumulate, c, c0 + r * ldc);
+                        scalarTail(nv, n, k, a, a0 + r * si, sp, b, bOff, ldb, accumulate, c, c0 + r * ldc, bias, i + r);
                     }
                 }
             }
@@ -176,10 +200,10 @@ public final class Gemm {
             int j = 0;
             // Two vectors at a time: a single FMA chain would wait on its own latency every step.
             for (; j < nv2; j += 2 * L) {
-                row1x2(k, a, a0, sp, b, bOff + j, ldb, accumulate, c, c0 + j);
+                row1x2(k, a, a0, sp, b, bOff + j, ldb, accumulate, c, c0 + j, bias, i);
             }
             for (; j < nv; j += L) {
-                row1(k, a, a0, sp, b, bOff + j, ldb, accumulate, c, c0 + j);
+                row1(k, a, a0, sp, b, bOff + j, ldb, accumulate, c, c0 + j, bias, i);
             }
             if (nv < n) {
                 if (n >= L) {
@@ -187,17 +211,17 @@ public final class Gemm {
                     if (accumulate) {
                         startTail(w, 0, L - (n - nv), c, c0 + nv, n - nv);
                     }
-                    row1(k, a, a0, sp, b, bOff + n - L, ldb, accumulate, w, 0);
+                    row1(k, a, a0, sp, b, bOff + n - L, ldb, accumulate, w, 0, bias, i);
                     copyTail(w, L - (n - nv), c, c0 + nv, n - nv);
                 } else {
-                    scalarTail(nv, n, k, a, a0, sp, b, bOff, ldb, accumulate, c, c0);
+                    scalarTail(nv, n, k, a, a0, sp, b, bOff, ldb, accumulate, c, c0, bias, i);
                 }
             }
         }
     }
 
     private static void rows4x2(int k, float[] a, int a0, int sp, int si, float[] b, int b0, int ldb,
-                                boolean accumulate, float[] c, int c0, int ldc) {
+                                boolean accumulate, float[] c, int c0, int ldc, float[] bias, int bi) {
         FloatVector z = FloatVector.zero(S);
         FloatVector x0 = z, x1 = z, y0 = z, y1 = z, u0 = z, u1 = z, w0 = z, w1 = z;
         if (accumulate) {
@@ -228,6 +252,20 @@ public final class Gemm {
             w0 = av.fma(b0v, w0);
             w1 = av.fma(b1v, w1);
         }
+        if (bias != null) {
+            FloatVector v = FloatVector.broadcast(S, bias[bi]);
+            x0 = x0.add(v);
+            x1 = x1.add(v);
+            v = FloatVector.broadcast(S, bias[bi + 1]);
+            y0 = y0.add(v);
+            y1 = y1.add(v);
+            v = FloatVector.broadcast(S, bias[bi + 2]);
+            u0 = u0.add(v);
+            u1 = u1.add(v);
+            v = FloatVector.broadcast(S, bias[bi + 3]);
+            w0 = w0.add(v);
+            w1 = w1.add(v);
+        }
         x0.intoArray(c, c0);
         x1.intoArray(c, c0 + L);
         y0.intoArray(c, c0 + ldc);
@@ -240,7 +278,7 @@ public final class Gemm {
 
     /** Four rows, one vector of columns. */
     private static void rows4x1(int k, float[] a, int a0, int sp, int si, float[] b, int b0, int ldb,
-                                boolean accumulate, float[] c, int c0, int ldc) {
+                                boolean accumulate, float[] c, int c0, int ldc, float[] bias, int bi) {
         FloatVector z = FloatVector.zero(S);
         FloatVector x = z, y = z, u = z, w = z;
         if (accumulate) {
@@ -258,6 +296,12 @@ public final class Gemm {
             u = FloatVector.broadcast(S, a[ia + 2 * si]).fma(bv, u);
             w = FloatVector.broadcast(S, a[ia + 3 * si]).fma(bv, w);
         }
+        if (bias != null) {
+            x = x.add(FloatVector.broadcast(S, bias[bi]));
+            y = y.add(FloatVector.broadcast(S, bias[bi + 1]));
+            u = u.add(FloatVector.broadcast(S, bias[bi + 2]));
+            w = w.add(FloatVector.broadcast(S, bias[bi + 3]));
+        }
         x.intoArray(c, c0);
         y.intoArray(c, c0 + ldc);
         u.intoArray(c, c0 + 2 * ldc);
@@ -265,7 +309,7 @@ public final class Gemm {
     }
 
     private static void row1x2(int k, float[] a, int a0, int sp, float[] b, int b0, int ldb,
-                               boolean accumulate, float[] c, int c0) {
+                               boolean accumulate, float[] c, int c0, float[] bias, int bi) {
         FloatVector x = accumulate ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
         FloatVector y = accumulate ? FloatVector.fromArray(S, c, c0 + L) : FloatVector.zero(S);
         int ia = a0;
@@ -275,17 +319,25 @@ public final class Gemm {
             x = av.fma(FloatVector.fromArray(S, b, ib), x);
             y = av.fma(FloatVector.fromArray(S, b, ib + L), y);
         }
+        if (bias != null) {
+            FloatVector v = FloatVector.broadcast(S, bias[bi]);
+            x = x.add(v);
+            y = y.add(v);
+        }
         x.intoArray(c, c0);
         y.intoArray(c, c0 + L);
     }
 
     private static void row1(int k, float[] a, int a0, int sp, float[] b, int b0, int ldb,
-                             boolean accumulate, float[] c, int c0) {
+                             boolean accumulate, float[] c, int c0, float[] bias, int bi) {
         FloatVector x = accumulate ? FloatVector.fromArray(S, c, c0) : FloatVector.zero(S);
         int ia = a0;
         int ib = b0;
         for (int p = 0; p < k; p++, ia += sp, ib += ldb) {
             x = FloatVector.broadcast(S, a[ia]).fma(FloatVector.fromArray(S, b, ib), x);
+        }
+        if (bias != null) {
+            x = x.add(FloatVector.broadcast(S, bias[bi]));
         }
         x.intoArray(c, c0);
     }
@@ -310,7 +362,8 @@ public final class Gemm {
     }
 
     private static void scalarTail(int from, int n, int k, float[] a, int a0, int sp,
-                                   float[] b, int bOff, int ldb, boolean accumulate, float[] c, int c0) {
+                                   float[] b, int bOff, int ldb, boolean accumulate, float[] c, int c0,
+                                   float[] bias, int bi) {
         for (int j = from; j < n; j++) {
             float sum = accumulate ? c[c0 + j] : 0f;
             int ia = a0;
@@ -318,7 +371,7 @@ public final class Gemm {
             for (int p = 0; p < k; p++, ia += sp, ib += ldb) {
                 sum = Math.fma(a[ia], b[ib], sum);
             }
-            c[c0 + j] = sum;
+            c[c0 + j] = bias == null ? sum : sum + bias[bi];
         }
     }
 
@@ -338,7 +391,7 @@ public final class Gemm {
             float[] bt = s[0];
             float[] ct = s[1];
             transposeInto(b, bOff, ldb, n, k, bt, npad);
-            smallAxpyForm(false, m, npad, k, a, aOff, lda, bt, 0, npad, false, ct, 0, npad);
+            smallAxpyForm(false, m, npad, k, a, aOff, lda, bt, 0, npad, false, ct, 0, npad, null);
             for (int i = 0; i < m; i++) {
                 int ci = cOff + i * ldc;
                 int ti = i * npad;

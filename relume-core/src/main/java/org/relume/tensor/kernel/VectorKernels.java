@@ -62,21 +62,15 @@ public final class VectorKernels {
         }
     }
 
-    /**
-     * y[r, c] = x[r, c] + bias[r] for a rows x cols row-major matrix: a feature-major layer's
-     * bias broadcast over the batch. x, bias: not modified; y: modified (may alias x).
-     */
-    public static void addRowBias(float[] x, float[] bias, int rows, int cols, float[] y) {
-        for (int r = 0; r < rows; r++) {
-            int off = r * cols;
-            FloatVector vb = FloatVector.broadcast(S, bias[r]);
-            int i = 0;
-            for (int bound = S.loopBound(cols); i < bound; i += L) {
-                FloatVector.fromArray(S, x, off + i).add(vb).intoArray(y, off + i);
-            }
-            for (; i < cols; i++) {
-                y[off + i] = x[off + i] + bias[r];
-            }
+    /** y[at .. at+n) += bias. y: modified. */
+    public static void addRowBias(float[] y, int at, float bias, int n) {
+        FloatVector vb = FloatVector.broadcast(S, bias);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, y, at + i).add(vb).intoArray(y, at + i);
+        }
+        for (; i < n; i++) {
+            y[at + i] += bias;
         }
     }
 

@@ -105,6 +105,32 @@ class GemmTest {
     }
 
     @Test
+    void biasInTheOutputPassEqualsAddingItAfterwardsBitForBit() {
+        SplittableRandom r = new SplittableRandom(8);
+        // Small kernels (4-row blocks, remainder rows, vector tails, n below a vector) and the
+        // blocked kernel's second pass.
+        int[][] shapes = {{25, 85, 25}, {3, 85, 3}, {1, 85, 2}, {7, 5, 9}, {6, 33, 17}, {70, 90, 80}};
+        for (int[] sh : shapes) {
+            int m = sh[0];
+            int n = sh[1];
+            int k = sh[2];
+            float[] a = random(r, m * k);
+            float[] b = random(r, k * n);
+            float[] bias = random(r, m);
+            float[] fused = new float[m * n];
+            float[] after = new float[m * n];
+            Gemm.multiplyAddBias(m, n, k, a, 0, k, b, 0, n, bias, fused, 0, n);
+            Gemm.multiply(false, false, m, n, k, a, 0, k, b, 0, n, false, after, 0, n);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    after[i * n + j] += bias[i];
+                }
+            }
+            assertArrayEquals(after, fused, m + "x" + n + "x" + k);
+        }
+    }
+
+    @Test
     void zeroSizesAreHandled() {
         float[] c = {7f, 7f};
         // k = 0 sets C to zero (or leaves it when accumulating).
