@@ -1,5 +1,6 @@
 package org.relume.tensor;
 
+import org.relume.tensor.kernel.Parallelism;
 import org.relume.tensor.kernel.PointwiseFunction;
 
 /** An elementwise function on the tape: y = f(x), dx = dy * f'(x). */
@@ -10,11 +11,38 @@ public final class PointwiseOps {
         Tensor xv = x.value();
         boolean grad = tape.needsGrad(x);
         Var y = tape.allocLike(xv, grad);
-        f.forward(xv.data(), y.value().data(), xv.numel());
+        float[] xd = xv.data();
+        float[] yd = y.value().data();
+        int n = xv.numel();
+        split(n, (from, to) -> f.forward(xd, yd, from, to));
         if (grad) {
             tape.record(POINTWISE, y, x, null, null).aux = f;
         }
         return y;
+    }
+
+    /**
+     * Above this many elements an elementwise pass is split over cores. A convolution's activations
+     * (4 channels x 28 x 28 x batch 128 = 400,000 floats) stream from the last-level cache, and its
+     * relu passes took a fifth of a thin CNN's step on one core.
+     */
+    static final int PARALLEL_THRESHOLD = 1 << 17;
+
+    private interface Range {
+        void run(int from, int to);
+    }
+
+    private static void split(int n, Range body) {
+        int threads = n >= PARALLEL_THRESHOLD ? Parallelism.threadsAvailable() : 1;
+        if (threads <= 1) {
+            body.run(0, n);
+            return;
+        }
+        // Cut at multiples of 64 so every part but the last runs whole vectors.
+        int chunks = (n + 63) / 64;
+        Parallelism.forEachPart(threads, part -> body.run(
+                (int) Math.min(n, (long) chunks * part / threads * 64),
+                (int) Math.min(n, (long) chunks * (part + 1) / threads * 64)));
     }
 
     private static final Op POINTWISE = new Op() {
@@ -27,7 +55,11 @@ public final class PointwiseOps {
             PointwiseFunction f = (PointwiseFunction) n.aux;
             boolean acc = n.in0.beginGradWrite();
             Tensor x = n.in0.value();
-            f.backward(x.data(), n.out.value().data(), n.out.grad().data(), n.in0.grad().data(), x.numel(), acc);
+            float[] xd = x.data();
+            float[] yd = n.out.value().data();
+            float[] dy = n.out.grad().data();
+            float[] dx = n.in0.grad().data();
+            split(x.numel(), (from, to) -> f.backward(xd, yd, dy, dx, from, to, acc));
         }
     };
 }

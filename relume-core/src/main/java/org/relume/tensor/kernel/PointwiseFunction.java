@@ -22,7 +22,15 @@ public interface PointwiseFunction {
 
     /** y[i] = f(x[i]) for i in [0, n). x: not modified; y: modified (may alias x). */
     default void forward(float[] x, float[] y, int n) {
-        for (int i = 0; i < n; i++) {
+        forward(x, y, 0, n);
+    }
+
+    /**
+     * y[i] = f(x[i]) for i in [from, to): the part of a large array one core takes. Every element
+     * is computed on its own, so a split changes no result.
+     */
+    default void forward(float[] x, float[] y, int from, int to) {
+        for (int i = from; i < to; i++) {
             y[i] = (float) value(x[i]);
         }
     }
@@ -32,7 +40,12 @@ public interface PointwiseFunction {
      * derivative is cheaper from the output. x, y, dy: not modified; dx: modified.
      */
     default void backward(float[] x, float[] y, float[] dy, float[] dx, int n, boolean accumulate) {
-        for (int i = 0; i < n; i++) {
+        backward(x, y, dy, dx, 0, n, accumulate);
+    }
+
+    /** As {@link #backward(float[], float[], float[], float[], int, boolean)} over [from, to). */
+    default void backward(float[] x, float[] y, float[] dy, float[] dx, int from, int to, boolean accumulate) {
+        for (int i = from; i < to; i++) {
             float g = (float) (dy[i] * derivative(x[i]));
             dx[i] = accumulate ? dx[i] + g : g;
         }

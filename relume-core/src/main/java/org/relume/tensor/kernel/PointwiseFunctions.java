@@ -59,20 +59,20 @@ public final class PointwiseFunctions {
          * than their matrix products. The tail runs the same float operations one lane at a time, so
          * an element's value does not depend on whether it fell in a vector or in the tail.
          */
-        @Override public void forward(float[] x, float[] y, int n) {
-            int i = 0;
-            int bound = S.loopBound(n);
+        @Override public void forward(float[] x, float[] y, int from, int to) {
+            int i = from;
+            int bound = from + S.loopBound(to - from);
             FloatVector one = FloatVector.broadcast(S, 1f);
             for (; i < bound; i += S.length()) {
                 FloatVector e = FastExp.exp(FloatVector.fromArray(S, x, i).neg());
                 one.div(e.add(1f)).intoArray(y, i);
             }
-            for (; i < n; i++) {
+            for (; i < to; i++) {
                 y[i] = 1f / (FastExp.exp(-x[i]) + 1f);
             }
         }
-        @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, boolean acc) {
-            for (int i = 0; i < n; i++) {
+        @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int from, int to, boolean acc) {
+            for (int i = from; i < to; i++) {
                 float g = dy[i] * y[i] * (1f - y[i]);
                 dx[i] = acc ? dx[i] + g : g;
             }
@@ -82,8 +82,8 @@ public final class PointwiseFunctions {
     public static final PointwiseFunction TANH = new Scalar("tanh") {
         @Override public double value(double x) { return Math.tanh(x); }
         @Override public double derivative(double x) { double t = Math.tanh(x); return 1 - t * t; }
-        @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, boolean acc) {
-            for (int i = 0; i < n; i++) {
+        @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int from, int to, boolean acc) {
+            for (int i = from; i < to; i++) {
                 float g = dy[i] * (1f - y[i] * y[i]);
                 dx[i] = acc ? dx[i] + g : g;
             }
@@ -137,17 +137,19 @@ public final class PointwiseFunctions {
 
         @Override public boolean isIdentity() { return true; }
 
-        @Override public void forward(float[] x, float[] y, int n) {
+        @Override public void forward(float[] x, float[] y, int from, int to) {
             if (x != y) {
-                System.arraycopy(x, 0, y, 0, n);
+                System.arraycopy(x, from, y, from, to - from);
             }
         }
 
-        @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, boolean acc) {
+        @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int from, int to, boolean acc) {
             if (!acc) {
-                System.arraycopy(dy, 0, dx, 0, n);
+                System.arraycopy(dy, from, dx, from, to - from);
             } else {
-                VectorKernels.addInPlace(dx, dy, n);
+                for (int i = from; i < to; i++) {
+                    dx[i] += dy[i];
+                }
             }
         }
     }
@@ -166,25 +168,25 @@ public final class PointwiseFunctions {
 
         @Override public double derivative(double x) { return x > 0 ? 1 : x < 0 ? 0 : gradAtZero; }
 
-        @Override public void forward(float[] x, float[] y, int n) {
-            int i = 0;
-            int bound = S.loopBound(n);
+        @Override public void forward(float[] x, float[] y, int from, int to) {
+            int i = from;
+            int bound = from + S.loopBound(to - from);
             FloatVector zero = FloatVector.zero(S);
             for (; i < bound; i += S.length()) {
                 FloatVector.fromArray(S, x, i).max(zero).intoArray(y, i);
             }
-            for (; i < n; i++) {
+            for (; i < to; i++) {
                 y[i] = x[i] > 0f ? x[i] : 0f;
             }
         }
 
-        @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, boolean acc) {
+        @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int from, int to, boolean acc) {
             // Units on (x > 0, or x >= 0 when relu'(0) = 1) pass the gradient through unchanged. The
             // comparison operator must be a constant at each call site: with a variable one, C2 loses
             // the Vector API intrinsic once it has seen both values, and every mask gets boxed.
             boolean passAtZero = gradAtZero == 1f;
-            int i = 0;
-            int bound = S.loopBound(n);
+            int i = from;
+            int bound = from + S.loopBound(to - from);
             FloatVector zero = FloatVector.zero(S);
             if (passAtZero) {
                 for (; i < bound; i += S.length()) {
@@ -209,7 +211,7 @@ public final class PointwiseFunctions {
                     g.intoArray(dx, i);
                 }
             }
-            for (; i < n; i++) {
+            for (; i < to; i++) {
                 float xi = x[i];
                 float g = (xi > 0f || (passAtZero && xi == 0f)) && Math.abs(dy[i]) >= TINY_GRADIENT ? dy[i] : 0f;
                 dx[i] = acc ? dx[i] + g : g;
@@ -237,15 +239,15 @@ public final class PointwiseFunctions {
 
         @Override public double derivative(double x) { return x > 0 ? 1 : slope; }
 
-        @Override public void forward(float[] x, float[] y, int n) {
-            for (int i = 0; i < n; i++) {
+        @Override public void forward(float[] x, float[] y, int from, int to) {
+            for (int i = from; i < to; i++) {
                 float v = x[i];
                 y[i] = v > 0f ? v : slope * v;
             }
         }
 
-        @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int n, boolean acc) {
-            for (int i = 0; i < n; i++) {
+        @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int from, int to, boolean acc) {
+            for (int i = from; i < to; i++) {
                 float g = x[i] > 0f ? dy[i] : slope * dy[i];
                 dx[i] = acc ? dx[i] + g : g;
             }
