@@ -150,8 +150,13 @@ public final class ConvOps {
     private static void sumTaps(float[] a, float[] w, int[] rows, int[] weights, int count, float start, boolean fromZ,
                                 float[] z, int out, int n) {
         int nv = n - n % L;
+        int n8 = nv - nv % (8 * L);
         int nb = nv - nv % (4 * L);
-        for (int j = 0; j < nb; j += 4 * L) {
+        int j0 = 0;
+        for (; j0 < n8; j0 += 8 * L) {
+            sum8(a, w, rows, weights, count, start, fromZ, z, out, j0);
+        }
+        for (int j = j0; j < nb; j += 4 * L) {
             FloatVector acc0 = fromZ ? FloatVector.fromArray(S, z, out + j) : FloatVector.broadcast(S, start);
             FloatVector acc1 = fromZ ? FloatVector.fromArray(S, z, out + j + L) : FloatVector.broadcast(S, start);
             FloatVector acc2 = fromZ ? FloatVector.fromArray(S, z, out + j + 2 * L) : FloatVector.broadcast(S, start);
@@ -183,6 +188,43 @@ public final class ConvOps {
             }
             z[out + j] = acc;
         }
+    }
+
+    /**
+     * Eight vectors of the batch (a batch of 128 on AVX-512): each tap's two index loads and its
+     * weight's broadcast then serve eight fused multiply-adds instead of four, which is what limits
+     * this loop (loads, not arithmetic). Same operations in the same order per element.
+     */
+    private static void sum8(float[] a, float[] w, int[] rows, int[] weights, int count, float start, boolean fromZ,
+                             float[] z, int out, int j) {
+        FloatVector acc0 = fromZ ? FloatVector.fromArray(S, z, out + j + 0 * L) : FloatVector.broadcast(S, start);
+        FloatVector acc1 = fromZ ? FloatVector.fromArray(S, z, out + j + 1 * L) : FloatVector.broadcast(S, start);
+        FloatVector acc2 = fromZ ? FloatVector.fromArray(S, z, out + j + 2 * L) : FloatVector.broadcast(S, start);
+        FloatVector acc3 = fromZ ? FloatVector.fromArray(S, z, out + j + 3 * L) : FloatVector.broadcast(S, start);
+        FloatVector acc4 = fromZ ? FloatVector.fromArray(S, z, out + j + 4 * L) : FloatVector.broadcast(S, start);
+        FloatVector acc5 = fromZ ? FloatVector.fromArray(S, z, out + j + 5 * L) : FloatVector.broadcast(S, start);
+        FloatVector acc6 = fromZ ? FloatVector.fromArray(S, z, out + j + 6 * L) : FloatVector.broadcast(S, start);
+        FloatVector acc7 = fromZ ? FloatVector.fromArray(S, z, out + j + 7 * L) : FloatVector.broadcast(S, start);
+        for (int t = 0; t < count; t++) {
+            FloatVector wt = FloatVector.broadcast(S, w[weights[t]]);
+            int r = rows[t] + j;
+            acc0 = FloatVector.fromArray(S, a, r + 0 * L).fma(wt, acc0);
+            acc1 = FloatVector.fromArray(S, a, r + 1 * L).fma(wt, acc1);
+            acc2 = FloatVector.fromArray(S, a, r + 2 * L).fma(wt, acc2);
+            acc3 = FloatVector.fromArray(S, a, r + 3 * L).fma(wt, acc3);
+            acc4 = FloatVector.fromArray(S, a, r + 4 * L).fma(wt, acc4);
+            acc5 = FloatVector.fromArray(S, a, r + 5 * L).fma(wt, acc5);
+            acc6 = FloatVector.fromArray(S, a, r + 6 * L).fma(wt, acc6);
+            acc7 = FloatVector.fromArray(S, a, r + 7 * L).fma(wt, acc7);
+        }
+        acc0.intoArray(z, out + j + 0 * L);
+        acc1.intoArray(z, out + j + 1 * L);
+        acc2.intoArray(z, out + j + 2 * L);
+        acc3.intoArray(z, out + j + 3 * L);
+        acc4.intoArray(z, out + j + 4 * L);
+        acc5.intoArray(z, out + j + 5 * L);
+        acc6.intoArray(z, out + j + 6 * L);
+        acc7.intoArray(z, out + j + 7 * L);
     }
 
     /** dX[ci] (+)= the taps of every output that reads it, gathered so each element is written once. */
