@@ -55,15 +55,9 @@ public final class ConvOps {
         float[] bd = b == null ? null : b.value().data();
         int threads = threads(g.outChannels(), g, n);
         if (threads == 1) {
-            for (int co = 0; co < g.outChannels(); co++) {
-                forwardChannel(co, g, n, wd, xd, bd, zd);
-            }
+            forwardChannels(0, 1, g, n, wd, xd, bd, zd);
         } else {
-            Parallelism.forEachPart(threads, part -> {
-                for (int co = part; co < g.outChannels(); co += threads) {
-                    forwardChannel(co, g, n, wd, xd, bd, zd);
-                }
-            });
+            Parallelism.forEachPart(threads, part -> forwardChannels(part, threads, g, n, wd, xd, bd, zd));
         }
         if (grad) {
             tape.record(CONV2D, z, w, x, b).aux = g;
@@ -92,7 +86,24 @@ public final class ConvOps {
         return t;
     }
 
-    private static void forwardChannel(int co, ConvGeometry g, int n, float[] w, float[] x, float[] b, float[] z) {
+    /**
+     * Output channels first, first + step, ...: two at a time, so that each input vector a tap reads
+     * is loaded once for both channels' fused multiply-adds (the loop is bound by its loads).
+     */
+    private static void forwardChannels(int first, int step, ConvGeometry g, int n, float[] w, float[] x, float[] b,
+                                        float[] z) {
+        int co = first;
+        for (; co + step < g.outChannels(); co += 2 * step) {
+            forwardChannel(co, co + step, g, n, w, x, b, z);
+        }
+        if (co < g.outChannels()) {
+            forwardChannel(co, -1, g, n, w, x, b, z);
+        }
+    }
+
+    /** Output channel co, and co2 beside it unless co2 is -1. */
+    private static void forwardChannel(int co, int co2, ConvGeometry g, int n, float[] w, float[] x, float[] b,
+                                       float[] z) {
         int ho = g.outHeight();
         int wo = g.outWidth();
         int k = g.kernel();
@@ -121,8 +132,83 @@ public final class ConvOps {
                         }
                     }
                 }
-                accumulate(x, w, rows, weights, count, bias, z, ((co * ho + oy) * wo + ox) * n, n);
+                int at = (oy * wo + ox) * n;
+                if (co2 < 0) {
+                    accumulate(x, w, rows, weights, count, bias, z, co * ho * wo * n + at, n);
+                } else {
+                    sumTapsPair(x, w, rows, weights, (co2 - co) * g.taps(), count, bias, b == null ? 0f : b[co2],
+                            z, co * ho * wo * n + at, co2 * ho * wo * n + at, n);
+                }
             }
+        }
+    }
+
+    /**
+     * Two output channels of one position: z[out + j] and z[out2 + j] from the same taps, the second
+     * channel's weights {@code wShift} places after the first's. Per element the same fused
+     * multiply-adds in the same order as {@link #sumTaps}.
+     */
+    private static void sumTapsPair(float[] a, float[] w, int[] rows, int[] weights, int wShift, int count,
+                                    float start, float start2, float[] z, int out, int out2, int n) {
+        int nv = n - n % L;
+        int nb = nv - nv % (4 * L);
+        for (int j = 0; j < nb; j += 4 * L) {
+            FloatVector p0 = FloatVector.broadcast(S, start);
+            FloatVector p1 = p0;
+            FloatVector p2 = p0;
+            FloatVector p3 = p0;
+            FloatVector q0 = FloatVector.broadcast(S, start2);
+            FloatVector q1 = q0;
+            FloatVector q2 = q0;
+            FloatVector q3 = q0;
+            for (int t = 0; t < count; t++) {
+                int wi = weights[t];
+                FloatVector wp = FloatVector.broadcast(S, w[wi]);
+                FloatVector wq = FloatVector.broadcast(S, w[wi + wShift]);
+                int r = rows[t] + j;
+                FloatVector v = FloatVector.fromArray(S, a, r);
+                p0 = v.fma(wp, p0);
+                q0 = v.fma(wq, q0);
+                v = FloatVector.fromArray(S, a, r + L);
+                p1 = v.fma(wp, p1);
+                q1 = v.fma(wq, q1);
+                v = FloatVector.fromArray(S, a, r + 2 * L);
+                p2 = v.fma(wp, p2);
+                q2 = v.fma(wq, q2);
+                v = FloatVector.fromArray(S, a, r + 3 * L);
+                p3 = v.fma(wp, p3);
+                q3 = v.fma(wq, q3);
+            }
+            p0.intoArray(z, out + j);
+            p1.intoArray(z, out + j + L);
+            p2.intoArray(z, out + j + 2 * L);
+            p3.intoArray(z, out + j + 3 * L);
+            q0.intoArray(z, out2 + j);
+            q1.intoArray(z, out2 + j + L);
+            q2.intoArray(z, out2 + j + 2 * L);
+            q3.intoArray(z, out2 + j + 3 * L);
+        }
+        for (int j = nb; j < nv; j += L) {
+            FloatVector p = FloatVector.broadcast(S, start);
+            FloatVector q = FloatVector.broadcast(S, start2);
+            for (int t = 0; t < count; t++) {
+                FloatVector v = FloatVector.fromArray(S, a, rows[t] + j);
+                p = v.fma(FloatVector.broadcast(S, w[weights[t]]), p);
+                q = v.fma(FloatVector.broadcast(S, w[weights[t] + wShift]), q);
+            }
+            p.intoArray(z, out + j);
+            q.intoArray(z, out2 + j);
+        }
+        for (int j = nv; j < n; j++) {
+            float p = start;
+            float q = start2;
+            for (int t = 0; t < count; t++) {
+                float v = a[rows[t] + j];
+                p = Math.fma(v, w[weights[t]], p);
+                q = Math.fma(v, w[weights[t] + wShift], q);
+            }
+            z[out + j] = p;
+            z[out2 + j] = q;
         }
     }
 
