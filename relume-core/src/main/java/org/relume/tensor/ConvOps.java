@@ -137,30 +137,31 @@ public final class ConvOps {
                     accumulate(x, w, rows, weights, count, bias, z, co * ho * wo * n + at, n);
                 } else {
                     sumTapsPair(x, w, rows, weights, (co2 - co) * g.taps(), count, bias, b == null ? 0f : b[co2],
-                            z, co * ho * wo * n + at, co2 * ho * wo * n + at, n);
+                            false, z, co * ho * wo * n + at, co2 * ho * wo * n + at, n);
                 }
             }
         }
     }
 
     /**
-     * Two output channels of one position: z[out + j] and z[out2 + j] from the same taps, the second
-     * channel's weights {@code wShift} places after the first's. Per element the same fused
-     * multiply-adds in the same order as {@link #sumTaps}.
+     * Two channels of one position: z[out + j] and z[out2 + j] from the same taps, the second
+     * channel's weights {@code wShift} places after the first's, starting from start and start2 or,
+     * with fromZ, from z's own values. Per element the same fused multiply-adds in the same order as
+     * {@link #sumTaps}.
      */
     private static void sumTapsPair(float[] a, float[] w, int[] rows, int[] weights, int wShift, int count,
-                                    float start, float start2, float[] z, int out, int out2, int n) {
+                                    float start, float start2, boolean fromZ, float[] z, int out, int out2, int n) {
         int nv = n - n % L;
         int nb = nv - nv % (4 * L);
         for (int j = 0; j < nb; j += 4 * L) {
-            FloatVector p0 = FloatVector.broadcast(S, start);
-            FloatVector p1 = p0;
-            FloatVector p2 = p0;
-            FloatVector p3 = p0;
-            FloatVector q0 = FloatVector.broadcast(S, start2);
-            FloatVector q1 = q0;
-            FloatVector q2 = q0;
-            FloatVector q3 = q0;
+            FloatVector p0 = fromZ ? FloatVector.fromArray(S, z, out + j) : FloatVector.broadcast(S, start);
+            FloatVector p1 = fromZ ? FloatVector.fromArray(S, z, out + j + L) : p0;
+            FloatVector p2 = fromZ ? FloatVector.fromArray(S, z, out + j + 2 * L) : p0;
+            FloatVector p3 = fromZ ? FloatVector.fromArray(S, z, out + j + 3 * L) : p0;
+            FloatVector q0 = fromZ ? FloatVector.fromArray(S, z, out2 + j) : FloatVector.broadcast(S, start2);
+            FloatVector q1 = fromZ ? FloatVector.fromArray(S, z, out2 + j + L) : q0;
+            FloatVector q2 = fromZ ? FloatVector.fromArray(S, z, out2 + j + 2 * L) : q0;
+            FloatVector q3 = fromZ ? FloatVector.fromArray(S, z, out2 + j + 3 * L) : q0;
             for (int t = 0; t < count; t++) {
                 int wi = weights[t];
                 FloatVector wp = FloatVector.broadcast(S, w[wi]);
@@ -189,8 +190,8 @@ public final class ConvOps {
             q3.intoArray(z, out2 + j + 3 * L);
         }
         for (int j = nb; j < nv; j += L) {
-            FloatVector p = FloatVector.broadcast(S, start);
-            FloatVector q = FloatVector.broadcast(S, start2);
+            FloatVector p = fromZ ? FloatVector.fromArray(S, z, out + j) : FloatVector.broadcast(S, start);
+            FloatVector q = fromZ ? FloatVector.fromArray(S, z, out2 + j) : FloatVector.broadcast(S, start2);
             for (int t = 0; t < count; t++) {
                 FloatVector v = FloatVector.fromArray(S, a, rows[t] + j);
                 p = v.fma(FloatVector.broadcast(S, w[weights[t]]), p);
@@ -200,8 +201,8 @@ public final class ConvOps {
             q.intoArray(z, out2 + j);
         }
         for (int j = nv; j < n; j++) {
-            float p = start;
-            float q = start2;
+            float p = fromZ ? z[out + j] : start;
+            float q = fromZ ? z[out2 + j] : start2;
             for (int t = 0; t < count; t++) {
                 float v = a[rows[t] + j];
                 p = Math.fma(v, w[weights[t]], p);
@@ -314,7 +315,20 @@ public final class ConvOps {
     }
 
     /** dX[ci] (+)= the taps of every output that reads it, gathered so each element is written once. */
-    private static void inputGradientChannel(int ci, ConvGeometry g, int n, float[] w, float[] dz, float[] dx,
+    /** Input channels first, first + step, ...: two at a time, as in the forward pass. */
+    private static void inputGradientChannels(int first, int step, ConvGeometry g, int n, float[] w, float[] dz,
+                                              float[] dx, boolean accumulate) {
+        int ci = first;
+        for (; ci + step < g.inChannels(); ci += 2 * step) {
+            inputGradientChannel(ci, ci + step, g, n, w, dz, dx, accumulate);
+        }
+        if (ci < g.inChannels()) {
+            inputGradientChannel(ci, -1, g, n, w, dz, dx, accumulate);
+        }
+    }
+
+    /** Input channel ci, and ci2 beside it unless ci2 is -1. */
+    private static void inputGradientChannel(int ci, int ci2, ConvGeometry g, int n, float[] w, float[] dz, float[] dx,
                                              boolean accumulate) {
         int ho = g.outHeight();
         int wo = g.outWidth();
@@ -352,7 +366,10 @@ public final class ConvOps {
                     }
                 }
                 int in = ((ci * g.height() + iy) * g.width() + ix) * n;
-                if (accumulate) {
+                if (ci2 >= 0) {
+                    int in2 = ((ci2 * g.height() + iy) * g.width() + ix) * n;
+                    sumTapsPair(dz, w, rows, weights, (ci2 - ci) * k * k, count, 0f, 0f, accumulate, dx, in, in2, n);
+                } else if (accumulate) {
                     accumulateInto(dz, w, rows, weights, count, dx, in, n);
                 } else {
                     accumulate(dz, w, rows, weights, count, 0f, dx, in, n);
@@ -509,15 +526,9 @@ public final class ConvOps {
                 float[] dx = x.grad().data();
                 int threads = threads(g.inChannels(), g, n);
                 if (threads == 1) {
-                    for (int ci = 0; ci < g.inChannels(); ci++) {
-                        inputGradientChannel(ci, g, n, wd, dz, dx, acc);
-                    }
+                    inputGradientChannels(0, 1, g, n, wd, dz, dx, acc);
                 } else {
-                    Parallelism.forEachPart(threads, part -> {
-                        for (int ci = part; ci < g.inChannels(); ci += threads) {
-                            inputGradientChannel(ci, g, n, wd, dz, dx, acc);
-                        }
-                    });
+                    Parallelism.forEachPart(threads, part -> inputGradientChannels(part, threads, g, n, wd, dz, dx, acc));
                 }
             }
         }

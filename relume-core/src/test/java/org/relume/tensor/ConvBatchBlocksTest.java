@@ -14,7 +14,8 @@ class ConvBatchBlocksTest {
 
     @Test
     void everySampleMatchesItsOwnBatchOfOne() {
-        ConvGeometry g = new ConvGeometry(2, 5, 5, 3, 3, 1, 1);
+        // Three channels in and out: one pair of channels and one alone, both ways.
+        ConvGeometry g = new ConvGeometry(3, 5, 5, 3, 3, 1, 1);
         int n = 300;
         SplittableRandom r = new SplittableRandom(41);
         float[] w = random(r, g.outChannels() * g.taps());
@@ -41,14 +42,52 @@ class ConvBatchBlocksTest {
         }
     }
 
-    /** The convolution's output and its input gradient for the upstream gradient dz. */
+    /** The accumulated input gradient is the sum of the two convolutions' own (to rounding). */
+    @Test
+    void anInputGradientAccumulatesOverBothUses() {
+        ConvGeometry g = new ConvGeometry(3, 5, 5, 3, 3, 1, 1);
+        int n = 140;
+        SplittableRandom r = new SplittableRandom(42);
+        float[] w = random(r, g.outChannels() * g.taps());
+        float[] x = random(r, g.inSize() * n);
+        float[] dz = random(r, g.outSize() * n);
+        float[] both = inputGradient(g, n, w, x, dz, true, true);
+        float[] first = inputGradient(g, n, w, x, dz, true, false);
+        float[] second = inputGradient(g, n, w, x, dz, false, true);
+        for (int i = 0; i < both.length; i++) {
+            assertEquals(first[i] + second[i], both[i], 1e-4f * (1 + Math.abs(both[i])), "element " + i);
+        }
+    }
+
+    private static float[] inputGradient(ConvGeometry g, int n, float[] w, float[] x, float[] dz, boolean one, boolean two) {
+        Tape tape = new Tape();
+        Var wv = Var.parameter("w", Tensor.of(w.clone(), g.outChannels(), g.taps()));
+        Var xv = Var.parameter("x", Tensor.of(x.clone(), g.inSize(), n));
+        Var dzv = Var.constant(Tensor.of(dz.clone(), g.outSize(), n));
+        Var loss = null;
+        if (one) {
+            loss = ReductionOps.sum(tape, ArithmeticOps.mul(tape, ConvOps.conv2d(tape, wv, xv, null, g), dzv));
+        }
+        if (two) {
+            Var l2 = ReductionOps.sum(tape, ArithmeticOps.mul(tape,
+                    ConvOps.conv2d(tape, ArithmeticOps.scale(tape, wv, -0.5f), xv, null, g), dzv));
+            loss = loss == null ? l2 : ArithmeticOps.add(tape, loss, l2);
+        }
+        tape.backward(loss);
+        return xv.grad().data().clone();
+    }
+
+    /** The first convolution's output and the input gradient of both for the upstream gradient dz. */
     private static float[][] run(ConvGeometry g, int n, float[] w, float[] b, float[] x, float[] dz) {
         Tape tape = new Tape();
         Var wv = Var.parameter("w", Tensor.of(w.clone(), g.outChannels(), g.taps()));
         Var bv = Var.parameter("b", Tensor.of(b.clone(), g.outChannels()));
         Var xv = Var.parameter("x", Tensor.of(x.clone(), g.inSize(), n));
         Var z = ConvOps.conv2d(tape, wv, xv, bv, g);
-        Var loss = ReductionOps.sum(tape, ArithmeticOps.mul(tape, z, Var.constant(Tensor.of(dz.clone(), g.outSize(), n))));
+        // x feeds a second convolution too, so its gradient is also accumulated into.
+        Var z2 = ConvOps.conv2d(tape, ArithmeticOps.scale(tape, wv, -0.5f), xv, null, g);
+        Var loss = ReductionOps.sum(tape, ArithmeticOps.mul(tape, ArithmeticOps.add(tape, z, z2),
+                Var.constant(Tensor.of(dz.clone(), g.outSize(), n))));
         tape.backward(loss);
         return new float[][] {z.value().data().clone(), xv.grad().data().clone()};
     }
