@@ -1,0 +1,401 @@
+package org.relume.tensor.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The cache-blocked kernel of {@link Gemm} for large shapes, in the layout of Goto's and BLIS's
+ * matrix products (REFERENCES.md, "Engine"): blocks of op(B)
+ * (Kc x Nc) and op(A) (Mc x Kc) are packed into micro-panels, and a register-blocked MR x NR
+ * micro-kernel computes each tile. Above {@link EngineParameters#gemmParallelThreshold} the output
+ * is split over cores by row or column blocks. Each element of C is one chain of fused
+ * multiply-adds per Kc block, added to C block after block, so neither the tile shape, Mc, Nc nor
+ * the split changes a result; Kc does.
+ */
+final class PackedGemm {
+    private PackedGemm() {}
+
+    private static final VectorSpecies<Float> S = Gemm.S;
+    private static final int L = Gemm.L;
+    /** Rows of the micro-kernel's register block: 12 where there are 32 vector registers, else 6. */
+    static final int MR = L >= 16 ? 12 : 6;
+    /** Columns of the micro-kernel's register block: two vectors. */
+    static final int NR = 2 * L;
+
+    /** Lane q of a run along a row of A goes MR places after lane q-1 in a packed panel. */
+    private static final int[] PANEL_STRIDE = new int[L];
+
+    static {
+        for (int q = 0; q < L; q++) {
+            PANEL_STRIDE[q] = q * MR;
+        }
+    }
+
+    private static final ThreadLocal<float[][]> SCRATCH = new ThreadLocal<>();
+
+    static void multiply(boolean transA, boolean transB, int m, int n, int k,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                boolean accumulate, float[] c, int cOff, int ldc, long work) {
+        int threads = work >= EngineParameters.gemmParallelThreshold ? Parallelism.threadsAvailable() : 1;
+        // Each part packs its own blocks, so a split repeats the packing of the operand it does not
+        // divide: a column split packs all of A in every part, a row split all of B. A's panels cost
+        // about twice B's per element (a scatter against a copy), so rows are split unless B is the
+        // wider one by more than that.
+        boolean rowsFirst = m >= threads * MR && n <= 2L * m;
+        if (threads > 1 && n >= threads * NR && !rowsFirst) {
+            // Split columns of C into NR-aligned ranges of (nearly) equal size.
+            int panels = (n + NR - 1) / NR;
+            int parts = Math.min(threads, panels);
+            Parallelism.forEachPart(parts, part -> {
+                int p0 = (int) ((long) panels * part / parts);
+                int p1 = (int) ((long) panels * (part + 1) / parts);
+                int j0 = p0 * NR;
+                int j1 = Math.min(n, p1 * NR);
+                blockedRange(transA, transB, 0, m, j0, j1, k, a, aOff, lda, b, bOff, ldb,
+                        accumulate, c, cOff, ldc);
+            });
+        } else if (threads > 1 && m >= threads * MR) {
+            int panels = (m + MR - 1) / MR;
+            int parts = Math.min(threads, panels);
+            Parallelism.forEachPart(parts, part -> {
+                int p0 = (int) ((long) panels * part / parts);
+                int p1 = (int) ((long) panels * (part + 1) / parts);
+                blockedRange(transA, transB, p0 * MR, Math.min(m, p1 * MR), 0, n, k,
+                        a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+            });
+        } else {
+            blockedRange(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+        }
+    }
+
+    /** Buffers of the calling thread: packed A, packed B, an edge tile. Reused across calls. */
+    private static float[][] scratch(int kc, int mc, int nc) {
+        float[][] s = SCRATCH.get();
+        int needA = mc * kc;
+        int needB = nc * kc;
+        if (s == null || s[0].length < needA || s[1].length < needB) {
+            s = new float[][] {new float[needA], new float[needB], new float[MR * NR]};
+            SCRATCH.set(s);
+        }
+        return s;
+    }
+
+    private static void blockedRange(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                     boolean accumulate, float[] c, int cOff, int ldc) {
+        final int kcMax = Math.max(1, EngineParameters.gemmKc);
+        final int mcMax = Math.max(MR, EngineParameters.gemmMc / MR * MR);
+        final int ncMax = Math.max(NR, EngineParameters.gemmNc / NR * NR);
+        float[][] s = scratch(kcMax, mcMax, ncMax);
+        float[] packA = s[0];
+        float[] packB = s[1];
+        float[] edge = s[2];
+        for (int jc = j0; jc < j1; jc += ncMax) {
+            int nc = Math.min(ncMax, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, packB);
+                boolean acc = accumulate || pc > 0;
+                for (int ic = i0; ic < i1; ic += mcMax) {
+                    int mc = Math.min(mcMax, i1 - ic);
+                    packA(transA, a, aOff, lda, ic, mc, pc, kc, packA);
+                    for (int jr = 0; jr < nc; jr += NR) {
+                        int nr = Math.min(NR, nc - jr);
+                        int pb0 = jr * kc;
+                        for (int ir = 0; ir < mc; ir += MR) {
+                            int mr = Math.min(MR, mc - ir);
+                            micro(kc, packA, ir * kc, packB, pb0, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                                    mr, nr, acc, edge);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs op(A)[i0:i0+mc, p0:p0+kc] as MR-row panels, each stored p-major, zero-padded. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
+                              float[] pa) {
+        int idx = 0;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            if (transA) {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + i0 + ir;
+                    for (int r = 0; r < mr; r++) {
+                        pa[idx + r] = a[src + r];
+                    }
+                    for (int r = mr; r < MR; r++) {
+                        pa[idx + r] = 0f;
+                    }
+                    idx += MR;
+                }
+            } else if (mr == MR && MR == 12) {
+                // A full panel from rows of A: each run of L values along a row lands MR apart in the
+                // panel, one scatter store (AVX-512 has them); this was a tenth of a 512^3 product.
+                int src = aOff + (i0 + ir) * lda + p0;
+                int kv = kc - kc % L;
+                for (int r = 0; r < MR; r++) {
+                    int row = src + r * lda;
+                    int p = 0;
+                    for (; p < kv; p += L) {
+                        FloatVector.fromArray(S, a, row + p).intoArray(pa, idx + p * MR + r, PANEL_STRIDE, 0);
+                    }
+                    for (; p < kc; p++) {
+                        pa[idx + p * MR + r] = a[row + p];
+                    }
+                }
+                idx += MR * kc;
+            } else if (mr == MR) {
+                int src = aOff + (i0 + ir) * lda + p0;
+                for (int p = 0; p < kc; p++, idx += MR) {
+                    int q = src + p;
+                    for (int r = 0; r < MR; r++, q += lda) {
+                        pa[idx + r] = a[q];
+                    }
+                }
+            } else {
+                for (int r = 0; r < MR; r++) {
+                    if (r < mr) {
+                        int src = aOff + (i0 + ir + r) * lda + p0;
+                        for (int p = 0; p < kc; p++) {
+                            pa[idx + p * MR + r] = a[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            pa[idx + p * MR + r] = 0f;
+                        }
+                    }
+                }
+                idx += MR * kc;
+            }
+        }
+    }
+
+    /** Packs op(B)[p0:p0+kc, j0:j0+nc] as NR-column panels, each stored p-major, zero-padded. */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
+                              float[] pb) {
+        int idx = 0;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            if (!transB) {
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (p0 + p) * ldb + j0 + jr;
+                    System.arraycopy(b, src, pb, idx, nr);
+                    for (int q = nr; q < NR; q++) {
+                        pb[idx + q] = 0f;
+                    }
+                    idx += NR;
+                }
+            } else {
+                for (int q = 0; q < NR; q++) {
+                    if (q < nr) {
+                        int src = bOff + (j0 + jr + q) * ldb + p0;
+                        for (int p = 0; p < kc; p++) {
+                            pb[idx + p * NR + q] = b[src + p];
+                        }
+                    } else {
+                        for (int p = 0; p < kc; p++) {
+                            pb[idx + p * NR + q] = 0f;
+                        }
+                    }
+                }
+                idx += NR * kc;
+            }
+        }
+    }
+
+    /**
+     * The register-blocked micro-kernel: an MR x NR tile of C from an MR-row panel of A and an
+     * NR-column panel of B. With 32 vector registers (AVX-512) a 12 x 2 tile keeps 24 accumulators
+     * and needs 14 loads per 24 FMAs; with 16 registers (AVX2) a 6 x 2 tile's 12 accumulators are
+     * all that fit. Either way each element of C is one FMA chain over p, so the tile shape never
+     * changes a result.
+     */
+    private static void micro(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
+                              int mr, int nr, boolean accumulate, float[] edge) {
+        if (MR == 12) {
+            // The 12-row kernel stores only full tiles: with a second store path it grew past what
+            // C2 inlines whole, and in some runs it was compiled with boxed vectors, 25x slower.
+            if (mr == MR && nr == NR) {
+                micro12(kc, pa, ia, pb, ib, c, c0, ldc, accumulate);
+            } else {
+                micro12(kc, pa, ia, pb, ib, edge, 0, NR, false);
+                copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
+            }
+        } else {
+            micro6(kc, pa, ia, pb, ib, c, c0, ldc, mr, nr, accumulate, edge);
+        }
+    }
+
+    private static void micro12(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
+                                boolean accumulate) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c000 = z, c001 = z, c010 = z, c011 = z, c020 = z, c021 = z, c030 = z, c031 = z;
+        FloatVector c040 = z, c041 = z, c050 = z, c051 = z, c060 = z, c061 = z, c070 = z, c071 = z;
+        FloatVector c080 = z, c081 = z, c090 = z, c091 = z, c100 = z, c101 = z, c110 = z, c111 = z;
+        for (int p = 0; p < kc; p++, ia += 12, ib += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
+            FloatVector av = FloatVector.broadcast(S, pa[ia]);
+            c000 = av.fma(b0, c000);
+            c001 = av.fma(b1, c001);
+            av = FloatVector.broadcast(S, pa[ia + 1]);
+            c010 = av.fma(b0, c010);
+            c011 = av.fma(b1, c011);
+            av = FloatVector.broadcast(S, pa[ia + 2]);
+            c020 = av.fma(b0, c020);
+            c021 = av.fma(b1, c021);
+            av = FloatVector.broadcast(S, pa[ia + 3]);
+            c030 = av.fma(b0, c030);
+            c031 = av.fma(b1, c031);
+            av = FloatVector.broadcast(S, pa[ia + 4]);
+            c040 = av.fma(b0, c040);
+            c041 = av.fma(b1, c041);
+            av = FloatVector.broadcast(S, pa[ia + 5]);
+            c050 = av.fma(b0, c050);
+            c051 = av.fma(b1, c051);
+            av = FloatVector.broadcast(S, pa[ia + 6]);
+            c060 = av.fma(b0, c060);
+            c061 = av.fma(b1, c061);
+            av = FloatVector.broadcast(S, pa[ia + 7]);
+            c070 = av.fma(b0, c070);
+            c071 = av.fma(b1, c071);
+            av = FloatVector.broadcast(S, pa[ia + 8]);
+            c080 = av.fma(b0, c080);
+            c081 = av.fma(b1, c081);
+            av = FloatVector.broadcast(S, pa[ia + 9]);
+            c090 = av.fma(b0, c090);
+            c091 = av.fma(b1, c091);
+            av = FloatVector.broadcast(S, pa[ia + 10]);
+            c100 = av.fma(b0, c100);
+            c101 = av.fma(b1, c101);
+            av = FloatVector.broadcast(S, pa[ia + 11]);
+            c110 = av.fma(b0, c110);
+            c111 = av.fma(b1, c111);
+        }
+        // Written out, not through storeRow: twelve calls exceed C2's inlining budget, and a
+        // vector passed to a method that is not inlined is boxed.
+        if (accumulate) {
+            c000 = c000.add(FloatVector.fromArray(S, c, c0 + 0 * ldc));
+            c001 = c001.add(FloatVector.fromArray(S, c, c0 + 0 * ldc + L));
+            c010 = c010.add(FloatVector.fromArray(S, c, c0 + 1 * ldc));
+            c011 = c011.add(FloatVector.fromArray(S, c, c0 + 1 * ldc + L));
+            c020 = c020.add(FloatVector.fromArray(S, c, c0 + 2 * ldc));
+            c021 = c021.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + L));
+            c030 = c030.add(FloatVector.fromArray(S, c, c0 + 3 * ldc));
+            c031 = c031.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + L));
+            c040 = c040.add(FloatVector.fromArray(S, c, c0 + 4 * ldc));
+            c041 = c041.add(FloatVector.fromArray(S, c, c0 + 4 * ldc + L));
+            c050 = c050.add(FloatVector.fromArray(S, c, c0 + 5 * ldc));
+            c051 = c051.add(FloatVector.fromArray(S, c, c0 + 5 * ldc + L));
+            c060 = c060.add(FloatVector.fromArray(S, c, c0 + 6 * ldc));
+            c061 = c061.add(FloatVector.fromArray(S, c, c0 + 6 * ldc + L));
+            c070 = c070.add(FloatVector.fromArray(S, c, c0 + 7 * ldc));
+            c071 = c071.add(FloatVector.fromArray(S, c, c0 + 7 * ldc + L));
+            c080 = c080.add(FloatVector.fromArray(S, c, c0 + 8 * ldc));
+            c081 = c081.add(FloatVector.fromArray(S, c, c0 + 8 * ldc + L));
+            c090 = c090.add(FloatVector.fromArray(S, c, c0 + 9 * ldc));
+            c091 = c091.add(FloatVector.fromArray(S, c, c0 + 9 * ldc + L));
+            c100 = c100.add(FloatVector.fromArray(S, c, c0 + 10 * ldc));
+            c101 = c101.add(FloatVector.fromArray(S, c, c0 + 10 * ldc + L));
+            c110 = c110.add(FloatVector.fromArray(S, c, c0 + 11 * ldc));
+            c111 = c111.add(FloatVector.fromArray(S, c, c0 + 11 * ldc + L));
+        }
+        c000.intoArray(c, c0 + 0 * ldc);
+        c001.intoArray(c, c0 + 0 * ldc + L);
+        c010.intoArray(c, c0 + 1 * ldc);
+        c011.intoArray(c, c0 + 1 * ldc + L);
+        c020.intoArray(c, c0 + 2 * ldc);
+        c021.intoArray(c, c0 + 2 * ldc + L);
+        c030.intoArray(c, c0 + 3 * ldc);
+        c031.intoArray(c, c0 + 3 * ldc + L);
+        c040.intoArray(c, c0 + 4 * ldc);
+        c041.intoArray(c, c0 + 4 * ldc + L);
+        c050.intoArray(c, c0 + 5 * ldc);
+        c051.intoArray(c, c0 + 5 * ldc + L);
+        c060.intoArray(c, c0 + 6 * ldc);
+        c061.intoArray(c, c0 + 6 * ldc + L);
+        c070.intoArray(c, c0 + 7 * ldc);
+        c071.intoArray(c, c0 + 7 * ldc + L);
+        c080.intoArray(c, c0 + 8 * ldc);
+        c081.intoArray(c, c0 + 8 * ldc + L);
+        c090.intoArray(c, c0 + 9 * ldc);
+        c091.intoArray(c, c0 + 9 * ldc + L);
+        c100.intoArray(c, c0 + 10 * ldc);
+        c101.intoArray(c, c0 + 10 * ldc + L);
+        c110.intoArray(c, c0 + 11 * ldc);
+        c111.intoArray(c, c0 + 11 * ldc + L);
+    }
+
+    private static void micro6(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
+                               int mr, int nr, boolean accumulate, float[] edge) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0; p < kc; p++, ia += 6, ib += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
+            FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
+            FloatVector av = FloatVector.broadcast(S, pa[ia]);
+            c00 = av.fma(b0, c00);
+            c01 = av.fma(b1, c01);
+            av = FloatVector.broadcast(S, pa[ia + 1]);
+            c10 = av.fma(b0, c10);
+            c11 = av.fma(b1, c11);
+            av = FloatVector.broadcast(S, pa[ia + 2]);
+            c20 = av.fma(b0, c20);
+            c21 = av.fma(b1, c21);
+            av = FloatVector.broadcast(S, pa[ia + 3]);
+            c30 = av.fma(b0, c30);
+            c31 = av.fma(b1, c31);
+            av = FloatVector.broadcast(S, pa[ia + 4]);
+            c40 = av.fma(b0, c40);
+            c41 = av.fma(b1, c41);
+            av = FloatVector.broadcast(S, pa[ia + 5]);
+            c50 = av.fma(b0, c50);
+            c51 = av.fma(b1, c51);
+        }
+        if (mr == 6 && nr == NR) {
+            storeRow(c, c0, c00, c01, accumulate);
+            storeRow(c, c0 + ldc, c10, c11, accumulate);
+            storeRow(c, c0 + 2 * ldc, c20, c21, accumulate);
+            storeRow(c, c0 + 3 * ldc, c30, c31, accumulate);
+            storeRow(c, c0 + 4 * ldc, c40, c41, accumulate);
+            storeRow(c, c0 + 5 * ldc, c50, c51, accumulate);
+            return;
+        }
+        c00.intoArray(edge, 0);
+        c01.intoArray(edge, L);
+        c10.intoArray(edge, NR);
+        c11.intoArray(edge, NR + L);
+        c20.intoArray(edge, 2 * NR);
+        c21.intoArray(edge, 2 * NR + L);
+        c30.intoArray(edge, 3 * NR);
+        c31.intoArray(edge, 3 * NR + L);
+        c40.intoArray(edge, 4 * NR);
+        c41.intoArray(edge, 4 * NR + L);
+        c50.intoArray(edge, 5 * NR);
+        c51.intoArray(edge, 5 * NR + L);
+        copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
+    }
+
+    /** The computed mr x nr corner of a partial tile, from the edge buffer into C. */
+    private static void copyEdge(float[] edge, int mr, int nr, float[] c, int c0, int ldc, boolean accumulate) {
+        for (int r = 0; r < mr; r++) {
+            int row = c0 + r * ldc;
+            for (int q = 0; q < nr; q++) {
+                float v = edge[r * NR + q];
+                c[row + q] = accumulate ? c[row + q] + v : v;
+            }
+        }
+    }
+
+    private static void storeRow(float[] c, int at, FloatVector v0, FloatVector v1, boolean accumulate) {
+        if (accumulate) {
+            v0 = v0.add(FloatVector.fromArray(S, c, at));
+            v1 = v1.add(FloatVector.fromArray(S, c, at + L));
+        }
+        v0.intoArray(c, at);
+        v1.intoArray(c, at + L);
+    }
+}
