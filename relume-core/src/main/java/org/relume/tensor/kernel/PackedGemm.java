@@ -5,9 +5,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The cache-blocked kernel of {@link Gemm} for large shapes, in the layout of Goto's and BLIS's
- * matrix products (REFERENCES.md, "Engine"): blocks of op(B)
- * (Kc x Nc) and op(A) (Mc x Kc) are packed into micro-panels, and a register-blocked MR x NR
- * micro-kernel computes each tile. Above {@link EngineParameters#gemmParallelThreshold} the output
+ * matrix products (REFERENCES.md, "Engine"): blocks of op(B) (Kc x Nc) and op(A) (Mc x Kc) are
+ * packed into micro-panels, and a register-blocked MR x NR micro-kernel computes each tile. Above {@link EngineParameters#gemmParallelThreshold} the output
  * is split over cores by row or column blocks. Each element of C is one chain of fused
  * multiply-adds per Kc block, added to C block after block, so neither the tile shape, Mc, Nc nor
  * the split changes a result; Kc does.
@@ -33,9 +32,10 @@ final class PackedGemm {
 
     private static final ThreadLocal<float[][]> SCRATCH = new ThreadLocal<>();
 
+    /** C (+)= op(A) op(B) for a product of {@code work} multiply-adds; sizes already checked by Gemm. */
     static void multiply(boolean transA, boolean transB, int m, int n, int k,
-                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                boolean accumulate, float[] c, int cOff, int ldc, long work) {
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         boolean accumulate, float[] c, int cOff, int ldc, long work) {
         int threads = work >= EngineParameters.gemmParallelThreshold ? Parallelism.threadsAvailable() : 1;
         // Each part packs its own blocks, so a split repeats the packing of the operand it does not
         // divide: a column split packs all of A in every part, a row split all of B. A's panels cost

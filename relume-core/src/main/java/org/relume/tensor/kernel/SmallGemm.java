@@ -26,8 +26,8 @@ final class SmallGemm {
      * input (W^T dY).
      */
     static void axpyForm(boolean transA, int m, int n, int k,
-                                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                      boolean accumulate, float[] c, int cOff, int ldc, float[] bias) {
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         boolean accumulate, float[] c, int cOff, int ldc, float[] bias) {
         // Stride between A(i, p) and A(i, p+1), and between A(i, p) and A(i+1, p).
         final int sp = transA ? lda : 1;
         final int si = transA ? 1 : lda;
@@ -253,8 +253,8 @@ final class SmallGemm {
      * per-output horizontal reductions (the copy costs k * n moves against m * n * k FMAs).
      */
     static void dotForm(int m, int n, int k, float[] a, int aOff, int lda,
-                                     float[] b, int bOff, int ldb, boolean accumulate,
-                                     float[] c, int cOff, int ldc) {
+                        float[] b, int bOff, int ldb, boolean accumulate,
+                        float[] c, int cOff, int ldc) {
         // A fixed threshold, not one in lanes: which form runs decides the order of the sums.
         if (n >= Lanes.LOGICAL / 2) {
             int npad = (n + L - 1) / L * L;
