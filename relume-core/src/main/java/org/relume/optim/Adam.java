@@ -71,6 +71,9 @@ public final class Adam implements Optimizer {
         float ob2 = (float) (1 - beta2);
         float eps = (float) epsilon;
         float wd = (float) weightDecay;
+        // The bounds below are argued for eps >= 1e-8 and b2 <= 0.999; with a smaller eps or a
+        // larger b2 a dropped term could show in an update, so nothing is dropped.
+        boolean boundsHold = epsilon >= 1e-8 && beta2 <= 0.999;
         for (int p = 0; p < params.size(); p++) {
             Var v = params.get(p);
             if (!v.hasGrad()) {
@@ -81,8 +84,9 @@ public final class Adam implements Optimizer {
             float[] m = st[p][0];
             float[] s = st[p][1];
             int n = v.value().numel();
-            AdamUpdate.apply(w, g, m, s, n, stepSize, invSqrtC2, b1, b2, ob1, ob2, eps, wd);
-            if (t % FLUSH_PERIOD == 0) {
+            AdamUpdate.apply(w, g, m, s, n, stepSize, invSqrtC2, b1, b2, ob1, ob2, eps, wd,
+                    boundsHold ? AdamUpdate.TINY_FOR_SECOND_MOMENT : 0f);
+            if (boundsHold && t % FLUSH_PERIOD == 0) {
                 flushTinyMoments(m, s, n);
             }
         }

@@ -314,7 +314,6 @@ public final class ConvOps {
         acc7.intoArray(z, out + j + 7 * L);
     }
 
-    /** dX[ci] (+)= the taps of every output that reads it, gathered so each element is written once. */
     /** Input channels first, first + step, ...: two at a time, as in the forward pass. */
     private static void inputGradientChannels(int first, int step, ConvGeometry g, int n, float[] w, float[] dz,
                                               float[] dx, boolean accumulate) {
@@ -327,7 +326,10 @@ public final class ConvOps {
         }
     }
 
-    /** Input channel ci, and ci2 beside it unless ci2 is -1. */
+    /**
+     * dX[ci] (and dX[ci2] unless ci2 is -1) (+)= the taps of every output that reads it, gathered so
+     * each element is written once.
+     */
     private static void inputGradientChannel(int ci, int ci2, ConvGeometry g, int n, float[] w, float[] dz, float[] dx,
                                              boolean accumulate) {
         int ho = g.outHeight();

@@ -60,6 +60,41 @@ class AdamTinyMomentsTest {
         assertEquals(0f, moments[0][0], "m of a long-dead weight is flushed to zero");
     }
 
+    /** With eps below 1e-8 the bounds do not hold, so Adam drops nothing: plain Adam, bit for bit. */
+    @Test
+    void aSmallEpsilonTurnsTheBoundsOff() {
+        int n = 64;
+        float[] w0 = new float[n];
+        for (int i = 0; i < n; i++) {
+            w0[i] = 0.5f;
+        }
+        Var p = Var.parameter("w", Tensor.of(w0.clone(), n));
+        Adam adam = new Adam(0.01, 0.9, 0.999, 1e-12, 0);
+        float[] refW = w0.clone();
+        float[] refM = new float[n];
+        float[] refV = new float[n];
+        for (int step = 1; step <= 300; step++) {
+            float[] g = new float[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = (float) Math.pow(10, -16 - 3.0 * i / n);
+            }
+            p.setGrad(Tensor.of(g.clone(), n));
+            adam.step(List.of(p));
+            double c1 = 1 - Math.pow(0.9, step);
+            double c2 = 1 - Math.pow(0.999, step);
+            float stepSize = (float) (0.01 / c1);
+            float invSqrtC2 = (float) (1 / Math.sqrt(c2));
+            for (int i = 0; i < n; i++) {
+                float mi = 0.9f * refM[i] + 0.1f * g[i];
+                float si = 0.999f * refV[i] + 0.001f * g[i] * g[i];
+                refM[i] = mi;
+                refV[i] = si;
+                refW[i] -= stepSize * mi / ((float) Math.sqrt(si) * invSqrtC2 + 1e-12f);
+            }
+        }
+        assertArrayEquals(refW, p.value().data());
+    }
+
     private static boolean isSubnormal(float x) {
         return x != 0f && Math.abs(x) < Float.MIN_NORMAL;
     }

@@ -42,6 +42,34 @@ class ConvBatchBlocksTest {
         }
     }
 
+    /** Channels split over threads (odd per-thread lists included) give the one-thread results. */
+    @Test
+    void anyThreadCountGivesTheSameBits() {
+        ConvGeometry g = new ConvGeometry(5, 6, 6, 7, 3, 1, 1);
+        int n = 70;
+        SplittableRandom r = new SplittableRandom(43);
+        float[] w = random(r, g.outChannels() * g.taps());
+        float[] b = random(r, g.outChannels());
+        float[] x = random(r, g.inSize() * n);
+        float[] dz = random(r, g.outSize() * n);
+        long threshold = org.relume.tensor.kernel.EngineParameters.convParallelThreshold;
+        int threads = org.relume.tensor.kernel.EngineParameters.maxThreads;
+        try {
+            org.relume.tensor.kernel.EngineParameters.convParallelThreshold = 0;
+            org.relume.tensor.kernel.EngineParameters.maxThreads = 1;
+            float[][] one = run(g, n, w, b, x, dz);
+            for (int t : new int[] {2, 3, 4}) {
+                org.relume.tensor.kernel.EngineParameters.maxThreads = t;
+                float[][] many = run(g, n, w, b, x, dz);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one[0], many[0], t + " threads, output");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one[1], many[1], t + " threads, input gradient");
+            }
+        } finally {
+            org.relume.tensor.kernel.EngineParameters.convParallelThreshold = threshold;
+            org.relume.tensor.kernel.EngineParameters.maxThreads = threads;
+        }
+    }
+
     /** The accumulated input gradient is the sum of the two convolutions' own (to rounding). */
     @Test
     void anInputGradientAccumulatesOverBothUses() {

@@ -12,11 +12,13 @@ import jdk.incubator.vector.VectorSpecies;
  * w = w - (step m) / (sqrt(v) / sqrt(1 - b2^t) + eps).
  *
  * <p>One departure, for speed: a gradient below {@link #TINY_FOR_SECOND_MOMENT} adds nothing to v.
- * Its square would be below 1e-37, near or inside float's subnormal range, and in a deep thin net a
+ * Its term (1 - b2) g^2 would be below 1e-37 and g^2 itself subnormal or
+ * near it, and in a deep thin net a
  * tenth of the gradients are that small: each vector holding one such lane took a microcode assist,
  * and the update ran ten times slower per weight. The dropped terms sum to at most
  * 1e-37 / (1 - b2) = 1e-34 in v, which moves sqrt(v / (1 - b2^t)) by at most 3.2e-16, less than half
- * of float's spacing at eps = 1e-8 (4.4e-16).
+ * of float's spacing at eps = 1e-8 (4.4e-16). The bound holds for eps &gt;= 1e-8 and b2 &lt;= 0.999;
+ * {@code optim.Adam} passes 0 (no bound) otherwise.
  */
 public final class AdamUpdate {
     private AdamUpdate() {}
@@ -33,9 +35,15 @@ public final class AdamUpdate {
      */
     public static void apply(float[] w, float[] g, float[] m, float[] v, int n, float step, float invSqrtC2,
                              float b1, float b2, float ob1, float ob2, float eps, float wd) {
+        apply(w, g, m, v, n, step, invSqrtC2, b1, b2, ob1, ob2, eps, wd, TINY_FOR_SECOND_MOMENT);
+    }
+
+    /** As above, with the gradient bound for the second moment given (0: every gradient counts). */
+    public static void apply(float[] w, float[] g, float[] m, float[] v, int n, float step, float invSqrtC2,
+                             float b1, float b2, float ob1, float ob2, float eps, float wd, float tiny) {
         int threads = n >= PARALLEL_THRESHOLD ? Parallelism.threadsAvailable() : 1;
         if (threads <= 1) {
-            range(w, g, m, v, 0, n, step, invSqrtC2, b1, b2, ob1, ob2, eps, wd);
+            range(w, g, m, v, 0, n, step, invSqrtC2, b1, b2, ob1, ob2, eps, wd, tiny);
             return;
         }
         // Every element is updated on its own, so splitting cannot change a result.
@@ -43,7 +51,7 @@ public final class AdamUpdate {
         Parallelism.forEachPart(threads, part -> {
             int from = (int) Math.min(n, (long) chunks * part / threads * L);
             int to = (int) Math.min(n, (long) chunks * (part + 1) / threads * L);
-            range(w, g, m, v, from, to, step, invSqrtC2, b1, b2, ob1, ob2, eps, wd);
+            range(w, g, m, v, from, to, step, invSqrtC2, b1, b2, ob1, ob2, eps, wd, tiny);
         });
     }
 
@@ -54,7 +62,8 @@ public final class AdamUpdate {
     static final int PARALLEL_THRESHOLD = 1 << 16;
 
     private static void range(float[] w, float[] g, float[] m, float[] v, int from, int n, float step,
-                              float invSqrtC2, float b1, float b2, float ob1, float ob2, float eps, float wd) {
+                              float invSqrtC2, float b1, float b2, float ob1, float ob2, float eps, float wd,
+                              float tiny) {
         int i = from;
         FloatVector vb1 = FloatVector.broadcast(S, b1);
         FloatVector vb2 = FloatVector.broadcast(S, b2);
@@ -69,8 +78,8 @@ public final class AdamUpdate {
             FloatVector wi = FloatVector.fromArray(S, w, i);
             FloatVector gi = FloatVector.fromArray(S, g, i).add(vwd.mul(wi));
             FloatVector mi = vb1.mul(FloatVector.fromArray(S, m, i)).add(vob1.mul(gi));
-            VectorMask<Float> tiny = gi.abs().compare(VectorOperators.LT, TINY_FOR_SECOND_MOMENT);
-            FloatVector gv = gi.blend(zero, tiny);
+            VectorMask<Float> small = gi.abs().compare(VectorOperators.LT, tiny);
+            FloatVector gv = gi.blend(zero, small);
             FloatVector si = vb2.mul(FloatVector.fromArray(S, v, i)).add(vob2.mul(gv).mul(gv));
             mi.intoArray(m, i);
             si.intoArray(v, i);
@@ -80,7 +89,7 @@ public final class AdamUpdate {
         for (; i < n; i++) {
             float gi = g[i] + wd * w[i];
             float mi = b1 * m[i] + ob1 * gi;
-            float gv = Math.abs(gi) < TINY_FOR_SECOND_MOMENT ? 0f : gi;
+            float gv = Math.abs(gi) < tiny ? 0f : gi;
             float si = b2 * v[i] + ob2 * gv * gv;
             m[i] = mi;
             v[i] = si;

@@ -52,7 +52,8 @@ public final class Parallelism {
 
     /**
      * Calls {@code part.accept(i)} for i in [0, parts), part 0 on the calling thread and the others
-     * on pool threads, and returns when all have finished. The first failure is rethrown.
+     * on pool threads, and returns when all have finished. A failure of the caller's own part is
+     * rethrown, else the first failure of another part.
      */
     public static void forEachPart(int parts, IntConsumer part) {
         if (parts <= 1) {
