@@ -92,22 +92,12 @@ public final class ConvOps {
      */
     private static void forwardChannels(int first, int step, ConvGeometry g, int n, float[] w, float[] x, float[] b,
                                         float[] z) {
-        inPairs(first, step, g.outChannels(), (co, co2) -> forwardChannel(co, co2, g, n, w, x, b, z));
-    }
-
-    /** A channel and the one beside it, or -1 when it has none. */
-    private interface ChannelPair {
-        void run(int c, int c2);
-    }
-
-    /** Channels first, first + step, ... below {@code count}, in pairs, the last one alone if odd. */
-    private static void inPairs(int first, int step, int count, ChannelPair body) {
-        int c = first;
-        for (; c + step < count; c += 2 * step) {
-            body.run(c, c + step);
+        int co = first;
+        for (; co + step < g.outChannels(); co += 2 * step) {
+            forwardChannel(co, co + step, g, n, w, x, b, z);
         }
-        if (c < count) {
-            body.run(c, -1);
+        if (co < g.outChannels()) {
+            forwardChannel(co, -1, g, n, w, x, b, z);
         }
     }
 
@@ -327,7 +317,13 @@ public final class ConvOps {
     /** Input channels first, first + step, ...: two at a time, as in the forward pass. */
     private static void inputGradientChannels(int first, int step, ConvGeometry g, int n, float[] w, float[] dz,
                                               float[] dx, boolean accumulate) {
-        inPairs(first, step, g.inChannels(), (ci, ci2) -> inputGradientChannel(ci, ci2, g, n, w, dz, dx, accumulate));
+        int ci = first;
+        for (; ci + step < g.inChannels(); ci += 2 * step) {
+            inputGradientChannel(ci, ci + step, g, n, w, dz, dx, accumulate);
+        }
+        if (ci < g.inChannels()) {
+            inputGradientChannel(ci, -1, g, n, w, dz, dx, accumulate);
+        }
     }
 
     /**
