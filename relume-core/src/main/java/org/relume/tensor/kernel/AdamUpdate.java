@@ -31,14 +31,9 @@ public final class AdamUpdate {
 
     /**
      * Updates w, m and v in place over [0, n); g: not modified. The remaining arguments are the
-     * step's constants: step = lr / (1 - b1^t), invSqrtC2 = 1 / sqrt(1 - b2^t).
+     * step's constants: step = lr / (1 - b1^t), invSqrtC2 = 1 / sqrt(1 - b2^t); gradients below
+     * {@code tiny} leave v to its decay ({@link #TINY_FOR_SECOND_MOMENT}, or 0 for none).
      */
-    public static void apply(float[] w, float[] g, float[] m, float[] v, int n, float step, float invSqrtC2,
-                             float b1, float b2, float ob1, float ob2, float eps, float wd) {
-        apply(w, g, m, v, n, step, invSqrtC2, b1, b2, ob1, ob2, eps, wd, TINY_FOR_SECOND_MOMENT);
-    }
-
-    /** As above, with the gradient bound for the second moment given (0: every gradient counts). */
     public static void apply(float[] w, float[] g, float[] m, float[] v, int n, float step, float invSqrtC2,
                              float b1, float b2, float ob1, float ob2, float eps, float wd, float tiny) {
         int threads = n >= PARALLEL_THRESHOLD ? Parallelism.threadsAvailable() : 1;

@@ -28,7 +28,8 @@ class AdamUpdateTest {
         float[] v2 = v.clone();
         float step = 0.01f / 0.1f;
         float c2 = (float) (1 / Math.sqrt(0.001));
-        AdamUpdate.apply(w, g, m, v, n, step, c2, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0.01f);
+        AdamUpdate.apply(w, g, m, v, n, step, c2, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0.01f,
+                AdamUpdate.TINY_FOR_SECOND_MOMENT);
         for (int i = 0; i < n; i++) {
             float gi = g[i] + 0.01f * w2[i];
             float mi = 0.9f * m2[i] + 0.1f * gi;
@@ -56,11 +57,12 @@ class AdamUpdateTest {
         }
         float[][] two = {one[0].clone(), one[1].clone(), one[2].clone(), one[3].clone()};
         Parallelism.runSingleThreaded(() -> AdamUpdate.apply(one[0], one[1], one[2], one[3], n,
-                0.1f, 2f, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0f));
+                0.1f, 2f, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0f, AdamUpdate.TINY_FOR_SECOND_MOMENT));
         int before = EngineParameters.maxThreads;
         EngineParameters.maxThreads = 3;
         try {
-            AdamUpdate.apply(two[0], two[1], two[2], two[3], n, 0.1f, 2f, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0f);
+            AdamUpdate.apply(two[0], two[1], two[2], two[3], n, 0.1f, 2f, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0f,
+                    AdamUpdate.TINY_FOR_SECOND_MOMENT);
         } finally {
             EngineParameters.maxThreads = before;
         }
@@ -78,7 +80,7 @@ class AdamUpdateTest {
         float[] v = new float[n];
         java.util.Arrays.fill(g, 1e-18f);
         java.util.Arrays.fill(v, 1e-30f);
-        AdamUpdate.apply(w, g, m, v, n, 0.01f, 1f, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0f);
+        AdamUpdate.apply(w, g, m, v, n, 0.01f, 1f, 0.9f, 0.999f, 0.1f, 0.001f, 1e-8f, 0f, AdamUpdate.TINY_FOR_SECOND_MOMENT);
         assertEquals(0.999f * 1e-30f, v[0]);
         assertEquals(0.1f * 1e-18f, m[0], "the first moment still takes the gradient");
     }
