@@ -31,6 +31,12 @@ final class PackedGemm {
     }
 
     private static final ThreadLocal<float[][]> SCRATCH = new ThreadLocal<>();
+    private static final ThreadLocal<int[]> PANEL_ROWS = ThreadLocal.withInitial(() -> new int[NR]);
+
+    /** The calling thread's gather offsets for one B panel. */
+    private static int[] panelRows() {
+        return PANEL_ROWS.get();
+    }
 
     /** C (+)= op(A) op(B) for a product of {@code work} multiply-adds; sizes already checked by Gemm. */
     static void multiply(boolean transA, boolean transB, int m, int n, int k,
@@ -122,9 +128,7 @@ final class PackedGemm {
             if (transA) {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (p0 + p) * lda + i0 + ir;
-                    for (int r = 0; r < mr; r++) {
-                        pa[idx + r] = a[src + r];
-                    }
+                    System.arraycopy(a, src, pa, idx, mr);
                     for (int r = mr; r < MR; r++) {
                         pa[idx + r] = 0f;
                     }
@@ -186,6 +190,18 @@ final class PackedGemm {
                         pb[idx + q] = 0f;
                     }
                     idx += NR;
+                }
+            } else if (nr == NR) {
+                // A full panel from rows of B: row p of the panel is a column of B, gathered; the
+                // gather's lines are the ones the next p reads too (a scalar copy wrote NR apart).
+                int[] rows = panelRows();
+                for (int q = 0; q < NR; q++) {
+                    rows[q] = bOff + (j0 + jr + q) * ldb;
+                }
+                for (int p = 0; p < kc; p++, idx += NR) {
+                    for (int q = 0; q < NR; q += L) {
+                        FloatVector.fromArray(S, b, p0 + p, rows, q).intoArray(pb, idx + q);
+                    }
                 }
             } else {
                 for (int q = 0; q < NR; q++) {

@@ -288,39 +288,34 @@ final class SmallGemm {
     }
 
     /**
-     * bt[p * npad + j] = b[bOff + j * ldb + p] for j &lt; n, and 0 for n &lt;= j &lt; npad. Where
-     * scatter stores exist (AVX-512), a run of L values along a row of b goes out in one; this copy
-     * was a sixth of a width-25 training step.
+     * bt[p * npad + j] = b[bOff + j * ldb + p] for j &lt; n; the padding columns n &lt;= j &lt; npad
+     * repeat column n - 1 (their products are computed and dropped, so any finite copy will do).
+     * Each row of bt is gathered from a column of b: a gather reads lines that the next p reads too,
+     * where scattering rows of b wrote L lines per store (this copy was a sixth of a width-25 step;
+     * gathers halve it).
      */
     private static void transposeInto(float[] b, int bOff, int ldb, int n, int k, float[] bt, int npad) {
-        int kv = L >= 16 && npad == SCATTER_NPAD ? k - k % L : 0;
-        for (int j = 0; j < n; j++) {
-            int src = bOff + j * ldb;
-            int p = 0;
-            for (; p < kv; p += L) {
-                FloatVector.fromArray(S, b, src + p).intoArray(bt, p * npad + j, SMALL_STRIDE, 0);
-            }
-            for (; p < k; p++) {
-                bt[p * npad + j] = b[src + p];
-            }
+        int[] rows = gatherOffsets(npad);
+        for (int j = 0; j < npad; j++) {
+            rows[j] = bOff + Math.min(j, n - 1) * ldb;
         }
-        if (n < npad) {
-            for (int p = 0; p < k; p++) {
-                for (int j = n; j < npad; j++) {
-                    bt[p * npad + j] = 0f;
-                }
+        for (int p = 0; p < k; p++) {
+            int dst = p * npad;
+            for (int j = 0; j < npad; j += L) {
+                FloatVector.fromArray(S, b, p, rows, j).intoArray(bt, dst + j);
             }
         }
     }
 
-    /** The padded width whose scatter offsets {@link #SMALL_STRIDE} holds: two vectors. */
-    private static final int SCATTER_NPAD = 2 * L;
-    private static final int[] SMALL_STRIDE = new int[L];
+    private static final ThreadLocal<int[][]> GATHER_OFFSETS = ThreadLocal.withInitial(() -> new int[1][0]);
 
-    static {
-        for (int q = 0; q < L; q++) {
-            SMALL_STRIDE[q] = q * SCATTER_NPAD;
+    /** The calling thread's gather offsets, at least {@code n} long. */
+    private static int[] gatherOffsets(int n) {
+        int[][] holder = GATHER_OFFSETS.get();
+        if (holder[0].length < n) {
+            holder[0] = new int[n];
         }
+        return holder[0];
     }
 
     private static final ThreadLocal<float[][]> SMALL_SCRATCH = new ThreadLocal<>();
