@@ -1,6 +1,8 @@
 package org.relume.tensor;
 
+import org.relume.tensor.kernel.EngineParameters;
 import org.relume.tensor.kernel.Gemm;
+import org.relume.tensor.kernel.SideLane;
 import org.relume.tensor.kernel.VectorKernels;
 
 /**
@@ -104,14 +106,15 @@ public final class LinearOps {
             int in = wv.cols();
             int batch = xv.cols();
             float[] dz = n.out.grad().data();
-            if (w.requiresGrad()) {
-                boolean acc = w.beginGradWrite();
-                Gemm.multiply(false, true, out, in, batch, dz, 0, batch, xv.data(), 0, batch, acc,
-                        w.grad().data(), 0, in);
-            }
-            if (b != null && b.requiresGrad()) {
-                boolean acc = b.beginGradWrite();
-                VectorKernels.rowSums(dz, out, batch, b.grad().data(), acc);
+            if (!WeightGradient.handOff(n, w, b, out, in, batch, dz, xv.data())) {
+                if (w.requiresGrad()) {
+                    boolean acc = w.beginGradWrite();
+                    WeightGradient.weight(out, in, batch, dz, xv.data(), acc, w.grad().data());
+                }
+                if (b != null && b.requiresGrad()) {
+                    boolean acc = b.beginGradWrite();
+                    VectorKernels.rowSums(dz, out, batch, b.grad().data(), acc);
+                }
             }
             if (x.requiresGrad()) {
                 boolean acc = x.beginGradWrite();
@@ -120,4 +123,64 @@ public final class LinearOps {
             }
         }
     };
+
+    /**
+     * dW = dZ X^T and db = rowsum(dZ) of one dense layer, as a task for the {@link SideLane}: nothing
+     * reads them before the optimizer, so the caller goes on with dX while the other core computes
+     * them. Only parameters qualify (nothing on the tape reads their gradients), and only products
+     * large enough to pay for the hand-off.
+     */
+    private static final class WeightGradient implements Runnable {
+        /** Below this many multiply-adds (out x in x batch), handing dW over costs more than it saves. */
+        static final long MIN_WORK = 4096;
+
+        private int out;
+        private int in;
+        private int batch;
+        private float[] dz;
+        private float[] x;
+        private float[] dw;
+        private boolean dwAccumulate;
+        private float[] db;
+        private boolean dbAccumulate;
+
+        static void weight(int out, int in, int batch, float[] dz, float[] x, boolean acc, float[] dw) {
+            Gemm.multiply(false, true, out, in, batch, dz, 0, batch, x, 0, batch, acc, dw, 0, in);
+        }
+
+        /** Queues the layer's weight and bias gradients on the side lane; false if this layer does not qualify. */
+        static boolean handOff(Node n, Var w, Var b, int out, int in, int batch, float[] dz, float[] x) {
+            boolean weight = w.requiresGrad();
+            boolean bias = b != null && b.requiresGrad();
+            if (!weight || !w.isParameter() || (b != null && !b.isParameter())
+                    || (long) out * in * batch < MIN_WORK || (long) out * in * batch >= EngineParameters.gemmParallelThreshold
+                    || !SideLane.isOpen()) {
+                return false;
+            }
+            WeightGradient task = n.sideTask instanceof WeightGradient g ? g : new WeightGradient();
+            n.sideTask = task;
+            task.out = out;
+            task.in = in;
+            task.batch = batch;
+            task.dz = dz;
+            task.x = x;
+            task.dwAccumulate = w.beginGradWrite();
+            task.dw = w.grad().data();
+            task.dbAccumulate = bias && b.beginGradWrite();
+            task.db = bias ? b.grad().data() : null;
+            long ticket = SideLane.submit(task);
+            w.gradWrittenBy(ticket);
+            if (bias) {
+                b.gradWrittenBy(ticket);
+            }
+            return true;
+        }
+
+        @Override public void run() {
+            weight(out, in, batch, dz, x, dwAccumulate, dw);
+            if (db != null) {
+                VectorKernels.rowSums(dz, out, batch, db, dbAccumulate);
+            }
+        }
+    }
 }

@@ -20,6 +20,8 @@ public final class Node {
     public Tensor scratch;
     /** Second scratch, same lifetime. */
     public int[] intScratch;
+    /** A task object owned by this position for work handed to the side lane; same lifetime. */
+    public Runnable sideTask;
 
     void clearRefs() {
         op = null;

@@ -2,6 +2,7 @@ package org.relume.tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.relume.tensor.kernel.SideLane;
 
 /**
  * Reverse-mode automatic differentiation over coarse operations (micrograd's idea, with buffers
@@ -12,7 +13,8 @@ import java.util.List;
  * {@link #reset()} returns the same Var, buffer included, as the k-th allocation of the previous
  * step. A training loop whose steps perform the same sequence of operations therefore allocates
  * nothing after its first step. {@link #backward} walks the nodes in reverse and calls each op's
- * local rule.
+ * local rule. On two or more cores the rules may hand weight gradients to the {@link SideLane};
+ * backward returns when they are done.
  *
  * <p>A tape is single-threaded. One tape per network per thread.
  */
@@ -150,11 +152,34 @@ public final class Tape {
         }
         loss.beginGradWrite();
         loss.grad().data()[0] = 1f;
-        for (int i = nodeCount - 1; i >= 0; i--) {
-            Node n = nodes.get(i);
-            if (n.out.hasGrad()) {
-                n.op.backward(n);
+        boolean lane = SideLane.open();
+        Throwable failure = null;
+        try {
+            for (int i = nodeCount - 1; i >= 0; i--) {
+                Node n = nodes.get(i);
+                if (n.out.hasGrad()) {
+                    n.op.backward(n);
+                }
             }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            if (lane) {
+                closeLane(failure);
+            }
+        }
+    }
+
+    /** Every gradient is complete when backward returns: waits for the side lane's tasks. */
+    private static void closeLane(Throwable failure) {
+        try {
+            SideLane.close();
+        } catch (RuntimeException | Error e) {
+            if (failure == null) {
+                throw e;
+            }
+            failure.addSuppressed(e);
         }
     }
 }

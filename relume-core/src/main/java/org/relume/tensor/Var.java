@@ -1,5 +1,7 @@
 package org.relume.tensor;
 
+import org.relume.tensor.kernel.SideLane;
+
 /**
  * A value on the autodiff tape and its gradient.
  *
@@ -16,6 +18,9 @@ public final class Var {
     private boolean requiresGrad;
     private boolean gradValid;
     private String name;
+    private boolean parameter;
+    /** The side-lane ticket of the last queued task that writes this gradient (0: none). */
+    private long pendingTicket;
 
     public Var(Tensor value, boolean requiresGrad) {
         this.value = value;
@@ -26,6 +31,7 @@ public final class Var {
     public static Var parameter(String name, Tensor value) {
         Var v = new Var(value, true);
         v.name = name;
+        v.parameter = true;
         return v;
     }
 
@@ -57,6 +63,22 @@ public final class Var {
         return name;
     }
 
+    /**
+     * True for a leaf made by {@link #parameter}: no tape node produces it, so during a backward pass
+     * nothing reads its gradient, and a task on the {@link SideLane} may write it.
+     */
+    public boolean isParameter() {
+        return parameter;
+    }
+
+    /**
+     * Records that the side-lane task with this ticket writes the gradient; the next
+     * {@link #beginGradWrite()} waits for it, so contributions keep their order.
+     */
+    public void gradWrittenBy(long ticket) {
+        pendingTicket = ticket;
+    }
+
     /** True once a backward pass has written a gradient into this Var since {@link #zeroGrad()}. */
     public boolean hasGrad() {
         return gradValid;
@@ -77,6 +99,10 @@ public final class Var {
      * added (true) or may overwrite (false).
      */
     public boolean beginGradWrite() {
+        if (pendingTicket != 0) {
+            SideLane.await(pendingTicket);
+            pendingTicket = 0;
+        }
         if (grad == null) {
             grad = Tensor.zeros(value.shape());
         } else if (!grad.sameShape(value)) {

@@ -14,6 +14,9 @@ import java.util.function.IntConsumer;
  *
  * <p>One caller at a time owns the gang; a concurrent caller, or one that wants more parts than
  * there are gang threads, gets {@code false} from {@link #tryRun} and uses the ordinary pool.
+ *
+ * <p>The owner may instead open the <em>side lane</em> ({@link SideLane}): tasks it submits run on
+ * the first gang thread while the owner goes on with other work.
  */
 final class Gang {
     static final Gang INSTANCE = new Gang(Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
@@ -21,19 +24,25 @@ final class Gang {
     /** How long an idle gang thread keeps spinning for the next task before it parks. */
     static final long SPIN_NANOS = 200_000L;
 
+    final SideQueue side = new SideQueue();
+
     private final Member[] members;
     private final AtomicBoolean owned = new AtomicBoolean();
 
     private Gang(int size) {
         members = new Member[size];
         for (int i = 0; i < size; i++) {
-            members[i] = new Member(i + 1);
+            members[i] = new Member(this, i + 1);
         }
     }
 
     /** Runs parts [0, parts) with part 0 on the caller, if the gang is free and large enough. */
     boolean tryRun(int parts, IntConsumer part) {
-        if (parts - 1 > members.length || !owned.compareAndSet(false, true)) {
+        if (parts - 1 > members.length) {
+            return false;
+        }
+        boolean laneOwner = side.ownedBy(Thread.currentThread());
+        if (laneOwner ? side.busy() : !owned.compareAndSet(false, true)) {
             return false;
         }
         try {
@@ -51,8 +60,45 @@ final class Gang {
             Parallelism.rethrow(mine != null ? mine : job.failure.get());
             return true;
         } finally {
+            if (!laneOwner) {
+                owned.set(false);
+            }
+        }
+    }
+
+    /** Takes the gang for the side lane if it is free and has a thread; true if the caller now owns it. */
+    boolean openSide() {
+        if (members.length == 0 || !owned.compareAndSet(false, true)) {
+            return false;
+        }
+        side.open(Thread.currentThread());
+        return true;
+    }
+
+    /** True if the calling thread owns the side lane and a task is queued or running. */
+    boolean sideBusyHere() {
+        return side.ownedBy(Thread.currentThread()) && side.busy();
+    }
+
+    /** Queues a side task (owner only), waking the thread that runs them. */
+    long submitSide(Runnable task) {
+        long ticket = side.submit(task);
+        Member first = members[0];
+        if (first.parked) {
+            LockSupport.unpark(first);
+        }
+        return ticket;
+    }
+
+    /** Runs or waits for every side task, gives the gang back, and rethrows the first task failure. */
+    void closeSide() {
+        Throwable failure;
+        try {
+            failure = side.close();
+        } finally {
             owned.set(false);
         }
+        Parallelism.rethrow(failure);
     }
 
     private static final class Job {
@@ -86,12 +132,17 @@ final class Gang {
     }
 
     private static final class Member extends Thread {
+        private final Gang gang;
+        /** Only the first member runs side tasks: the others stay free for splits. */
+        private final boolean runsSide;
         private volatile Job job;
         private volatile int index;
         private volatile boolean parked;
 
-        Member(int number) {
+        Member(Gang gang, int number) {
             super("relume-kernel-gang-" + number);
+            this.gang = gang;
+            this.runsSide = number == 1;
             setDaemon(true);
             start();
         }
@@ -122,13 +173,15 @@ final class Gang {
                         j.finished();
                     }
                     idleSince = System.nanoTime();
+                } else if (runsSide && gang.side.runOne()) {
+                    idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
                 } else {
-                    // Announce the park before the last look at the slot: post() writes the slot then
-                    // reads the flag, so one of the two sees the other (both are volatile).
+                    // Announce the park before the last look at the slots: post() and submitSide() write
+                    // a slot then read the flag, so one of the two sees the other (all are volatile).
                     parked = true;
-                    if (job == null) {
+                    if (job == null && !(runsSide && gang.side.claimable())) {
                         LockSupport.park(this);
                     }
                     parked = false;

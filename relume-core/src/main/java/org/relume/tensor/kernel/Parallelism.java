@@ -26,9 +26,12 @@ public final class Parallelism {
         });
     }
 
-    /** The number of threads a kernel on this thread may use now. */
+    /**
+     * The number of threads a kernel on this thread may use now: 1 while this thread's
+     * {@link SideLane} has work on the other core.
+     */
     public static int threadsAvailable() {
-        return SINGLE.get() ? 1 : Math.max(1, EngineParameters.maxThreads);
+        return SINGLE.get() || Gang.INSTANCE.sideBusyHere() ? 1 : Math.max(1, EngineParameters.maxThreads);
     }
 
     /** Runs {@code body} with kernel splitting disabled on the current thread. */
