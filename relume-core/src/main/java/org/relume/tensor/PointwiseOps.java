@@ -14,7 +14,12 @@ public final class PointwiseOps {
         float[] xd = xv.data();
         float[] yd = y.value().data();
         int n = xv.numel();
-        split(n, (from, to) -> f.forward(xd, yd, from, to));
+        int threads = threadsFor(n);
+        if (threads <= 1) {
+            f.forward(xd, yd, 0, n);
+        } else {
+            split(n, threads, (from, to) -> f.forward(xd, yd, from, to));
+        }
         if (grad) {
             tape.record(POINTWISE, y, x, null, null).aux = f;
         }
@@ -32,12 +37,16 @@ public final class PointwiseOps {
         void run(int from, int to);
     }
 
-    private static void split(int n, Range body) {
-        int threads = n >= PARALLEL_THRESHOLD ? Parallelism.threadsAvailable() : 1;
-        if (threads <= 1) {
-            body.run(0, n);
-            return;
-        }
+    /**
+     * The threads for a pass over n elements. Callers run an unsplit pass directly rather than
+     * through a lambda: a capturing lambda costs an allocation per call wherever C2 does not
+     * inline the split, and after a long mixed run in one JVM it often did not (64 bytes a layer).
+     */
+    private static int threadsFor(int n) {
+        return n >= PARALLEL_THRESHOLD ? Parallelism.threadsAvailable() : 1;
+    }
+
+    private static void split(int n, int threads, Range body) {
         // Cut at multiples of 64 so every part but the last runs whole vectors.
         int chunks = (n + 63) / 64;
         Parallelism.forEachPart(threads, part -> body.run(
@@ -59,7 +68,13 @@ public final class PointwiseOps {
             float[] yd = n.out.value().data();
             float[] dy = n.out.grad().data();
             float[] dx = n.in0.grad().data();
-            split(x.numel(), (from, to) -> f.backward(xd, yd, dy, dx, from, to, acc));
+            int count = x.numel();
+            int threads = threadsFor(count);
+            if (threads <= 1) {
+                f.backward(xd, yd, dy, dx, 0, count, acc);
+            } else {
+                split(count, threads, (from, to) -> f.backward(xd, yd, dy, dx, from, to, acc));
+            }
         }
     };
 }
