@@ -5,13 +5,19 @@ package org.relume.tensor.kernel;
  * layer, dX = W^T dZ is needed at once (the next layer down waits for it), while dW = dZ X^T and
  * db are read only by the optimizer after the pass. A thin, deep network on two cores therefore
  * gains by handing each layer's weight gradient to the other core as soon as dZ is known and
- * carrying on down the chain: the weight gradient was 45% of a width-50, depth-25 step.
+ * carrying on down the chain: the weight gradient was 45% of a width-25, depth-50 step.
  *
- * <p>The lane belongs to one thread between {@link #open} and {@link #close}. Its tasks run in
- * submission order on one kernel thread, each computed exactly as on the caller (kernels never split
- * a sum), so results are the same bits with or without the lane. While a task is queued or running,
- * kernels on the owner do not split ({@link Parallelism#threadsAvailable} is 1): the other core is
- * busy.
+ * <p>The lane belongs to one thread between {@link #open} and {@link #close}. Its tasks run on the
+ * first kernel thread, and at {@link #close} the owner runs what is still queued itself. Each is
+ * computed exactly as on the owner (kernels never split a sum), so results are the same bits with
+ * or without the lane. Queued tasks must be independent (write different buffers); a caller that
+ * writes a buffer again first {@link #await awaits} the task that wrote it. While a task is queued
+ * or running, kernels on the owner do not split ({@link Parallelism#threadsAvailable} is 1): the
+ * other core is busy.
+ *
+ * <p>Moving data between cores has its price: a task reading 17 KB that the other core has just
+ * written ran 1.8x slower than on the writing core. So the lane pays for layers of thousands of
+ * multiply-adds, not for width-3 ones, and not for products large enough to split over cores.
  */
 public final class SideLane {
     private SideLane() {}
@@ -30,8 +36,8 @@ public final class SideLane {
     }
 
     /**
-     * Queues {@code task} behind the earlier ones and returns its ticket. The caller must not touch
-     * what the task reads or writes until {@link #await} of that ticket (or {@link #close}) returns.
+     * Queues {@code task} and returns its ticket. The caller must not touch what the task reads or
+     * writes until {@link #await} of that ticket (or {@link #close}) returns.
      */
     public static long submit(Runnable task) {
         if (!isOpen()) {
