@@ -43,12 +43,25 @@ final class PackedGemm {
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          boolean accumulate, float[] c, int cOff, int ldc, long work) {
         int threads = work >= EngineParameters.gemmParallelThreshold ? Parallelism.threadsAvailable() : 1;
-        // Each part packs its own blocks, so a split repeats the packing of the operand it does not
-        // divide: a column split packs all of A in every part, a row split all of B. A's panels cost
-        // about twice B's per element (a scatter against a copy), so rows are split unless B is the
-        // wider one by more than that.
-        boolean rowsFirst = m >= threads * MR && n <= 2L * m;
-        if (threads > 1 && n >= threads * NR && !rowsFirst) {
+        // A row split shares the packing of B between its parts (SharedPanels), while a column split
+        // packs all of A in every part; so rows are split wherever there are enough of them.
+        if (threads > 1 && m >= threads * MR) {
+            int panels = (m + MR - 1) / MR;
+            int parts = Math.min(threads, panels);
+            int blockWidth = Math.min(ncMax(), (n + NR - 1) / NR * NR);
+            SharedPanels shared = SharedPanels.forSplit(parts, kcMax() * blockWidth);
+            Parallelism.forEachPart(parts, part -> {
+                int p0 = (int) ((long) panels * part / parts);
+                int p1 = (int) ((long) panels * (part + 1) / parts);
+                try {
+                    rowsSharingB(part, parts, shared, transA, transB, p0 * MR, Math.min(m, p1 * MR), n, k,
+                            a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+                } catch (RuntimeException | Error e) {
+                    shared.abandon();
+                    throw e;
+                }
+            });
+        } else if (threads > 1 && n >= threads * NR) {
             // Split columns of C into NR-aligned ranges of (nearly) equal size.
             int panels = (n + NR - 1) / NR;
             int parts = Math.min(threads, panels);
@@ -59,15 +72,6 @@ final class PackedGemm {
                 int j1 = Math.min(n, p1 * NR);
                 blockedRange(transA, transB, 0, m, j0, j1, k, a, aOff, lda, b, bOff, ldb,
                         accumulate, c, cOff, ldc);
-            });
-        } else if (threads > 1 && m >= threads * MR) {
-            int panels = (m + MR - 1) / MR;
-            int parts = Math.min(threads, panels);
-            Parallelism.forEachPart(parts, part -> {
-                int p0 = (int) ((long) panels * part / parts);
-                int p1 = (int) ((long) panels * (part + 1) / parts);
-                blockedRange(transA, transB, p0 * MR, Math.min(m, p1 * MR), 0, n, k,
-                        a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
             });
         } else {
             blockedRange(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
@@ -86,34 +90,79 @@ final class PackedGemm {
         return s;
     }
 
+    private static int kcMax() {
+        return Math.max(1, EngineParameters.gemmKc);
+    }
+
+    private static int mcMax() {
+        return Math.max(MR, EngineParameters.gemmMc / MR * MR);
+    }
+
+    private static int ncMax() {
+        return Math.max(NR, EngineParameters.gemmNc / NR * NR);
+    }
+
     private static void blockedRange(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
                                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                      boolean accumulate, float[] c, int cOff, int ldc) {
-        final int kcMax = Math.max(1, EngineParameters.gemmKc);
-        final int mcMax = Math.max(MR, EngineParameters.gemmMc / MR * MR);
-        final int ncMax = Math.max(NR, EngineParameters.gemmNc / NR * NR);
-        float[][] s = scratch(kcMax, mcMax, ncMax);
-        float[] packA = s[0];
-        float[] packB = s[1];
-        float[] edge = s[2];
+        final int kcMax = kcMax();
+        final int ncMax = ncMax();
+        float[][] s = scratch(kcMax, mcMax(), ncMax);
         for (int jc = j0; jc < j1; jc += ncMax) {
             int nc = Math.min(ncMax, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, packB);
-                boolean acc = accumulate || pc > 0;
-                for (int ic = i0; ic < i1; ic += mcMax) {
-                    int mc = Math.min(mcMax, i1 - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, packA);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        int pb0 = jr * kc;
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            micro(kc, packA, ir * kc, packB, pb0, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
-                                    mr, nr, acc, edge);
-                        }
-                    }
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, s[1], 0);
+                blockRows(transA, i0, i1, jc, nc, pc, kc, a, aOff, lda, s[1], accumulate || pc > 0, c, cOff, ldc, s);
+            }
+        }
+    }
+
+    /**
+     * One part of a row split, rows [i0, i1) of C: like {@link #blockedRange} over all columns, but
+     * each block of B is packed by all parts together into {@code shared}, each its share of the panels.
+     */
+    private static void rowsSharingB(int part, int parts, SharedPanels shared, boolean transA, boolean transB,
+                                     int i0, int i1, int n, int k, float[] a, int aOff, int lda,
+                                     float[] b, int bOff, int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
+        final int kcMax = kcMax();
+        final int ncMax = ncMax();
+        float[][] s = scratch(kcMax, mcMax(), NR);
+        int block = 0;
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
+            int panels = (nc + NR - 1) / NR;
+            int q0 = (int) ((long) panels * part / parts);
+            int q1 = (int) ((long) panels * (part + 1) / parts);
+            for (int pc = 0; pc < k; pc += kcMax, block++) {
+                int kc = Math.min(kcMax, k - pc);
+                float[] packB = shared.buffer(block);
+                if (q1 > q0) {
+                    packB(transB, b, bOff, ldb, pc, kc, jc + q0 * NR, Math.min(nc, q1 * NR) - q0 * NR, packB, q0 * NR * kc);
+                }
+                shared.await();
+                blockRows(transA, i0, i1, jc, nc, pc, kc, a, aOff, lda, packB, accumulate || pc > 0, c, cOff, ldc, s);
+            }
+        }
+    }
+
+    /** Rows [i0, i1) of one packed block of B (columns jc .. jc+nc, depth pc .. pc+kc) into C. */
+    private static void blockRows(boolean transA, int i0, int i1, int jc, int nc, int pc, int kc,
+                                  float[] a, int aOff, int lda, float[] packB, boolean acc,
+                                  float[] c, int cOff, int ldc, float[][] scratch) {
+        final int mcMax = mcMax();
+        float[] packA = scratch[0];
+        float[] edge = scratch[2];
+        for (int ic = i0; ic < i1; ic += mcMax) {
+            int mc = Math.min(mcMax, i1 - ic);
+            packA(transA, a, aOff, lda, ic, mc, pc, kc, packA);
+            for (int jr = 0; jr < nc; jr += NR) {
+                int nr = Math.min(NR, nc - jr);
+                int pb0 = jr * kc;
+                for (int ir = 0; ir < mc; ir += MR) {
+                    int mr = Math.min(MR, mc - ir);
+                    micro(kc, packA, ir * kc, packB, pb0, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                            mr, nr, acc, edge);
                 }
             }
         }
@@ -176,10 +225,12 @@ final class PackedGemm {
         }
     }
 
-    /** Packs op(B)[p0:p0+kc, j0:j0+nc] as NR-column panels, each stored p-major, zero-padded. */
+    /**
+     * Packs op(B)[p0:p0+kc, j0:j0+nc] as NR-column panels, each stored p-major, zero-padded, from
+     * {@code idx} in {@code pb} (a part of a shared block starts at its first panel's place).
+     */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
-                              float[] pb) {
-        int idx = 0;
+                              float[] pb, int idx) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             if (!transB) {

@@ -14,12 +14,14 @@ class GemmTest {
     private final long savedBlocked = EngineParameters.gemmBlockedThreshold;
     private final long savedParallel = EngineParameters.gemmParallelThreshold;
     private final int savedThreads = EngineParameters.maxThreads;
+    private final int savedNc = EngineParameters.gemmNc;
 
     @AfterEach
     void restore() {
         EngineParameters.gemmBlockedThreshold = savedBlocked;
         EngineParameters.gemmParallelThreshold = savedParallel;
         EngineParameters.maxThreads = savedThreads;
+        EngineParameters.gemmNc = savedNc;
     }
 
     @Test
@@ -91,7 +93,7 @@ class GemmTest {
         EngineParameters.gemmParallelThreshold = 0;
         Gemm.multiply(false, false, m, 5, k, a, 0, k, b2, 0, 5, false, m2, 0, 5);
         assertArrayEquals(s2, m2);
-        // A tall product splits by rows even with many columns (each part then packs all of B).
+        // A tall product splits by rows even with many columns (the parts share B's packing).
         int tall = 211;
         float[] a3 = random(r, tall * k);
         float[] b3 = random(r, k * 150);
@@ -102,6 +104,39 @@ class GemmTest {
         EngineParameters.gemmParallelThreshold = 0;
         Gemm.multiply(false, true, tall, 150, k, a3, 0, k, b3, 0, k, false, m3, 0, 150);
         assertArrayEquals(s3, m3);
+    }
+
+    @Test
+    void rowSplitSharingBsPackingGivesBitIdenticalResults() {
+        // Several column blocks (Nc = 64) and depth blocks (k > 3 Kc, so each of the two shared buffers
+        // is reused), ragged edges, every transposition, accumulating and not, on 2 and 3 parts (the
+        // third runs on the ordinary pool).
+        EngineParameters.gemmBlockedThreshold = 0;
+        EngineParameters.gemmNc = 64;
+        SplittableRandom r = new SplittableRandom(5);
+        int m = 157;
+        int n = 203;
+        int k = 3 * EngineParameters.gemmKc + 37;
+        for (int threads : new int[] {2, 3}) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    boolean accumulate = ta ^ tb;
+                    float[] a = random(r, m * k);
+                    float[] b = random(r, k * n);
+                    float[] c0 = random(r, m * n);
+                    int lda = ta ? m : k;
+                    int ldb = tb ? k : n;
+                    float[] single = c0.clone();
+                    EngineParameters.gemmParallelThreshold = Long.MAX_VALUE;
+                    Gemm.multiply(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, accumulate, single, 0, n);
+                    float[] split = c0.clone();
+                    EngineParameters.gemmParallelThreshold = 0;
+                    EngineParameters.maxThreads = threads;
+                    Gemm.multiply(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, accumulate, split, 0, n);
+                    assertArrayEquals(single, split, "threads " + threads + " transA " + ta + " transB " + tb);
+                }
+            }
+        }
     }
 
     @Test
