@@ -290,28 +290,22 @@ final class SmallGemm {
     /**
      * bt[p * npad + j] = b[bOff + j * ldb + p] for j &lt; n; the padding columns n &lt;= j &lt; npad
      * repeat column n - 1 (their products are computed and dropped, so any finite copy will do).
-     * Each row of bt is gathered from a column of b: a gather reads lines that the next p reads too,
-     * where scattering rows of b wrote L lines per store (this copy was a sixth of a width-25 step;
-     * gathers halve it).
+     * This copy was a sixth of a width-25 step: it is transposed in registers ({@link TileTranspose}),
+     * which beat gathering each row of bt from a column of b, which beat scattering rows of b.
      */
     private static void transposeInto(float[] b, int bOff, int ldb, int n, int k, float[] bt, int npad) {
-        int[] rows = gatherOffsets(npad);
+        int[] rows = rowStarts(npad);
         for (int j = 0; j < npad; j++) {
             rows[j] = bOff + Math.min(j, n - 1) * ldb;
         }
-        for (int p = 0; p < k; p++) {
-            int dst = p * npad;
-            for (int j = 0; j < npad; j += L) {
-                FloatVector.fromArray(S, b, p, rows, j).intoArray(bt, dst + j);
-            }
-        }
+        TileTranspose.transpose(b, rows, npad, 0, k, bt, 0, npad);
     }
 
-    private static final ThreadLocal<int[][]> GATHER_OFFSETS = ThreadLocal.withInitial(() -> new int[1][0]);
+    private static final ThreadLocal<int[][]> ROW_STARTS = ThreadLocal.withInitial(() -> new int[1][0]);
 
-    /** The calling thread's gather offsets, at least {@code n} long. */
-    private static int[] gatherOffsets(int n) {
-        int[][] holder = GATHER_OFFSETS.get();
+    /** The calling thread's row offsets for a transposition, at least {@code n} long. */
+    private static int[] rowStarts(int n) {
+        int[][] holder = ROW_STARTS.get();
         if (holder[0].length < n) {
             holder[0] = new int[n];
         }
