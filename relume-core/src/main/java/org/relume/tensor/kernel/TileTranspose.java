@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * A matrix transposed in registers, one L x L tile at a time (16 x 16 with AVX-512, 8 x 8 with
  * AVX2): log2(L) rounds in which rows i and i + b exchange their blocks of b lanes, each row one
- * lane permutation and one blend (the recursive block transpose, as in Hacker's Delight 7-3).
+ * lane permutation and one blend (the recursive block transpose of REFERENCES.md "Engine").
  * The small kernels' weight gradient copies X^T this way, and the packed kernel its transposed B
  * panels: a 25 x 85 copy took 570 ns against 990 ns with one gather per 16 values (AMD EPYC,
  * AVX-512). It is a copy, so it cannot change a result.
