@@ -48,19 +48,27 @@ final class PackedGemm {
         if (threads > 1 && m >= threads * MR) {
             int panels = (m + MR - 1) / MR;
             int parts = Math.min(threads, panels);
-            int blockWidth = Math.min(ncMax(), (n + NR - 1) / NR * NR);
-            SharedPanels shared = SharedPanels.forSplit(parts, kcMax() * blockWidth);
-            Parallelism.forEachPart(parts, part -> {
-                int p0 = (int) ((long) panels * part / parts);
-                int p1 = (int) ((long) panels * (part + 1) / parts);
-                try {
-                    rowsSharingB(part, parts, shared, transA, transB, p0 * MR, Math.min(m, p1 * MR), n, k,
-                            a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
-                } catch (RuntimeException | Error e) {
-                    shared.abandon();
-                    throw e;
-                }
-            });
+            // Every part must count the same blocks: the block sizes are read once, here.
+            int kcMax = kcMax();
+            int ncMax = ncMax();
+            SharedPanels shared = SharedPanels.forSplit(parts, kcMax * Math.min(ncMax, (n + NR - 1) / NR * NR));
+            try {
+                Parallelism.forEachPart(parts, part -> {
+                    int p0 = (int) ((long) panels * part / parts);
+                    int p1 = (int) ((long) panels * (part + 1) / parts);
+                    try {
+                        rowsSharingB(part, parts, shared, kcMax, ncMax, transA, transB, p0 * MR, Math.min(m, p1 * MR),
+                                n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+                    } catch (RuntimeException | Error e) {
+                        shared.abandon(e);
+                        throw e;
+                    }
+                });
+            } catch (RuntimeException | Error e) {
+                // Also when a part could not even be started: the others must not wait for it.
+                shared.abandon(e);
+                throw e;
+            }
         } else if (threads > 1 && n >= threads * NR) {
             // Split columns of C into NR-aligned ranges of (nearly) equal size.
             int panels = (n + NR - 1) / NR;
@@ -122,11 +130,10 @@ final class PackedGemm {
      * One part of a row split, rows [i0, i1) of C: like {@link #blockedRange} over all columns, but
      * each block of B is packed by all parts together into {@code shared}, each its share of the panels.
      */
-    private static void rowsSharingB(int part, int parts, SharedPanels shared, boolean transA, boolean transB,
-                                     int i0, int i1, int n, int k, float[] a, int aOff, int lda,
-                                     float[] b, int bOff, int ldb, boolean accumulate, float[] c, int cOff, int ldc) {
-        final int kcMax = kcMax();
-        final int ncMax = ncMax();
+    private static void rowsSharingB(int part, int parts, SharedPanels shared, int kcMax, int ncMax,
+                                     boolean transA, boolean transB, int i0, int i1, int n, int k,
+                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                     boolean accumulate, float[] c, int cOff, int ldc) {
         float[][] s = scratch(kcMax, mcMax(), NR);
         int block = 0;
         for (int jc = 0; jc < n; jc += ncMax) {

@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Two buffers alternate, so one barrier per block is enough: a part packing block b + 2 into the
  * buffer of block b has passed the barrier of block b + 1, which the others reach only after they
  * finished block b. A part that fails {@link #abandon abandons} the barrier, so the others stop
- * instead of waiting for it.
+ * instead of waiting for it; an abandoned instance is never reused, so a part still leaving it cannot
+ * disturb the caller's next product.
  */
 final class SharedPanels {
     private static final ThreadLocal<SharedPanels> OF_CALLER = new ThreadLocal<>();
@@ -20,7 +21,7 @@ final class SharedPanels {
     private final float[][] buffers;
     private final AtomicInteger arrived = new AtomicInteger();
     private volatile int generation;
-    private volatile boolean abandoned;
+    private volatile Throwable abandonedFor;
     private int parts;
 
     private SharedPanels(int floats) {
@@ -33,13 +34,12 @@ final class SharedPanels {
      */
     static SharedPanels forSplit(int parts, int floats) {
         SharedPanels s = OF_CALLER.get();
-        if (s == null || s.buffers[0].length < floats) {
+        if (s == null || s.buffers[0].length < floats || s.abandonedFor != null) {
             s = new SharedPanels(floats);
             OF_CALLER.set(s);
         }
         s.parts = parts;
         s.arrived.set(0);
-        s.abandoned = false;
         return s;
     }
 
@@ -58,8 +58,9 @@ final class SharedPanels {
         }
         long start = System.nanoTime();
         while (generation == g) {
-            if (abandoned) {
-                throw new IllegalStateException("another part of the matrix product failed");
+            Throwable cause = abandonedFor;
+            if (cause != null) {
+                throw new IllegalStateException("another part of the matrix product failed: " + cause, cause);
             }
             if (System.nanoTime() - start < Gang.SPIN_NANOS) {
                 Thread.onSpinWait();
@@ -69,8 +70,10 @@ final class SharedPanels {
         }
     }
 
-    /** Releases the parts waiting at the barrier, who then fail too. */
-    void abandon() {
-        abandoned = true;
+    /** Releases the parts waiting at the barrier, who then fail too, with {@code cause} attached. */
+    void abandon(Throwable cause) {
+        if (abandonedFor == null) {
+            abandonedFor = cause;
+        }
     }
 }

@@ -109,8 +109,8 @@ class GemmTest {
     @Test
     void rowSplitSharingBsPackingGivesBitIdenticalResults() {
         // Several column blocks (Nc = 64) and depth blocks (k > 3 Kc, so each of the two shared buffers
-        // is reused), ragged edges, every transposition, accumulating and not, on 2 and 3 parts (the
-        // third runs on the ordinary pool).
+        // is reused), ragged edges, every transposition, accumulating and not, on 2 and 3 parts (more
+        // parts than kernel threads run on the ordinary pool).
         EngineParameters.gemmBlockedThreshold = 0;
         EngineParameters.gemmNc = 64;
         SplittableRandom r = new SplittableRandom(5);
@@ -137,6 +137,48 @@ class GemmTest {
                 }
             }
         }
+    }
+
+    @Test
+    void columnSplitGivesBitIdenticalResults() {
+        // Too few rows to split (fewer than two micro-panels), many columns: split by columns.
+        EngineParameters.gemmBlockedThreshold = 0;
+        SplittableRandom r = new SplittableRandom(7);
+        int m = PackedGemm.MR + 3;
+        int n = 301;
+        int k = 300;
+        for (boolean tb : new boolean[] {false, true}) {
+            float[] a = random(r, m * k);
+            float[] b = random(r, k * n);
+            float[] single = new float[m * n];
+            float[] split = new float[m * n];
+            EngineParameters.gemmParallelThreshold = Long.MAX_VALUE;
+            Gemm.multiply(false, tb, m, n, k, a, 0, k, b, 0, tb ? k : n, false, single, 0, n);
+            EngineParameters.gemmParallelThreshold = 0;
+            EngineParameters.maxThreads = 2;
+            Gemm.multiply(false, tb, m, n, k, a, 0, k, b, 0, tb ? k : n, false, split, 0, n);
+            assertArrayEquals(single, split, "transB " + tb);
+        }
+    }
+
+    @Test
+    void aFailingPartOfARowSplitReportsItsOwnFailure() {
+        // C lacks its last rows, so only the second part fails, after the first barrier (k > Kc);
+        // the caller must see that failure, not just "another part failed".
+        EngineParameters.maxThreads = 2;
+        int m = 100;
+        int n = 64;
+        int k = 2 * EngineParameters.gemmKc + 5;
+        float[] c = new float[(m - 5) * n];
+        Throwable t = assertThrows(RuntimeException.class, () -> PackedGemm.multiply(false, false, m, n, k,
+                new float[m * k], 0, k, new float[k * n], 0, n, false, c, 0, n, Long.MAX_VALUE));
+        boolean found = false;
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            found |= x instanceof IndexOutOfBoundsException;
+        }
+        assertTrue(found, () -> "the out-of-bounds write is not in the cause chain of " + t);
+        // And the next product on this thread still works.
+        parallelSplitGivesBitIdenticalResults();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package org.relume.tensor.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,22 +42,28 @@ class SharedPanelsTest {
     }
 
     @Test
-    void aPartThatAbandonsReleasesTheOthers() throws InterruptedException {
+    void aPartThatAbandonsReleasesTheOthersWithItsFailureAttached() throws Exception {
         SharedPanels shared = SharedPanels.forSplit(2, 4);
+        RuntimeException cause = new IllegalArgumentException("part 1 broke");
         Thread failing = new Thread(() -> {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            shared.abandon();
+            shared.abandon(cause);
         });
         failing.start();
         IllegalStateException e = assertThrows(IllegalStateException.class, shared::await);
-        assertTrue(e.getMessage().contains("failed"), e.getMessage());
+        assertSame(cause, e.getCause());
         failing.join(10_000);
-        // The caller's next product starts clean.
-        SharedPanels next = SharedPanels.forSplit(1, 4);
+        // The caller's next product gets a fresh barrier: two parts meet at it again.
+        SharedPanels next = SharedPanels.forSplit(2, 4);
+        assertNotSame(shared, next);
+        Thread other = new Thread(next::await);
+        other.start();
         next.await();
+        other.join(10_000);
+        assertTrue(!other.isAlive());
     }
 }
