@@ -1,10 +1,10 @@
 package org.relume.tensor;
 
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
 import org.relume.tensor.kernel.EngineParameters;
 import org.relume.tensor.kernel.Lanes;
 import org.relume.tensor.kernel.Parallelism;
+import org.relume.tensor.kernel.TapDots;
+import org.relume.tensor.kernel.TapSums;
 
 /**
  * A 2-D convolution on feature-major images: the input is [C*H*W, N] with row (c, y, x) holding
@@ -15,16 +15,15 @@ import org.relume.tensor.kernel.Parallelism;
  *
  * <p>Direct convolution, no im2col: every output element is its bias plus the taps in a fixed
  * order (input channel, kernel row, kernel column), by fused multiply-adds, in vector bodies and
- * scalar tails alike, so results do not depend on the vector width. The weight gradient sums over
- * positions and batch through {@link Lanes#dotRows}. Large layers split over cores by output
- * channel (forward, weight gradient) or input channel (input gradient): each element is computed by
- * one thread, so the split changes no bit.
+ * scalar tails alike, so results do not depend on the vector width. The forward pass and the input
+ * gradient go position by position, four channels at a time ({@link TapSums}); the weight gradient
+ * sums over positions and batch in the order of {@link Lanes#dotRows}, by quads of output and input
+ * channels a few output rows at a time ({@link TapDots}) where the batch allows. Large layers split
+ * over cores by rows of the map (forward, input gradient) or by channel quads or taps (weight
+ * gradient): each element is computed by one thread, so the split changes no bit.
  */
 public final class ConvOps {
     private ConvOps() {}
-
-    private static final VectorSpecies<Float> S = Lanes.SPECIES;
-    private static final int L = S.length();
 
     /**
      * Z = conv(X) + b: W [outChannels, inChannels*k*k] (row-major over (c, ky, kx)), X [C*H*W, N],
@@ -53,11 +52,13 @@ public final class ConvOps {
         float[] wd = wv.data();
         float[] xd = xv.data();
         float[] bd = b == null ? null : b.value().data();
-        int threads = threads(g.outChannels(), g, n);
+        int threads = threads(g.outHeight(), g, n);
         if (threads == 1) {
-            forwardChannels(0, 1, g, n, wd, xd, bd, zd);
+            forwardRows(0, g.outHeight(), g, n, wd, xd, bd, zd);
         } else {
-            Parallelism.forEachPart(threads, part -> forwardChannels(part, threads, g, n, wd, xd, bd, zd));
+            int rows = g.outHeight();
+            Parallelism.forEachPart(threads, part -> forwardRows(rows * part / threads, rows * (part + 1) / threads,
+                    g, n, wd, xd, bd, zd));
         }
         if (grad) {
             tape.record(CONV2D, z, w, x, b).aux = g;
@@ -65,10 +66,13 @@ public final class ConvOps {
         return z;
     }
 
-    /** One thread below the engine's threshold (so small layers neither wait nor allocate), else the cores. */
-    private static int threads(int channels, ConvGeometry g, int n) {
+    /**
+     * One thread below the engine's threshold (so small layers neither wait nor allocate), else the
+     * cores, at most one per part (channel or row of the map) to split.
+     */
+    private static int threads(int parts, ConvGeometry g, int n) {
         long work = (long) g.outSize() * g.taps() * n;
-        return work < EngineParameters.convParallelThreshold ? 1 : Math.min(channels, Parallelism.threadsAvailable());
+        return work < EngineParameters.convParallelThreshold ? 1 : Math.min(parts, Parallelism.threadsAvailable());
     }
 
     /** Per-thread tap lists: input (or output-gradient) row offsets and weight indices of one position. */
@@ -87,31 +91,18 @@ public final class ConvOps {
     }
 
     /**
-     * Output channels first, first + step, ...: two at a time, so that each input vector a tap reads
-     * is loaded once for both channels' fused multiply-adds (the loop is bound by its loads).
+     * Output rows [oy0, oy1) of every channel. Position by position, so the input rows that one
+     * position's taps read (a few KB per block of the batch) stay in L1 for all output channels;
+     * channel by channel over the whole map they came from L3 for every channel.
      */
-    private static void forwardChannels(int first, int step, ConvGeometry g, int n, float[] w, float[] x, float[] b,
-                                        float[] z) {
-        int co = first;
-        for (; co + step < g.outChannels(); co += 2 * step) {
-            forwardChannel(co, co + step, g, n, w, x, b, z);
-        }
-        if (co < g.outChannels()) {
-            forwardChannel(co, -1, g, n, w, x, b, z);
-        }
-    }
-
-    /** Output channel co, and co2 beside it unless co2 is -1. */
-    private static void forwardChannel(int co, int co2, ConvGeometry g, int n, float[] w, float[] x, float[] b,
-                                       float[] z) {
-        int ho = g.outHeight();
+    private static void forwardRows(int oy0, int oy1, ConvGeometry g, int n, float[] w, float[] x, float[] b,
+                                    float[] z) {
         int wo = g.outWidth();
         int k = g.kernel();
-        float bias = b == null ? 0f : b[co];
         int[][] t = taps(g.taps());
         int[] rows = t[0];
         int[] weights = t[1];
-        for (int oy = 0; oy < ho; oy++) {
+        for (int oy = oy0; oy < oy1; oy++) {
             int iy0 = oy * g.stride() - g.padding();
             int ky0 = Math.max(0, -iy0);
             int ky1 = Math.min(k, g.height() - iy0);
@@ -120,218 +111,30 @@ public final class ConvOps {
                 int kx0 = Math.max(0, -ix0);
                 int kx1 = Math.min(k, g.width() - ix0);
                 // The in-range taps in the fixed order (channel, kernel row, kernel column), as one
-                // flat list: a single loop keeps the accumulator in a register (nested loops made
-                // the JIT box it).
+                // flat list (a single loop keeps the accumulators in registers), with channel 0's
+                // weights: output channel co's are co * taps further on.
                 int count = 0;
                 for (int ci = 0; ci < g.inChannels(); ci++) {
                     for (int ky = ky0; ky < ky1; ky++) {
                         for (int kx = kx0; kx < kx1; kx++) {
                             rows[count] = ((ci * g.height() + iy0 + ky) * g.width() + ix0 + kx) * n;
-                            weights[count] = co * g.taps() + (ci * k + ky) * k + kx;
+                            weights[count] = (ci * k + ky) * k + kx;
                             count++;
                         }
                     }
                 }
-                int at = (oy * wo + ox) * n;
-                if (co2 < 0) {
-                    accumulate(x, w, rows, weights, count, bias, z, co * ho * wo * n + at, n);
-                } else {
-                    sumTapsPair(x, w, rows, weights, (co2 - co) * g.taps(), count, bias, b == null ? 0f : b[co2],
-                            false, z, co * ho * wo * n + at, co2 * ho * wo * n + at, n);
-                }
+                TapSums.forPosition(x, w, rows, weights, count, g.outChannels(), g.taps(), b, false, z,
+                        (oy * wo + ox) * n, g.outHeight() * wo * n, n);
             }
         }
     }
 
     /**
-     * Two channels of one position: z[out + j] and z[out2 + j] from the same taps, the second
-     * channel's weights {@code wShift} places after the first's, starting from start and start2 or,
-     * with fromZ, from z's own values. Per element the same fused multiply-adds in the same order as
-     * {@link #sumTaps}.
+     * dX rows [iy0, iy1) of every input channel (+)= the taps of every output that reads them,
+     * gathered so each element is written once, position by position as in the forward pass.
      */
-    private static void sumTapsPair(float[] a, float[] w, int[] rows, int[] weights, int wShift, int count,
-                                    float start, float start2, boolean fromZ, float[] z, int out, int out2, int n) {
-        int nv = n - n % L;
-        int nb = nv - nv % (4 * L);
-        for (int j = 0; j < nb; j += 4 * L) {
-            FloatVector p0 = fromZ ? FloatVector.fromArray(S, z, out + j) : FloatVector.broadcast(S, start);
-            FloatVector p1 = fromZ ? FloatVector.fromArray(S, z, out + j + L) : p0;
-            FloatVector p2 = fromZ ? FloatVector.fromArray(S, z, out + j + 2 * L) : p0;
-            FloatVector p3 = fromZ ? FloatVector.fromArray(S, z, out + j + 3 * L) : p0;
-            FloatVector q0 = fromZ ? FloatVector.fromArray(S, z, out2 + j) : FloatVector.broadcast(S, start2);
-            FloatVector q1 = fromZ ? FloatVector.fromArray(S, z, out2 + j + L) : q0;
-            FloatVector q2 = fromZ ? FloatVector.fromArray(S, z, out2 + j + 2 * L) : q0;
-            FloatVector q3 = fromZ ? FloatVector.fromArray(S, z, out2 + j + 3 * L) : q0;
-            for (int t = 0; t < count; t++) {
-                int wi = weights[t];
-                FloatVector wp = FloatVector.broadcast(S, w[wi]);
-                FloatVector wq = FloatVector.broadcast(S, w[wi + wShift]);
-                int r = rows[t] + j;
-                FloatVector v = FloatVector.fromArray(S, a, r);
-                p0 = v.fma(wp, p0);
-                q0 = v.fma(wq, q0);
-                v = FloatVector.fromArray(S, a, r + L);
-                p1 = v.fma(wp, p1);
-                q1 = v.fma(wq, q1);
-                v = FloatVector.fromArray(S, a, r + 2 * L);
-                p2 = v.fma(wp, p2);
-                q2 = v.fma(wq, q2);
-                v = FloatVector.fromArray(S, a, r + 3 * L);
-                p3 = v.fma(wp, p3);
-                q3 = v.fma(wq, q3);
-            }
-            p0.intoArray(z, out + j);
-            p1.intoArray(z, out + j + L);
-            p2.intoArray(z, out + j + 2 * L);
-            p3.intoArray(z, out + j + 3 * L);
-            q0.intoArray(z, out2 + j);
-            q1.intoArray(z, out2 + j + L);
-            q2.intoArray(z, out2 + j + 2 * L);
-            q3.intoArray(z, out2 + j + 3 * L);
-        }
-        for (int j = nb; j < nv; j += L) {
-            FloatVector p = fromZ ? FloatVector.fromArray(S, z, out + j) : FloatVector.broadcast(S, start);
-            FloatVector q = fromZ ? FloatVector.fromArray(S, z, out2 + j) : FloatVector.broadcast(S, start2);
-            for (int t = 0; t < count; t++) {
-                FloatVector v = FloatVector.fromArray(S, a, rows[t] + j);
-                p = v.fma(FloatVector.broadcast(S, w[weights[t]]), p);
-                q = v.fma(FloatVector.broadcast(S, w[weights[t] + wShift]), q);
-            }
-            p.intoArray(z, out + j);
-            q.intoArray(z, out2 + j);
-        }
-        for (int j = nv; j < n; j++) {
-            float p = fromZ ? z[out + j] : start;
-            float q = fromZ ? z[out2 + j] : start2;
-            for (int t = 0; t < count; t++) {
-                float v = a[rows[t] + j];
-                p = Math.fma(v, w[weights[t]], p);
-                q = Math.fma(v, w[weights[t] + wShift], q);
-            }
-            z[out + j] = p;
-            z[out2 + j] = q;
-        }
-    }
-
-    /**
-     * z[out + j] = start + sum over the listed taps of w[weights[t]] * a[rows[t] + j], for j in
-     * [0, n): vector bodies and scalar tails by the same fused multiply-adds in the same order.
-     */
-    private static void accumulate(float[] a, float[] w, int[] rows, int[] weights, int count, float start,
-                                   float[] z, int out, int n) {
-        sumTaps(a, w, rows, weights, count, start, false, z, out, n);
-    }
-
-    /** As {@link #accumulate}, starting from z's own values. */
-    private static void accumulateInto(float[] a, float[] w, int[] rows, int[] weights, int count, float[] z, int out,
-                                       int n) {
-        sumTaps(a, w, rows, weights, count, 0f, true, z, out, n);
-    }
-
-    /**
-     * The tap sum, four vectors of the batch at a time where the batch allows: each tap's weight is
-     * loaded and broadcast once for four fused multiply-adds (a thin layer's batch of 64-128 is only
-     * 4-8 vectors, and per-tap overhead otherwise costs as much as the arithmetic). Every element
-     * still sees the same operations in the same order, so the blocking changes no bit.
-     */
-    private static void sumTaps(float[] a, float[] w, int[] rows, int[] weights, int count, float start, boolean fromZ,
-                                float[] z, int out, int n) {
-        int nv = n - n % L;
-        int n8 = nv - nv % (8 * L);
-        int nb = nv - nv % (4 * L);
-        int j0 = 0;
-        for (; j0 < n8; j0 += 8 * L) {
-            sum8(a, w, rows, weights, count, start, fromZ, z, out, j0);
-        }
-        for (int j = j0; j < nb; j += 4 * L) {
-            FloatVector acc0 = fromZ ? FloatVector.fromArray(S, z, out + j) : FloatVector.broadcast(S, start);
-            FloatVector acc1 = fromZ ? FloatVector.fromArray(S, z, out + j + L) : FloatVector.broadcast(S, start);
-            FloatVector acc2 = fromZ ? FloatVector.fromArray(S, z, out + j + 2 * L) : FloatVector.broadcast(S, start);
-            FloatVector acc3 = fromZ ? FloatVector.fromArray(S, z, out + j + 3 * L) : FloatVector.broadcast(S, start);
-            for (int t = 0; t < count; t++) {
-                FloatVector wt = FloatVector.broadcast(S, w[weights[t]]);
-                int r = rows[t] + j;
-                acc0 = FloatVector.fromArray(S, a, r).fma(wt, acc0);
-                acc1 = FloatVector.fromArray(S, a, r + L).fma(wt, acc1);
-                acc2 = FloatVector.fromArray(S, a, r + 2 * L).fma(wt, acc2);
-                acc3 = FloatVector.fromArray(S, a, r + 3 * L).fma(wt, acc3);
-            }
-            acc0.intoArray(z, out + j);
-            acc1.intoArray(z, out + j + L);
-            acc2.intoArray(z, out + j + 2 * L);
-            acc3.intoArray(z, out + j + 3 * L);
-        }
-        for (int j = nb; j < nv; j += L) {
-            FloatVector acc = fromZ ? FloatVector.fromArray(S, z, out + j) : FloatVector.broadcast(S, start);
-            for (int t = 0; t < count; t++) {
-                acc = FloatVector.fromArray(S, a, rows[t] + j).fma(FloatVector.broadcast(S, w[weights[t]]), acc);
-            }
-            acc.intoArray(z, out + j);
-        }
-        for (int j = nv; j < n; j++) {
-            float acc = fromZ ? z[out + j] : start;
-            for (int t = 0; t < count; t++) {
-                acc = Math.fma(a[rows[t] + j], w[weights[t]], acc);
-            }
-            z[out + j] = acc;
-        }
-    }
-
-    /**
-     * Eight vectors of the batch (a batch of 128 on AVX-512): each tap's two index loads and its
-     * weight's broadcast then serve eight fused multiply-adds instead of four, which is what limits
-     * this loop (loads, not arithmetic). Same operations in the same order per element.
-     */
-    private static void sum8(float[] a, float[] w, int[] rows, int[] weights, int count, float start, boolean fromZ,
-                             float[] z, int out, int j) {
-        FloatVector acc0 = fromZ ? FloatVector.fromArray(S, z, out + j + 0 * L) : FloatVector.broadcast(S, start);
-        FloatVector acc1 = fromZ ? FloatVector.fromArray(S, z, out + j + 1 * L) : FloatVector.broadcast(S, start);
-        FloatVector acc2 = fromZ ? FloatVector.fromArray(S, z, out + j + 2 * L) : FloatVector.broadcast(S, start);
-        FloatVector acc3 = fromZ ? FloatVector.fromArray(S, z, out + j + 3 * L) : FloatVector.broadcast(S, start);
-        FloatVector acc4 = fromZ ? FloatVector.fromArray(S, z, out + j + 4 * L) : FloatVector.broadcast(S, start);
-        FloatVector acc5 = fromZ ? FloatVector.fromArray(S, z, out + j + 5 * L) : FloatVector.broadcast(S, start);
-        FloatVector acc6 = fromZ ? FloatVector.fromArray(S, z, out + j + 6 * L) : FloatVector.broadcast(S, start);
-        FloatVector acc7 = fromZ ? FloatVector.fromArray(S, z, out + j + 7 * L) : FloatVector.broadcast(S, start);
-        for (int t = 0; t < count; t++) {
-            FloatVector wt = FloatVector.broadcast(S, w[weights[t]]);
-            int r = rows[t] + j;
-            acc0 = FloatVector.fromArray(S, a, r + 0 * L).fma(wt, acc0);
-            acc1 = FloatVector.fromArray(S, a, r + 1 * L).fma(wt, acc1);
-            acc2 = FloatVector.fromArray(S, a, r + 2 * L).fma(wt, acc2);
-            acc3 = FloatVector.fromArray(S, a, r + 3 * L).fma(wt, acc3);
-            acc4 = FloatVector.fromArray(S, a, r + 4 * L).fma(wt, acc4);
-            acc5 = FloatVector.fromArray(S, a, r + 5 * L).fma(wt, acc5);
-            acc6 = FloatVector.fromArray(S, a, r + 6 * L).fma(wt, acc6);
-            acc7 = FloatVector.fromArray(S, a, r + 7 * L).fma(wt, acc7);
-        }
-        acc0.intoArray(z, out + j + 0 * L);
-        acc1.intoArray(z, out + j + 1 * L);
-        acc2.intoArray(z, out + j + 2 * L);
-        acc3.intoArray(z, out + j + 3 * L);
-        acc4.intoArray(z, out + j + 4 * L);
-        acc5.intoArray(z, out + j + 5 * L);
-        acc6.intoArray(z, out + j + 6 * L);
-        acc7.intoArray(z, out + j + 7 * L);
-    }
-
-    /** Input channels first, first + step, ...: two at a time, as in the forward pass. */
-    private static void inputGradientChannels(int first, int step, ConvGeometry g, int n, float[] w, float[] dz,
-                                              float[] dx, boolean accumulate) {
-        int ci = first;
-        for (; ci + step < g.inChannels(); ci += 2 * step) {
-            inputGradientChannel(ci, ci + step, g, n, w, dz, dx, accumulate);
-        }
-        if (ci < g.inChannels()) {
-            inputGradientChannel(ci, -1, g, n, w, dz, dx, accumulate);
-        }
-    }
-
-    /**
-     * dX[ci] (and dX[ci2] unless ci2 is -1) (+)= the taps of every output that reads it, gathered so
-     * each element is written once.
-     */
-    private static void inputGradientChannel(int ci, int ci2, ConvGeometry g, int n, float[] w, float[] dz, float[] dx,
-                                             boolean accumulate) {
+    private static void inputGradientRows(int iy0, int iy1, ConvGeometry g, int n, float[] w, float[] dz,
+                                          float[] dx, boolean accumulate) {
         int ho = g.outHeight();
         int wo = g.outWidth();
         int k = g.kernel();
@@ -350,16 +153,17 @@ public final class ConvOps {
         int[] oys = r[1];
         int[] kxs = r[2];
         int[] oxs = r[3];
-        for (int iy = 0; iy < g.height(); iy++) {
+        for (int iy = iy0; iy < iy1; iy++) {
             int ny = reaching(iy, g.padding(), g.stride(), ho, k, kys, oys);
             for (int ix = 0; ix < g.width(); ix++) {
                 int nx = reaching(ix, g.padding(), g.stride(), wo, k, kxs, oxs);
+                // In the order (output channel, kernel row, kernel column), with input channel 0's
+                // weights: input channel ci's are ci * k * k further on.
                 int count = 0;
                 for (int co = 0; co < g.outChannels(); co++) {
-                    int wBase = co * g.taps() + ci * k * k;
                     for (int a = 0; a < ny; a++) {
                         int rowBase = (co * ho + oys[a]) * wo;
-                        int wRow = wBase + kys[a] * k;
+                        int wRow = co * g.taps() + kys[a] * k;
                         for (int b = 0; b < nx; b++) {
                             rows[count] = (rowBase + oxs[b]) * n;
                             weights[count] = wRow + kxs[b];
@@ -367,15 +171,8 @@ public final class ConvOps {
                         }
                     }
                 }
-                int in = ((ci * g.height() + iy) * g.width() + ix) * n;
-                if (ci2 >= 0) {
-                    int in2 = ((ci2 * g.height() + iy) * g.width() + ix) * n;
-                    sumTapsPair(dz, w, rows, weights, (ci2 - ci) * k * k, count, 0f, 0f, accumulate, dx, in, in2, n);
-                } else if (accumulate) {
-                    accumulateInto(dz, w, rows, weights, count, dx, in, n);
-                } else {
-                    accumulate(dz, w, rows, weights, count, 0f, dx, in, n);
-                }
+                TapSums.forPosition(dz, w, rows, weights, count, g.inChannels(), k * k, null, accumulate, dx,
+                        (iy * g.width() + ix) * n, g.height() * g.width() * n, n);
             }
         }
     }
@@ -398,17 +195,18 @@ public final class ConvOps {
     }
 
     /**
-     * dW[co, (ci, ky, kx)] (+)= sum over outputs and batch of dZ times the input the tap read. The
-     * pairs of (output, input) rows are the same for every channel pair, so they are listed once per
+     * dW[co, (ci, ky, kx)] (+)= sum over outputs and batch of dZ times the input the tap read, for
+     * input channels ci0 and up, one output channel at a time (what {@link TapDots} does not cover).
+     * The pairs of (output, input) rows are the same for every channel, so they are listed once per
      * kernel position in {@code rows}.
      */
-    private static void weightGradientChannel(int co, ConvGeometry g, int n, float[] x, float[] dz, float[] dw,
-                                              boolean accumulate, int[][] rows, int[] counts) {
+    private static void weightGradientChannel(int co, int ci0, ConvGeometry g, int n, float[] x, float[] dz,
+                                              float[] dw, boolean accumulate, int[][] rows, int[] counts) {
         int k = g.kernel();
         int outBase = co * g.outHeight() * g.outWidth() * n;
         int plane = g.height() * g.width() * n;
         float[] four = FOUR.get();
-        int ci = 0;
+        int ci = ci0;
         // Four input channels at a time share every load of dZ and run four independent chains.
         for (; ci + 4 <= g.inChannels(); ci += 4) {
             for (int t = 0; t < k * k; t++) {
@@ -461,6 +259,52 @@ public final class ConvOps {
     }
 
     /**
+     * dW (+)= the weight gradient: quads of output times input channels by {@link TapDots} where it
+     * applies, the rest one output channel at a time. Split over cores by output-channel quads, or
+     * by taps where there are fewer quads than cores; each weight is summed by one thread.
+     */
+    private static void weightGradient(ConvGeometry g, int n, float[] x, float[] dz, float[] dw, boolean acc) {
+        RowPairs pairs = RowPairs.of(g);
+        int[][] rows = pairs.rows;
+        int[] counts = pairs.counts;
+        boolean quads = TapDots.applies(n) && g.outChannels() >= 4 && g.inChannels() >= 4;
+        int coQuads = quads ? g.outChannels() / 4 : 0;
+        int ciDone = quads ? g.inChannels() / 4 * 4 : 0;
+        int kk = g.kernel() * g.kernel();
+        int threads = threads(Math.max(g.outChannels(), kk), g, n);
+        if (threads == 1) {
+            if (quads) {
+                TapDots.quads(0, coQuads, 0, kk, pairs.map, n, dz, x, dw, acc);
+            }
+            weightGradientRest(0, 1, coQuads, ciDone, g, n, x, dz, dw, acc, rows, counts);
+            return;
+        }
+        Parallelism.forEachPart(threads, part -> {
+            if (quads && coQuads >= threads) {
+                TapDots.quads(coQuads * part / threads, coQuads * (part + 1) / threads, 0, kk, pairs.map, n, dz, x, dw,
+                        acc);
+            } else if (quads) {
+                TapDots.quads(0, coQuads, kk * part / threads, kk * (part + 1) / threads, pairs.map, n, dz, x, dw, acc);
+            }
+            weightGradientRest(part, threads, coQuads, ciDone, g, n, x, dz, dw, acc, rows, counts);
+        });
+    }
+
+    /**
+     * Output channels first, first + step, ...: the input channels from ciDone on for those in the
+     * quads {@link TapDots} covered (the first 4 * coQuads), all of them for the others.
+     */
+    private static void weightGradientRest(int first, int step, int coQuads, int ciDone, ConvGeometry g, int n,
+                                           float[] x, float[] dz, float[] dw, boolean acc, int[][] rows, int[] counts) {
+        for (int co = first; co < g.outChannels(); co += step) {
+            int ci0 = co < 4 * coQuads ? ciDone : 0;
+            if (ci0 < g.inChannels()) {
+                weightGradientChannel(co, ci0, g, n, x, dz, dw, acc, rows, counts);
+            }
+        }
+    }
+
+    /**
      * The weight gradient's row pairs for one geometry, built once and shared (read-only) by every
      * thread and step; a network has few distinct geometries.
      */
@@ -469,12 +313,25 @@ public final class ConvOps {
                 new java.util.concurrent.ConcurrentHashMap<>();
         final int[][] rows;
         final int[] counts;
+        final TapDots.Map map;
 
         private RowPairs(ConvGeometry g) {
             int kk = g.kernel() * g.kernel();
             rows = new int[kk][2 * g.outHeight() * g.outWidth()];
             counts = new int[kk];
             fillRows(g, rows, counts);
+            int[][] firstPair = new int[kk][g.outHeight() + 1];
+            for (int t = 0; t < kk; t++) {
+                int c = 0;
+                for (int oy = 0; oy <= g.outHeight(); oy++) {
+                    while (c < counts[t] && rows[t][2 * c] < oy * g.outWidth()) {
+                        c++;
+                    }
+                    firstPair[t][oy] = c;
+                }
+            }
+            map = new TapDots.Map(rows, counts, firstPair, g.inChannels(), g.taps(), g.outHeight(),
+                    g.outHeight() * g.outWidth(), g.height() * g.width());
         }
 
         static RowPairs of(ConvGeometry g) {
@@ -506,31 +363,18 @@ public final class ConvOps {
             }
             if (w.requiresGrad()) {
                 boolean acc = w.beginGradWrite();
-                float[] dw = w.grad().data();
-                RowPairs pairs = RowPairs.of(g);
-                int[][] rows = pairs.rows;
-                int[] counts = pairs.counts;
-                int threads = threads(g.outChannels(), g, n);
-                if (threads == 1) {
-                    for (int co = 0; co < g.outChannels(); co++) {
-                        weightGradientChannel(co, g, n, xd, dz, dw, acc, rows, counts);
-                    }
-                } else {
-                    Parallelism.forEachPart(threads, part -> {
-                        for (int co = part; co < g.outChannels(); co += threads) {
-                            weightGradientChannel(co, g, n, xd, dz, dw, acc, rows, counts);
-                        }
-                    });
-                }
+                weightGradient(g, n, xd, dz, w.grad().data(), acc);
             }
             if (x.requiresGrad()) {
                 boolean acc = x.beginGradWrite();
                 float[] dx = x.grad().data();
-                int threads = threads(g.inChannels(), g, n);
+                int threads = threads(g.height(), g, n);
+                int rows = g.height();
                 if (threads == 1) {
-                    inputGradientChannels(0, 1, g, n, wd, dz, dx, acc);
+                    inputGradientRows(0, rows, g, n, wd, dz, dx, acc);
                 } else {
-                    Parallelism.forEachPart(threads, part -> inputGradientChannels(part, threads, g, n, wd, dz, dx, acc));
+                    Parallelism.forEachPart(threads, part -> inputGradientRows(rows * part / threads,
+                            rows * (part + 1) / threads, g, n, wd, dz, dx, acc));
                 }
             }
         }

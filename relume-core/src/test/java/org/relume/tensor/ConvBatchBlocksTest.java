@@ -6,16 +6,27 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * A convolution computes every sample the same way, whichever block of the batch (eight vectors,
- * four, one, or the scalar tail) it falls in: a sample's output and input gradient in a batch of
- * 300 equal those of the sample alone, bit for bit.
+ * A convolution computes every sample the same way, whichever block of the batch (four vectors,
+ * two, one, or the scalar tail) and of the channels (a quad or a leftover) it falls in: a sample's
+ * output and input gradient in a batch of 300 equal those of the sample alone, bit for bit. And the
+ * split over cores changes no bit of the output or of either gradient.
  */
 class ConvBatchBlocksTest {
 
     @Test
     void everySampleMatchesItsOwnBatchOfOne() {
-        // Three channels in and out: one pair of channels and one alone, both ways.
-        ConvGeometry g = new ConvGeometry(3, 5, 5, 3, 3, 1, 1);
+        // Three channels in and out: no quad of channels, both ways.
+        everySampleMatchesItsOwnBatchOfOne(new ConvGeometry(3, 5, 5, 3, 3, 1, 1));
+    }
+
+    @Test
+    void everySampleMatchesItsOwnBatchOfOneWithQuadsOfChannels() {
+        // Nine channels in, six out: quads and leftovers, both ways; stride 2 for the reaching taps.
+        everySampleMatchesItsOwnBatchOfOne(new ConvGeometry(9, 6, 5, 6, 3, 1, 1));
+        everySampleMatchesItsOwnBatchOfOne(new ConvGeometry(4, 7, 7, 8, 3, 2, 1));
+    }
+
+    private static void everySampleMatchesItsOwnBatchOfOne(ConvGeometry g) {
         int n = 300;
         SplittableRandom r = new SplittableRandom(41);
         float[] w = random(r, g.outChannels() * g.taps());
@@ -42,11 +53,16 @@ class ConvBatchBlocksTest {
         }
     }
 
-    /** Channels split over threads (odd per-thread lists included) give the one-thread results. */
+    /** Rows, channel quads or taps split over threads give the one-thread results. */
     @Test
     void anyThreadCountGivesTheSameBits() {
-        ConvGeometry g = new ConvGeometry(5, 6, 6, 7, 3, 1, 1);
-        int n = 70;
+        anyThreadCountGivesTheSameBits(new ConvGeometry(5, 6, 6, 7, 3, 1, 1), 70);
+        // A batch of 64: the weight gradient by quads of channels (two output quads, then by taps).
+        anyThreadCountGivesTheSameBits(new ConvGeometry(9, 6, 5, 10, 3, 1, 1), 64);
+        anyThreadCountGivesTheSameBits(new ConvGeometry(4, 6, 5, 4, 3, 1, 1), 64);
+    }
+
+    private static void anyThreadCountGivesTheSameBits(ConvGeometry g, int n) {
         SplittableRandom r = new SplittableRandom(43);
         float[] w = random(r, g.outChannels() * g.taps());
         float[] b = random(r, g.outChannels());
@@ -63,6 +79,7 @@ class ConvBatchBlocksTest {
                 float[][] many = run(g, n, w, b, x, dz);
                 org.junit.jupiter.api.Assertions.assertArrayEquals(one[0], many[0], t + " threads, output");
                 org.junit.jupiter.api.Assertions.assertArrayEquals(one[1], many[1], t + " threads, input gradient");
+                org.junit.jupiter.api.Assertions.assertArrayEquals(one[2], many[2], t + " threads, weight gradient");
             }
         } finally {
             org.relume.tensor.kernel.EngineParameters.convParallelThreshold = threshold;
@@ -117,7 +134,7 @@ class ConvBatchBlocksTest {
         Var loss = ReductionOps.sum(tape, ArithmeticOps.mul(tape, ArithmeticOps.add(tape, z, z2),
                 Var.constant(Tensor.of(dz.clone(), g.outSize(), n))));
         tape.backward(loss);
-        return new float[][] {z.value().data().clone(), xv.grad().data().clone()};
+        return new float[][] {z.value().data().clone(), xv.grad().data().clone(), wv.grad().data().clone()};
     }
 
     private static float[] random(SplittableRandom r, int n) {

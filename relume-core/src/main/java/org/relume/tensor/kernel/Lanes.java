@@ -219,7 +219,7 @@ public final class Lanes {
      * instruction sequence, and results on AVX-512 machines stay what they were before the order
      * was fixed; the determinism test checks it against the two-register form below.
      */
-    private static float combine(FloatVector p) {
+    static float combine(FloatVector p) {
         return p.reduceLanes(VectorOperators.ADD);
     }
 
