@@ -17,9 +17,20 @@ final class BenchReport {
 
     /** Everything one run measured. */
     record Run(boolean quick, BenchSuite.Profile profile, Map<String, Object> machine, List<Workload> workloads,
-               Map<String, Double> relumeMs, List<String> relumeNotes, Map<String, List<Double>> relumeLosses, List<PeerResult> peers,
-               List<Comparison.Row> rows, Map<String, Object> gemm, Sweep.Result serial, Sweep.Result parallel,
-               int cores) {}
+               Rounds.Result timed, Map<String, List<Double>> relumeLosses, List<Comparison.Row> rows,
+               Map<String, Object> gemm, Sweep.Result serial, Sweep.Result parallel, int cores) {
+        Map<String, Double> relumeMs() {
+            return timed.relume();
+        }
+
+        List<String> relumeNotes() {
+            return timed.notes();
+        }
+
+        List<PeerResult> peers() {
+            return timed.peers();
+        }
+    }
 
     static Map<String, Object> json(Run r) {
         Map<String, Object> all = new LinkedHashMap<>();
@@ -30,6 +41,9 @@ final class BenchReport {
         all.put("relume_not_in_own_jvm", r.relumeNotes());
         all.put("relume_check_losses", r.relumeLosses());
         all.put("peers", r.peers());
+        all.put("rounds", r.profile().rounds());
+        all.put("relume_ms_by_round", r.timed().relumeByRound());
+        all.put("peer_ms_by_round", r.timed().peerByRound());
         all.put("rows", r.rows().stream().map(row -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("workload", row.workload());
@@ -82,7 +96,8 @@ final class BenchReport {
     private static void steps(StringBuilder sb, Run r) {
         BenchSuite.Profile p = r.profile();
         sb.append("## Training steps\n\nOne Adam training step (forward, loss, backward, update) on one batch of fixed random "
-                + "data, float32, the same shapes and losses on every side; the median of ").append(p.steps())
+                + "data, float32, the same shapes and losses on every side; the median of ").append(p.rounds() > 1
+                        ? p.rounds() + " rounds' medians of " : "").append(p.steps())
                 .append(" timed steps (medium: ").append(p.mediumSteps()).append(", CNNs: ").append(p.cnnSteps())
                 .append(") after an untimed warm-up of at least ").append(p.warmupSeconds())
                 .append(" s, each side in its own process, and each of Relume's workloads in a fresh JVM (in one JVM the ")
@@ -90,12 +105,18 @@ final class BenchReport {
                 .append("medium step took 3-20x longer). PyTorch runs eagerly; JAX runs the whole step as one `jax.jit` ")
                 .append("function, whose compilation is timed apart (compile ms) and not counted. GFLOP/step counts the ")
                 .append("multiply-adds of the forward pass and of the backward pass to weights and inputs (padded ")
-                .append("convolution taps included).\n\n");
+                .append("convolution taps included). Each workload is timed on Relume and then on every peer, back to ")
+                .append("back, so that a drift in the machine's speed over minutes falls on both sides of a ratio")
+                .append(p.rounds() > 1 ? "; round after round, and each ratio's spread over the rounds is listed below" : "")
+                .append(".\n\n");
         for (String note : r.relumeNotes()) {
-            sb.append("- **Not in its own JVM**: ").append(note).append('\n');
+            sb.append("- ").append(note).append('\n');
         }
         sb.append(r.relumeNotes().isEmpty() ? "" : "\n").append(Comparison.summary(r.workloads(), r.rows())).append('\n');
         sb.append("Every peer (ratio > 1: Relume is faster):\n\n").append(Comparison.perPeer(r.rows(), r.peers())).append('\n');
+        if (p.rounds() > 1) {
+            sb.append(Comparison.byRound(r.workloads(), r.timed())).append('\n');
+        }
     }
 
     private static void agreement(StringBuilder sb, Run r) {

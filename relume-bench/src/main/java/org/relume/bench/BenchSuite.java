@@ -32,17 +32,28 @@ public final class BenchSuite {
     /** The 512^3 multiply's target share of the measured all-core peak (issue 13; it was 0.40 against the former peak). */
     public static final double GEMM_TARGET_SHARE = 0.80;
 
-    /** Timed steps per kind of workload, warm-up, and the throughput measurements' sizes. */
-    public record Profile(int steps, int mediumSteps, int cnnSteps, double warmupSeconds, int gemmReps,
+    /**
+     * Timed steps per kind of workload, warm-up, rounds of interleaved timing ({@link Rounds}), and
+     * the throughput measurements' sizes.
+     */
+    public record Profile(int steps, int mediumSteps, int cnnSteps, double warmupSeconds, int rounds, int gemmReps,
                           long peakIterations, int sweepEpochs) {
         public static Profile quick() {
             // 3 s of warm-up, not 2: on a 2-core VM the tiny step's kernels were still being compiled
             // after 2 s in about one JVM in three, and its median came out 1.5x too slow.
-            return new Profile(300, 30, 10, 3.0, 30, 50_000_000L, 2000);
+            return new Profile(300, 30, 10, 3.0, 1, 30, 50_000_000L, 2000);
         }
 
         public static Profile full() {
-            return new Profile(2000, 100, 30, 5.0, 100, 150_000_000L, 5000);
+            return new Profile(2000, 100, 30, 5.0, 3, 100, 150_000_000L, 5000);
+        }
+
+        /** The same with another number of rounds (at least 1). */
+        public Profile withRounds(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("--rounds must be at least 1, got " + n);
+            }
+            return new Profile(steps, mediumSteps, cnnSteps, warmupSeconds, n, gemmReps, peakIterations, sweepEpochs);
         }
 
         int stepsOf(Workload w) {
@@ -52,6 +63,12 @@ public final class BenchSuite {
 
     public static void run(boolean quick, Path out, PrintWriter log) throws IOException {
         run(quick ? Profile.quick() : Profile.full(), quick, out, log, defaultPeers());
+    }
+
+    /** As {@link #run(boolean, Path, PrintWriter)}, with {@code rounds} rounds of interleaved timing (0: the profile's). */
+    public static void run(boolean quick, int rounds, Path out, PrintWriter log) throws IOException {
+        Profile p = quick ? Profile.quick() : Profile.full();
+        run(rounds > 0 ? p.withRounds(rounds) : p, quick, out, log, defaultPeers());
     }
 
     /** The default peers, with the virtual environment looked for from here and from this jar upwards. */
@@ -75,9 +92,11 @@ public final class BenchSuite {
         Path scratch = Files.createTempDirectory("relume-bench");
         try {
             Map<String, List<Double>> losses = Agreement.prepare(workloads, scratch, 1);
-            List<String> notes = new ArrayList<>();
-            Map<String, Double> relume = timeRelume(p, workloads, notes, log);
-            List<PeerResult> results = runPeers(p, quick, workloads, peers, scratch, log);
+            PeerRunner runner = new PeerRunner(PeerScripts.extract(), quick ? 900 : 3600);
+            Rounds.Result timed = Rounds.measure(p, workloads, peers, runner, scratch, log);
+            Map<String, Double> relume = timed.relume();
+            List<PeerResult> results = timed.peers();
+            describePeers(results, log);
             List<Comparison.Row> rows = Comparison.rows(workloads, relume, results);
             AtomicFiles.writeString(out.resolve("results.csv"), Comparison.csv(rows));
             log.println();
@@ -87,7 +106,7 @@ public final class BenchSuite {
             int cores = Runtime.getRuntime().availableProcessors();
             Map<String, Object> gemm = throughput(p, cores, relume.get(Workload.MEDIUM.id()));
             Sweep.Result[] sweep = sweep(p, cores);
-            BenchReport.Run run = new BenchReport.Run(quick, p, machine, workloads, relume, notes, losses, results, rows,
+            BenchReport.Run run = new BenchReport.Run(quick, p, machine, workloads, timed, losses, rows,
                     gemm, sweep[0], sweep[1], cores);
             Json.write(out.resolve("bench.json"), BenchReport.json(run));
             AtomicFiles.writeString(out.resolve("report.md"), BenchReport.markdown(run));
@@ -103,40 +122,15 @@ public final class BenchSuite {
         }
     }
 
-    /** Relume's median per workload, each from its own JVM; {@code notes} gets any workload that was not. */
-    private static Map<String, Double> timeRelume(Profile p, List<Workload> workloads, List<String> notes, PrintWriter log) {
-        Map<String, Double> relume = new LinkedHashMap<>();
-        for (Workload w : workloads) {
-            RelumeSide.Timing t = RelumeSide.time(w.shape(), p.stepsOf(w), p.warmupSeconds(), 1800);
-            relume.put(w.id(), t.medianMs());
-            if (!t.ownJvm()) {
-                notes.add(w.id() + ": " + t.note());
-            }
-            log.printf(Locale.ROOT, "relume   %-16s %9.4f ms/step%s%n", w.id(), t.medianMs(), t.ownJvm() ? "" : " (" + t.note() + ")");
-            log.flush();
-        }
-        return relume;
-    }
-
-    private static List<PeerResult> runPeers(Profile p, boolean quick, List<Workload> workloads, List<Peer> peers,
-                                             Path checkDir, PrintWriter log) throws IOException {
-        Map<String, Integer> plan = new LinkedHashMap<>();
-        workloads.forEach(w -> plan.put(w.id(), p.stepsOf(w)));
-        PeerRunner runner = new PeerRunner(PeerScripts.extract(), quick ? 900 : 3600);
-        List<PeerResult> results = new ArrayList<>();
-        for (Peer peer : peers) {
-            long t0 = System.nanoTime();
-            PeerResult r = runner.run(peer, plan, p.warmupSeconds(), checkDir);
-            results.add(r);
+    private static void describePeers(List<PeerResult> results, PrintWriter log) {
+        for (PeerResult r : results) {
             if (r.available()) {
-                log.printf(Locale.ROOT, "peer     %-15s %s (%s; Python %s), %.0f s%n", r.peer(), r.version(), r.details(),
-                        r.python(), (System.nanoTime() - t0) / 1e9);
+                log.printf(Locale.ROOT, "peer     %-15s %s (%s; Python %s)%n", r.peer(), r.version(), r.details(), r.python());
             } else {
                 log.printf("peer     %-15s skipped: %s%n", r.peer(), r.reason());
             }
-            log.flush();
         }
-        return results;
+        log.flush();
     }
 
     private static Map<String, Object> throughput(Profile p, int cores, double mediumMs) {

@@ -98,6 +98,45 @@ final class Comparison {
         return sb.toString();
     }
 
+    /**
+     * Per workload and round: Relume's time, the fastest peer's in that round and their ratio, then
+     * the ratios' range, so a reader sees how far the machine drifted between rounds.
+     */
+    static String byRound(List<Workload> workloads, Rounds.Result timed) {
+        StringBuilder sb = new StringBuilder("Round by round (Relume ms, fastest peer ms, ratio; the tables above take "
+                + "each side's median over the rounds):\n\n| workload |");
+        int rounds = timed.relumeByRound().values().stream().mapToInt(List::size).max().orElse(0);
+        for (int i = 1; i <= rounds; i++) {
+            sb.append(" round ").append(i).append(" |");
+        }
+        sb.append(" ratio range |\n|---|").append("---|".repeat(rounds)).append("---|\n");
+        for (Workload w : workloads) {
+            List<Double> mine = timed.relumeByRound().getOrDefault(w.id(), List.of());
+            sb.append("| ").append(w.id()).append(" |");
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < rounds; i++) {
+                double best = Double.NaN;
+                for (Map<String, List<Double>> peer : timed.peerByRound().values()) {
+                    List<Double> t = peer.get(w.id());
+                    if (t != null && i < t.size() && (Double.isNaN(best) || t.get(i) < best)) {
+                        best = t.get(i);
+                    }
+                }
+                double relume = i < mine.size() ? mine.get(i) : Double.NaN;
+                double ratio = best / relume;
+                if (!Double.isNaN(ratio)) {
+                    lo = Math.min(lo, ratio);
+                    hi = Math.max(hi, ratio);
+                }
+                sb.append(' ').append(fmt(relume)).append(", ").append(Double.isNaN(best) ? "–" : fmt(best)).append(", ")
+                        .append(Double.isNaN(ratio) ? "–" : "**" + fmt(ratio) + "**").append(" |");
+            }
+            sb.append(lo > hi ? " – |" : " " + fmt(lo) + " – " + fmt(hi) + " |").append('\n');
+        }
+        return sb.toString();
+    }
+
     /** Losses of the agreement check: Relume's, and each peer's largest relative difference from them. */
     static String agreement(List<Workload> workloads, Map<String, List<Double>> relume, List<PeerResult> peers) {
         List<PeerResult> ran = peers.stream().filter(PeerResult::available).toList();

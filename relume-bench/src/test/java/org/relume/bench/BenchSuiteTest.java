@@ -35,7 +35,7 @@ class BenchSuiteTest {
                 new Peer("absent", dir.resolve("nowhere/python"), "jax_bench.py", "hint-absent"),
                 new Peer("broken", noTorch, "pytorch_bench.py", "hint-broken"));
         StringWriter log = new StringWriter();
-        BenchSuite.run(new BenchSuite.Profile(5, 2, 2, 0.0, 2, 1_000_000L, 5), true, out, new PrintWriter(log), peers);
+        BenchSuite.run(new BenchSuite.Profile(5, 2, 2, 0.0, 1, 2, 1_000_000L, 5), true, out, new PrintWriter(log), peers);
 
         List<String> lines = Files.readAllLines(out.resolve("results.csv"));
         assertEquals("workload,peer,peer_version,relume_ms,peer_ms,ratio", lines.get(0));
@@ -62,7 +62,7 @@ class BenchSuiteTest {
     @Test
     void withoutAnyPeerEveryWorkloadKeepsRelumesTime() throws IOException {
         Path out = dir.resolve("alone");
-        BenchSuite.run(new BenchSuite.Profile(3, 1, 1, 0.0, 2, 1_000_000L, 5), true, out, new PrintWriter(new StringWriter()),
+        BenchSuite.run(new BenchSuite.Profile(3, 1, 1, 0.0, 1, 2, 1_000_000L, 5), true, out, new PrintWriter(new StringWriter()),
                 List.of(new Peer("absent", dir.resolve("nowhere/python"), "jax_bench.py", "hint")));
         List<String> lines = Files.readAllLines(out.resolve("results.csv"));
         assertEquals(IDS.size() + 1, lines.size());
@@ -71,6 +71,31 @@ class BenchSuiteTest {
             assertTrue(f[1].isEmpty() && f[4].isEmpty() && f[5].isEmpty() && Double.parseDouble(f[3]) > 0, line);
         }
         assertTrue(Files.readString(out.resolve("report.md")).contains("none ran"));
+    }
+
+    /**
+     * Two rounds, a peer that fails on one workload: it keeps its rows for the others, the report
+     * notes the failure and lists every round's times and the ratios' range.
+     */
+    @Test
+    void roundsKeepEachRoundAndNoteAPeerThatFailedOnAWorkload() throws IOException {
+        Path out = dir.resolve("rounds");
+        Path fast = fakeInterpreter("fast", fixedResult());
+        Path flaky = fakeInterpreter("flaky", "case \"$*\" in *medium:*) echo '{\"error\": \"out of memory\"}'; exit 3;; esac\n"
+                + fixedResult());
+        List<Peer> peers = List.of(new Peer("fast", fast, "pytorch_bench.py", "hint-fast"),
+                new Peer("flaky", flaky, "jax_bench.py", "hint-flaky"));
+        StringWriter log = new StringWriter();
+        BenchSuite.run(new BenchSuite.Profile(3, 1, 1, 0.0, 2, 2, 1_000_000L, 5), false, out, new PrintWriter(log), peers);
+
+        List<String> lines = Files.readAllLines(out.resolve("results.csv"));
+        assertEquals(2 * IDS.size() - 1, lines.size() - 1, String.join("\n", lines));
+        assertTrue(lines.stream().noneMatch(l -> l.startsWith("medium,flaky")), String.join("\n", lines));
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("flaky medium: a round failed") && report.contains("out of memory"), report);
+        assertTrue(report.contains("| workload | round 1 | round 2 | ratio range |") && report.contains("median of 2 rounds' medians"),
+                report);
+        assertTrue(log.toString().contains("round 2/2 wide-cnn"), log.toString());
     }
 
     @Test

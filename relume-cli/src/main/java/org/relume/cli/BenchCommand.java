@@ -28,7 +28,9 @@ import picocli.CommandLine.Spec;
                 + " from /usr/bin/python3 (bench/install-pytorch.sh). A missing peer is reported and skipped.",
             "",
             "Writes DIR/results.csv (workload,peer,peer_version,relume_ms,peer_ms,ratio; ratio = peer / Relume),"
-                + " DIR/report.md and DIR/bench.json. --quick takes a few minutes; the full profile times more steps.",
+                + " DIR/report.md and DIR/bench.json. Each workload is timed on Relume and then on every peer, back to"
+                + " back; the full profile does so in 3 rounds and takes each side's median (about 10 minutes), --quick"
+                + " in 1 round with fewer steps (a few minutes). --rounds N sets the rounds.",
             "",
             "--scaling times instead one training step of an MLP 2 -> depth x width -> 1 (batch 85, MSE) over width"
                 + " (1 to 1024 at depth 10) and depth (1 to 150 at widths 3 and 25) for Relume and every peer, and writes"
@@ -47,6 +49,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--quick", description = "Fewer timed steps.")
     boolean quick;
+
+    @Option(names = "--rounds", paramLabel = "N",
+            description = "Rounds of interleaved timing; each side's time is its median over the rounds (default: 3, quick 1).")
+    Integer rounds;
 
     @Option(names = "--scaling", description = "Time the step over width and depth instead (scaling.csv, .md, .png).")
     boolean scaling;
@@ -68,6 +74,10 @@ final class BenchCommand implements Callable<Integer> {
         if (!scaling && (widths != null || depths != null)) {
             throw new ParameterException(spec.commandLine(), "--widths and --depths need --scaling");
         }
+        if (rounds != null && (scaling || rounds < 1)) {
+            throw new ParameterException(spec.commandLine(), scaling ? "--rounds does not apply to --scaling"
+                    : "--rounds must be at least 1, got " + rounds);
+        }
         for (List<Integer> sizes : Arrays.asList(widths, depths)) {
             if (sizes != null && sizes.stream().anyMatch(v -> v < 1)) {
                 throw new ParameterException(spec.commandLine(), "--widths and --depths must be at least 1, got " + sizes);
@@ -78,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
             Scaling.run(p.withPoints(widths, depths), quick, out, o);
             return Relume.OK;
         }
-        BenchSuite.run(quick, out, o);
+        BenchSuite.run(quick, rounds == null ? 0 : rounds, out, o);
         o.printf("wrote    %s (results.csv, report.md, bench.json)%n", out);
         o.flush();
         return Relume.OK;

@@ -42,5 +42,12 @@ class BenchScalingCommandTest {
         CliRun zero = CliRun.of("bench", "--scaling", "--depths", "0,3", "--out", tmp.toString());
         assertEquals(2, zero.exitCode(), zero.toString());
         assertTrue(zero.err().contains("at least 1"), zero.err());
+        CliRun noRounds = CliRun.of("bench", "--rounds", "0", "--out", tmp.toString());
+        assertEquals(2, noRounds.exitCode(), noRounds.toString());
+        assertEquals(1, noRounds.err().strip().lines().count(), noRounds.err());
+        assertTrue(noRounds.err().contains("--rounds must be at least 1, got 0"), noRounds.err());
+        CliRun roundsOfScaling = CliRun.of("bench", "--scaling", "--rounds", "2", "--out", tmp.toString());
+        assertEquals(2, roundsOfScaling.exitCode(), roundsOfScaling.toString());
+        assertTrue(roundsOfScaling.err().contains("--rounds does not apply to --scaling"), roundsOfScaling.err());
     }
 }
