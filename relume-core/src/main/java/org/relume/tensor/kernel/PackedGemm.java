@@ -273,21 +273,26 @@ final class PackedGemm {
     private static void micro(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
                               int mr, int nr, boolean accumulate, float[] edge) {
         if (MR == 12) {
-            // The 12-row kernel stores only full tiles: with a second store path it grew past what
-            // C2 inlines whole, and in some runs it was compiled with boxed vectors, 25x slower.
-            if (mr == MR && nr == NR) {
-                micro12(kc, pa, ia, pb, ib, c, c0, ldc, accumulate);
+            // The 12-row kernel only stores whole tiles, never adds to C: with loads and adds of C
+            // in it as well, C2 (JDK 17) sometimes stopped inlining the Vector API calls at its
+            // end and boxed every vector (the medium step 25-40x slower, in about one JVM in three
+            // under JFR). A tile that adds to C goes through the edge buffer: c + acc either way.
+            if (mr == MR && nr == NR && !accumulate) {
+                micro12(kc, pa, ia, pb, ib, c, c0, ldc);
             } else {
-                micro12(kc, pa, ia, pb, ib, edge, 0, NR, false);
-                copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
+                micro12(kc, pa, ia, pb, ib, edge, 0, NR);
+                if (mr == MR && nr == NR) {
+                    addTile(edge, c, c0, ldc);
+                } else {
+                    copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
+                }
             }
         } else {
             micro6(kc, pa, ia, pb, ib, c, c0, ldc, mr, nr, accumulate, edge);
         }
     }
 
-    private static void micro12(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
-                                boolean accumulate) {
+    private static void micro12(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c000 = z, c001 = z, c010 = z, c011 = z, c020 = z, c021 = z, c030 = z, c031 = z;
         FloatVector c040 = z, c041 = z, c050 = z, c051 = z, c060 = z, c061 = z, c070 = z, c071 = z;
@@ -334,32 +339,6 @@ final class PackedGemm {
         }
         // Written out, not through storeRow: twelve calls exceed C2's inlining budget, and a
         // vector passed to a method that is not inlined is boxed.
-        if (accumulate) {
-            c000 = c000.add(FloatVector.fromArray(S, c, c0 + 0 * ldc));
-            c001 = c001.add(FloatVector.fromArray(S, c, c0 + 0 * ldc + L));
-            c010 = c010.add(FloatVector.fromArray(S, c, c0 + 1 * ldc));
-            c011 = c011.add(FloatVector.fromArray(S, c, c0 + 1 * ldc + L));
-            c020 = c020.add(FloatVector.fromArray(S, c, c0 + 2 * ldc));
-            c021 = c021.add(FloatVector.fromArray(S, c, c0 + 2 * ldc + L));
-            c030 = c030.add(FloatVector.fromArray(S, c, c0 + 3 * ldc));
-            c031 = c031.add(FloatVector.fromArray(S, c, c0 + 3 * ldc + L));
-            c040 = c040.add(FloatVector.fromArray(S, c, c0 + 4 * ldc));
-            c041 = c041.add(FloatVector.fromArray(S, c, c0 + 4 * ldc + L));
-            c050 = c050.add(FloatVector.fromArray(S, c, c0 + 5 * ldc));
-            c051 = c051.add(FloatVector.fromArray(S, c, c0 + 5 * ldc + L));
-            c060 = c060.add(FloatVector.fromArray(S, c, c0 + 6 * ldc));
-            c061 = c061.add(FloatVector.fromArray(S, c, c0 + 6 * ldc + L));
-            c070 = c070.add(FloatVector.fromArray(S, c, c0 + 7 * ldc));
-            c071 = c071.add(FloatVector.fromArray(S, c, c0 + 7 * ldc + L));
-            c080 = c080.add(FloatVector.fromArray(S, c, c0 + 8 * ldc));
-            c081 = c081.add(FloatVector.fromArray(S, c, c0 + 8 * ldc + L));
-            c090 = c090.add(FloatVector.fromArray(S, c, c0 + 9 * ldc));
-            c091 = c091.add(FloatVector.fromArray(S, c, c0 + 9 * ldc + L));
-            c100 = c100.add(FloatVector.fromArray(S, c, c0 + 10 * ldc));
-            c101 = c101.add(FloatVector.fromArray(S, c, c0 + 10 * ldc + L));
-            c110 = c110.add(FloatVector.fromArray(S, c, c0 + 11 * ldc));
-            c111 = c111.add(FloatVector.fromArray(S, c, c0 + 11 * ldc + L));
-        }
         c000.intoArray(c, c0 + 0 * ldc);
         c001.intoArray(c, c0 + 0 * ldc + L);
         c010.intoArray(c, c0 + 1 * ldc);
@@ -435,6 +414,16 @@ final class PackedGemm {
         c50.intoArray(edge, 5 * NR);
         c51.intoArray(edge, 5 * NR + L);
         copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
+    }
+
+    /** C's full MR x NR tile at c0 += the edge buffer (the same additions as adding in the kernel). */
+    private static void addTile(float[] edge, float[] c, int c0, int ldc) {
+        for (int r = 0; r < MR; r++) {
+            int row = c0 + r * ldc;
+            for (int q = 0; q < NR; q += L) {
+                FloatVector.fromArray(S, c, row + q).add(FloatVector.fromArray(S, edge, r * NR + q)).intoArray(c, row + q);
+            }
+        }
     }
 
     /** The computed mr x nr corner of a partial tile, from the edge buffer into C. */

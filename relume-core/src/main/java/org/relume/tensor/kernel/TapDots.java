@@ -81,16 +81,27 @@ public final class TapDots {
         for (int cq = 0; cq < ciQuads; cq++) {
             for (int q = q0; q < q1; q++) {
                 for (int t = t0; t < t1; t++, at += blockFloats) {
-                    for (int a = 0; a < 4; a++) {
-                        for (int b = 0; b < 4; b++) {
-                            FloatVector p = FloatVector.fromArray(S, partial, at + (4 * a + b) * Lanes.LOGICAL);
-                            // + 0f: what dotRows adds for an empty scalar tail, so even a -0 sum matches.
-                            float v = Lanes.combine(p) + 0f;
-                            int i = (4 * q + a) * m.taps + (4 * cq + b) * kk + t;
-                            dw[i] = accumulate ? dw[i] + v : v;
-                        }
-                    }
+                    finish(partial, at, dw, 4 * q * m.taps + 4 * cq * kk + t, m.taps, kk, accumulate);
                 }
+            }
+        }
+    }
+
+    /**
+     * The 4 x 4 weights of one block from their partial sums at {@code at}: dw[i + a * rowStride +
+     * b * chStride] (+)= the 16 partial sums of (a, b) added in lane order. A method of its own, called
+     * for every block: in {@link #quads}, which runs once per layer, HotSpot may leave the Vector API
+     * calls in C1 code, where every vector is an object.
+     */
+    private static void finish(float[] partial, int at, float[] dw, int i, int rowStride, int chStride,
+                               boolean accumulate) {
+        for (int a = 0; a < 4; a++) {
+            for (int b = 0; b < 4; b++) {
+                FloatVector p = FloatVector.fromArray(S, partial, at + (4 * a + b) * Lanes.LOGICAL);
+                // + 0f: what dotRows adds for an empty scalar tail, so even a -0 sum matches.
+                float v = Lanes.combine(p) + 0f;
+                int w = i + a * rowStride + b * chStride;
+                dw[w] = accumulate ? dw[w] + v : v;
             }
         }
     }

@@ -47,7 +47,7 @@ final class TileTranspose {
     /**
      * bt[dst + p * stride + j] = b[rows[j] + p0 + p] for p &lt; k and j &lt; width (a multiple of L): row
      * j of the source starts at rows[j]. Whole tiles of L values of p are transposed in registers,
-     * the last k mod L values of p gathered.
+     * the last k mod L values of p copied one by one.
      */
     static void transpose(float[] b, int[] rows, int width, int p0, int k, float[] bt, int dst, int stride) {
         int kv = k - k % L;
@@ -60,10 +60,15 @@ final class TileTranspose {
                 }
             }
         }
+        // The last k mod L values of p by scalars, not by gathers: this method runs once per product,
+        // so HotSpot may leave it in C1 code for good (at tier 2 in half the runs of a test on a
+        // 2-core VM: compiled while C2's queue was long, then too rarely called to move on), and
+        // there every Vector API call allocates. Hot kernels (tile16, called per tile) are compiled.
         for (int p = kv; p < k; p++) {
             int to = dst + p * stride;
-            for (int j = 0; j < width; j += L) {
-                FloatVector.fromArray(S, b, p0 + p, rows, j).intoArray(bt, to + j);
+            int from = p0 + p;
+            for (int j = 0; j < width; j++) {
+                bt[to + j] = b[rows[j] + from];
             }
         }
     }
