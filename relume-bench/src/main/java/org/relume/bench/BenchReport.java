@@ -38,7 +38,7 @@ final class BenchReport {
         all.put("profile", r.quick() ? "quick" : "full");
         all.put("machine", r.machine());
         all.put("relume_ms", r.relumeMs());
-        all.put("relume_not_in_own_jvm", r.relumeNotes());
+        all.put("notes", r.relumeNotes());
         all.put("relume_check_losses", r.relumeLosses());
         all.put("peers", r.peers());
         all.put("rounds", r.profile().rounds());

@@ -119,7 +119,7 @@ final class Comparison {
                 double best = Double.NaN;
                 for (Map<String, List<Double>> peer : timed.peerByRound().values()) {
                     List<Double> t = peer.get(w.id());
-                    if (t != null && i < t.size() && (Double.isNaN(best) || t.get(i) < best)) {
+                    if (t != null && i < t.size() && !Double.isNaN(t.get(i)) && (Double.isNaN(best) || t.get(i) < best)) {
                         best = t.get(i);
                     }
                 }

@@ -36,22 +36,27 @@ final class Rounds {
         Map<String, List<Double>> relume = new LinkedHashMap<>();
         Map<String, List<PeerResult>> byPeer = new LinkedHashMap<>();
         List<String> notes = new ArrayList<>();
+        java.util.Set<String> checked = new java.util.HashSet<>();
         peers.forEach(peer -> byPeer.put(peer.id(), new ArrayList<>()));
         for (int round = 1; round <= p.rounds(); round++) {
             for (Workload w : workloads) {
                 RelumeSide.Timing t = RelumeSide.time(w.shape(), p.stepsOf(w), p.warmupSeconds(), 1800);
                 relume.computeIfAbsent(w.id(), k -> new ArrayList<>()).add(t.medianMs());
-                if (!t.ownJvm() && round == 1) {
-                    notes.add(w.id() + ": " + t.note());
+                if (!t.ownJvm()) {
+                    notes.add(w.id() + ", round " + round + ": " + t.note());
                 }
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d/%d %-16s relume %.4g",
                         round, p.rounds(), w.id(), t.medianMs()));
                 for (Peer peer : peers) {
-                    // The agreement check once per peer and workload, in the first round.
+                    // The agreement check once per peer and workload: in the first round that runs it.
+                    String key = peer.id() + "/" + w.id();
                     PeerResult r = runner.run(peer, Map.of(w.id(), p.stepsOf(w)), p.warmupSeconds(),
-                            round == 1 ? checkDir : null);
+                            checked.contains(key) ? null : checkDir);
                     byPeer.get(peer.id()).add(r);
                     PeerResult.Timing pt = r.available() ? r.workloads().get(w.id()) : null;
+                    if (pt != null) {
+                        checked.add(key);
+                    }
                     line.append(pt == null ? String.format(Locale.ROOT, ", %s -", peer.id())
                             : String.format(Locale.ROOT, ", %s %.4g", peer.id(), pt.medianMs()));
                 }
@@ -98,10 +103,12 @@ final class Rounds {
                     compile.add(t.compileMs());
                     check = check.isEmpty() ? t.checkLosses() : check;
                 } else {
+                    // A failed round keeps its place (NaN), so the report's round columns stay aligned.
+                    ms.add(Double.NaN);
                     failure = r.available() ? "no timing reported" : r.reason();
                 }
             }
-            if (!ms.isEmpty()) {
+            if (ms.stream().anyMatch(v -> !Double.isNaN(v))) {
                 out.put(w.id(), new PeerResult.Timing(median(ms), median(compile), check));
                 times.put(w.id(), ms);
             }

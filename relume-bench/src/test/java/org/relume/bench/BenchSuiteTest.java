@@ -74,15 +74,18 @@ class BenchSuiteTest {
     }
 
     /**
-     * Two rounds, a peer that fails on one workload: it keeps its rows for the others, the report
-     * notes the failure and lists every round's times and the ratios' range.
+     * Two rounds, a peer that fails on one workload in every round and on another in the first
+     * round only: it keeps its rows for the others and for the second, the report notes both
+     * failures and lists every round's times, each in its own round's column.
      */
     @Test
     void roundsKeepEachRoundAndNoteAPeerThatFailedOnAWorkload() throws IOException {
         Path out = dir.resolve("rounds");
         Path fast = fakeInterpreter("fast", fixedResult());
+        Path once = dir.resolve("tiny-failed-once");
         Path flaky = fakeInterpreter("flaky", "case \"$*\" in *medium:*) echo '{\"error\": \"out of memory\"}'; exit 3;; esac\n"
-                + fixedResult());
+                + "case \"$*\" in *tiny:*) if [ ! -e " + once + " ]; then touch " + once
+                + "; echo '{\"error\": \"timed out\"}'; exit 3; fi;; esac\n" + fixedResult(0.25));
         List<Peer> peers = List.of(new Peer("fast", fast, "pytorch_bench.py", "hint-fast"),
                 new Peer("flaky", flaky, "jax_bench.py", "hint-flaky"));
         StringWriter log = new StringWriter();
@@ -91,10 +94,17 @@ class BenchSuiteTest {
         List<String> lines = Files.readAllLines(out.resolve("results.csv"));
         assertEquals(2 * IDS.size() - 1, lines.size() - 1, String.join("\n", lines));
         assertTrue(lines.stream().noneMatch(l -> l.startsWith("medium,flaky")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("tiny,flaky,9.9-test,")), String.join("\n", lines));
         String report = Files.readString(out.resolve("report.md"));
         assertTrue(report.contains("flaky medium: a round failed") && report.contains("out of memory"), report);
+        assertTrue(report.contains("flaky tiny: a round failed (timed out"), report);
         assertTrue(report.contains("| workload | round 1 | round 2 | ratio range |") && report.contains("median of 2 rounds' medians"),
                 report);
+        // Round 1 of tiny has fast's time (flaky failed there), round 2 flaky's faster one.
+        String tinyRow = report.lines().filter(l -> l.startsWith("| tiny |") && l.contains("ratio") == false
+                && l.split("\\|").length == 5).findFirst().orElseThrow(() -> new AssertionError(report));
+        String[] cells = tinyRow.split("\\|");
+        assertTrue(cells[2].contains(", 0.500, ") && cells[3].contains(", 0.250, "), tinyRow);
         assertTrue(log.toString().contains("round 2/2 wide-cnn"), log.toString());
     }
 
@@ -113,11 +123,15 @@ class BenchSuiteTest {
 
     /** Every workload with its check losses set to Relume-independent constants: only the plumbing counts. */
     private static String fixedResult() {
+        return fixedResult(0.5);
+    }
+
+    private static String fixedResult(double ms) {
         StringBuilder json = new StringBuilder("{\"peer\": \"fast\", \"version\": \"9.9-test\", \"details\": \"stand-in\", "
                 + "\"python\": \"0\", \"workloads\": {");
         for (int i = 0; i < IDS.size(); i++) {
             json.append(i == 0 ? "" : ", ").append('"').append(IDS.get(i))
-                    .append("\": {\"median_ms\": 0.5, \"compile_ms\": 12, \"check_losses\": [1, 1, 1]}");
+                    .append("\": {\"median_ms\": " + ms + ", \"compile_ms\": 12, \"check_losses\": [1, 1, 1]}");
         }
         return "echo '" + json.append("}}") + "'";
     }

@@ -267,10 +267,11 @@ public final class ConvOps {
         RowPairs pairs = RowPairs.of(g);
         int[][] rows = pairs.rows;
         int[] counts = pairs.counts;
-        boolean quads = TapDots.applies(n) && g.outChannels() >= 4 && g.inChannels() >= 4;
+        int kk = g.kernel() * g.kernel();
+        boolean quads = g.outChannels() >= 4 && g.inChannels() >= 4
+                && TapDots.applies(n, g.outChannels() / 4, g.inChannels() / 4, kk);
         int coQuads = quads ? g.outChannels() / 4 : 0;
         int ciDone = quads ? g.inChannels() / 4 * 4 : 0;
-        int kk = g.kernel() * g.kernel();
         int threads = threads(Math.max(g.outChannels(), kk), g, n);
         if (threads == 1) {
             if (quads) {

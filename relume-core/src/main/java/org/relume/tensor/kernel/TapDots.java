@@ -25,9 +25,19 @@ public final class TapDots {
     /** Output rows per block: about 200-700 KB of dZ and X rows for 16 channels and a batch of 128. */
     private static final int ROWS_PER_BLOCK = 1;
 
-    /** Whether {@link #quads} applies to a batch of n samples. */
-    public static boolean applies(int n) {
-        return L == Lanes.LOGICAL && n > 0 && n % Lanes.LOGICAL == 0;
+    /**
+     * The most partial sums a thread keeps (4 M floats, 16 MB): 256 per weight, so 64 input and 64
+     * output channels with a 3 x 3 kernel need 2.4 M. Wider layers keep the plain dots.
+     */
+    private static final long MAX_PARTIALS = 1L << 22;
+
+    /**
+     * Whether {@link #quads} applies to a batch of n samples and a layer of that many channel quads
+     * and taps.
+     */
+    public static boolean applies(int n, int outQuads, int inQuads, int taps) {
+        return L == Lanes.LOGICAL && n > 0 && n % Lanes.LOGICAL == 0
+                && (long) outQuads * inQuads * taps * 16 * Lanes.LOGICAL <= MAX_PARTIALS;
     }
 
     private static final ThreadLocal<float[][]> PARTIALS = ThreadLocal.withInitial(() -> new float[1][0]);

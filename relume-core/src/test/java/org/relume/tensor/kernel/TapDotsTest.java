@@ -15,7 +15,7 @@ class TapDotsTest {
 
     @Test
     void everyWeightIsTheDotOfItsPairs() {
-        assumeTrue(TapDots.applies(32), "16-lane vectors only");
+        assumeTrue(TapDots.applies(32, 2, 2, 4), "16-lane vectors only");
         int n = 32;
         int inChannels = 8;
         int outChannels = 8;
@@ -72,6 +72,14 @@ class TapDotsTest {
         for (int i = 0; i < dw.length; i++) {
             assertEquals(before[i] + before[i], dw[i], "accumulated " + i);
         }
+    }
+
+    @Test
+    void widerLayersKeepThePlainDots() {
+        assumeTrue(TapDots.applies(32, 16, 16, 9), "16-lane vectors only");
+        org.junit.jupiter.api.Assertions.assertFalse(TapDots.applies(30, 16, 16, 9), "a batch with a scalar tail");
+        org.junit.jupiter.api.Assertions.assertFalse(TapDots.applies(32, 64, 64, 9), "256 x 256 channels, 3 x 3");
+        org.junit.jupiter.api.Assertions.assertFalse(TapDots.applies(32, 1024, 1024, 9), "no int overflow");
     }
 
     private static float[] random(SplittableRandom r, int n) {
