@@ -108,16 +108,37 @@ public final class Scaling {
         List<Point> points = points(p);
         List<String> notes = new ArrayList<>();
         Map<Point, Double> relume = new LinkedHashMap<>();
+        // Shape by shape, Relume and then every peer, back to back (as relume bench's rounds do): on a
+        // VM whose speed drifts over minutes, timing all of Relume first put the drift into the ratios.
+        PeerRunner runner = new PeerRunner(PeerScripts.extract(), p.peerTimeoutSeconds());
+        Map<String, List<PeerResult>> byPeer = new LinkedHashMap<>();
+        peers.forEach(peer -> byPeer.put(peer.id(), new ArrayList<>()));
         for (Point pt : points) {
+            String id = pt.shape().id();
             RelumeSide.Timing t = RelumeSide.time(pt.shape(), p.stepsOf(pt.shape()), p.warmupSeconds(), 1800);
             relume.put(pt, t.medianMs());
             if (!t.ownJvm()) {
-                notes.add(pt.shape().id() + ": " + t.note());
+                notes.add(id + ": " + t.note());
             }
-            log.printf(Locale.ROOT, "relume   %-16s %10.4f ms/step%n", pt.shape().id(), t.medianMs());
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s relume %.4g", id, t.medianMs()));
+            for (Peer peer : peers) {
+                PeerResult r = runner.run(peer, Map.of(id, p.stepsOf(pt.shape())), p.warmupSeconds(), null);
+                PeerResult.Timing pt2 = r.available() ? r.workloads().get(id) : null;
+                // Only the shape asked for: each run's result then holds one shape.
+                byPeer.get(peer.id()).add(pt2 == null ? r : new PeerResult(r.peer(), true, null, r.version(), r.details(),
+                        r.python(), Map.of(id, pt2)));
+                line.append(pt2 == null ? String.format(Locale.ROOT, ", %s -", peer.id())
+                        : String.format(Locale.ROOT, ", %s %.4g", peer.id(), pt2.medianMs()));
+            }
+            log.println(line.append(" ms/step"));
             log.flush();
         }
-        List<PeerResult> peerResults = runPeers(p, points, peers, log);
+        List<PeerResult> peerResults = new ArrayList<>();
+        byPeer.forEach((id, runs) -> peerResults.add(merge(id, runs)));
+        for (PeerResult r : peerResults) {
+            log.printf(Locale.ROOT, r.available() ? "peer     %-15s %s (%s)%n" : "peer     %-15s skipped: %4$s%n",
+                    r.peer(), r.version(), r.details(), r.reason());
+        }
         List<Result> results = new ArrayList<>();
         for (Point pt : points) {
             Map<String, Double> ms = new LinkedHashMap<>();
@@ -137,24 +158,21 @@ public final class Scaling {
         log.flush();
     }
 
-    private static List<PeerResult> runPeers(Profile p, List<Point> points, List<Peer> peers, PrintWriter log)
-            throws IOException {
-        Map<String, Integer> plan = new LinkedHashMap<>();
-        points.forEach(pt -> plan.put(pt.shape().id(), p.stepsOf(pt.shape())));
-        PeerRunner runner = new PeerRunner(PeerScripts.extract(), p.peerTimeoutSeconds());
-        List<PeerResult> results = new ArrayList<>();
-        for (Peer peer : peers) {
-            long t0 = System.nanoTime();
-            PeerResult r = runner.run(peer, plan, p.warmupSeconds(), null);
-            results.add(r);
-            if (r.available()) {
-                log.printf(Locale.ROOT, "peer     %-15s %s (%s), %.0f s%n", r.peer(), r.version(), r.details(),
-                        (System.nanoTime() - t0) / 1e9);
-            } else {
-                log.printf("peer     %-15s skipped: %s%n", r.peer(), r.reason());
-            }
-            log.flush();
+    /**
+     * One peer's per-shape runs as one result: the first successful run's version and setup and
+     * every shape it timed; a peer that never ran is missing with its first reason.
+     */
+    private static PeerResult merge(String peer, List<PeerResult> runs) {
+        PeerResult first = runs.stream().filter(PeerResult::available).findFirst().orElse(null);
+        if (first == null) {
+            return runs.isEmpty() ? new PeerResult(peer, false, "not run", null, null, null, Map.of()) : runs.get(0);
         }
-        return results;
+        Map<String, PeerResult.Timing> all = new LinkedHashMap<>();
+        for (PeerResult r : runs) {
+            if (r.available()) {
+                all.putAll(r.workloads());
+            }
+        }
+        return new PeerResult(peer, true, null, first.version(), first.details(), first.python(), all);
     }
 }
