@@ -68,36 +68,39 @@ final class Rounds {
         relume.forEach((id, times) -> medians.put(id, median(times)));
         List<PeerResult> merged = new ArrayList<>();
         Map<String, Map<String, List<Double>>> peerByRound = new LinkedHashMap<>();
+        List<String> ids = workloads.stream().map(Workload::id).toList();
         byPeer.forEach((id, results) -> {
             Map<String, List<Double>> times = new LinkedHashMap<>();
-            merged.add(merge(id, results, workloads, times, notes));
+            merged.add(merge(id, results, ids, times, notes));
             peerByRound.put(id, times);
         });
         return new Result(medians, relume, merged, peerByRound, notes);
     }
 
     /**
-     * One peer's runs as one result: the first successful run's version and setup, per workload the
-     * median of the rounds' medians and compile times and the first agreement check. A peer that
-     * never ran is missing with its first reason; a workload that failed in some rounds gets a note.
+     * One peer's runs, one per workload (or shape) {@code ids} in order, round after round, as one
+     * result: the first successful run's version and setup, per id the median of the rounds' medians
+     * and compile times and the first agreement check, and its time in each round (NaN where that
+     * round failed) into {@code times}. A peer that never ran is missing with its first reason; an id
+     * that failed in some round gets a note.
      */
-    private static PeerResult merge(String peer, List<PeerResult> runs, List<Workload> workloads,
-                                    Map<String, List<Double>> times, List<String> notes) {
+    static PeerResult merge(String peer, List<PeerResult> runs, List<String> ids, Map<String, List<Double>> times,
+                            List<String> notes) {
         PeerResult first = runs.stream().filter(PeerResult::available).findFirst().orElse(null);
         if (first == null) {
             return runs.isEmpty() ? new PeerResult(peer, false, "not run", null, null, null, Map.of()) : runs.get(0);
         }
         Map<String, PeerResult.Timing> out = new LinkedHashMap<>();
-        for (int k = 0; k < workloads.size(); k++) {
-            Workload w = workloads.get(k);
+        for (int k = 0; k < ids.size(); k++) {
+            String id = ids.get(k);
             List<Double> ms = new ArrayList<>();
             List<Double> compile = new ArrayList<>();
             List<Double> check = List.of();
             String failure = null;
-            // The runs go workload after workload, round after round: w's are k, k + size, ...
-            for (int i = k; i < runs.size(); i += workloads.size()) {
+            // The runs go id after id, round after round: id k's are k, k + size, ...
+            for (int i = k; i < runs.size(); i += ids.size()) {
                 PeerResult r = runs.get(i);
-                PeerResult.Timing t = r.available() ? r.workloads().get(w.id()) : null;
+                PeerResult.Timing t = r.available() ? r.workloads().get(id) : null;
                 if (t != null) {
                     ms.add(t.medianMs());
                     compile.add(t.compileMs());
@@ -109,11 +112,11 @@ final class Rounds {
                 }
             }
             if (ms.stream().anyMatch(v -> !Double.isNaN(v))) {
-                out.put(w.id(), new PeerResult.Timing(median(ms), median(compile), check));
-                times.put(w.id(), ms);
+                out.put(id, new PeerResult.Timing(median(ms), median(compile), check));
+                times.put(id, ms);
             }
             if (failure != null) {
-                notes.add(peer + " " + w.id() + ": a round failed (" + failure + ")");
+                notes.add(peer + " " + id + ": a round failed (" + failure + ")");
             }
         }
         return new PeerResult(peer, true, null, first.version(), first.details(), first.python(), out);

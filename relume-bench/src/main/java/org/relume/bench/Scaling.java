@@ -123,10 +123,8 @@ public final class Scaling {
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s relume %.4g", id, t.medianMs()));
             for (Peer peer : peers) {
                 PeerResult r = runner.run(peer, Map.of(id, p.stepsOf(pt.shape())), p.warmupSeconds(), null);
+                byPeer.get(peer.id()).add(r);
                 PeerResult.Timing pt2 = r.available() ? r.workloads().get(id) : null;
-                // Only the shape asked for: each run's result then holds one shape.
-                byPeer.get(peer.id()).add(pt2 == null ? r : new PeerResult(r.peer(), true, null, r.version(), r.details(),
-                        r.python(), Map.of(id, pt2)));
                 line.append(pt2 == null ? String.format(Locale.ROOT, ", %s -", peer.id())
                         : String.format(Locale.ROOT, ", %s %.4g", peer.id(), pt2.medianMs()));
             }
@@ -134,7 +132,8 @@ public final class Scaling {
             log.flush();
         }
         List<PeerResult> peerResults = new ArrayList<>();
-        byPeer.forEach((id, runs) -> peerResults.add(merge(id, runs)));
+        List<String> ids = points.stream().map(pt -> pt.shape().id()).toList();
+        byPeer.forEach((id, runs) -> peerResults.add(Rounds.merge(id, runs, ids, new LinkedHashMap<>(), notes)));
         for (PeerResult r : peerResults) {
             log.printf(Locale.ROOT, r.available() ? "peer     %-15s %s (%s)%n" : "peer     %-15s skipped: %4$s%n",
                     r.peer(), r.version(), r.details(), r.reason());
@@ -156,23 +155,5 @@ public final class Scaling {
         log.print(ScalingReport.wins(run));
         log.printf("wrote    %s (scaling.csv, scaling.md, scaling.png, scaling.svg)%n", out);
         log.flush();
-    }
-
-    /**
-     * One peer's per-shape runs as one result: the first successful run's version and setup and
-     * every shape it timed; a peer that never ran is missing with its first reason.
-     */
-    private static PeerResult merge(String peer, List<PeerResult> runs) {
-        PeerResult first = runs.stream().filter(PeerResult::available).findFirst().orElse(null);
-        if (first == null) {
-            return runs.isEmpty() ? new PeerResult(peer, false, "not run", null, null, null, Map.of()) : runs.get(0);
-        }
-        Map<String, PeerResult.Timing> all = new LinkedHashMap<>();
-        for (PeerResult r : runs) {
-            if (r.available()) {
-                all.putAll(r.workloads());
-            }
-        }
-        return new PeerResult(peer, true, null, first.version(), first.details(), first.python(), all);
     }
 }

@@ -26,7 +26,7 @@ final class ScalingReport {
 
     /** Everything one scaling run measured. */
     record Run(boolean quick, Scaling.Profile profile, Map<String, Object> machine, List<PeerResult> peers,
-               List<Scaling.Result> results, List<String> relumeNotes) {
+               List<Scaling.Result> results, List<String> notes) {
         /** Every peer that was asked, in order, ran or not: each has its column. */
         List<String> peerIds() {
             return peers.stream().map(PeerResult::peer).toList();
@@ -149,11 +149,11 @@ final class ScalingReport {
         sb.append("One Adam training step (lr 1e-3, float32, MSE) of an MLP 2 -> depth x width -> 1 with ReLU, on one batch")
                 .append(" of 85 fixed random points: the median of ").append(p.minSteps()).append("-").append(p.maxSteps())
                 .append(" timed steps (fewer for costlier shapes) after an untimed warm-up of at least ")
-                .append(p.warmupSeconds()).append(" s; Relume in a fresh JVM per shape, each peer in its own process")
+                .append(p.warmupSeconds()).append(" s; Relume in a fresh JVM per shape, each peer in its own process, shape by shape and back to back")
                 .append(" (JAX: the whole step jitted, compilation not counted). Ratio = fastest peer / Relume: above 1")
                 .append(" Relume is faster.\n\n");
-        for (String note : run.relumeNotes()) {
-            sb.append("- **Not in its own JVM**: ").append(note).append('\n');
+        for (String note : run.notes()) {
+            sb.append("- ").append(note).append('\n');
         }
         sb.append("## Where each side wins\n\n").append(wins(run)).append('\n');
         sb.append("![fastest peer / Relume against width and depth](scaling.png)\n\n");

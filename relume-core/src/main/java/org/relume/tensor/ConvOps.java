@@ -321,18 +321,8 @@ public final class ConvOps {
             rows = new int[kk][2 * g.outHeight() * g.outWidth()];
             counts = new int[kk];
             fillRows(g, rows, counts);
-            int[][] firstPair = new int[kk][g.outHeight() + 1];
-            for (int t = 0; t < kk; t++) {
-                int c = 0;
-                for (int oy = 0; oy <= g.outHeight(); oy++) {
-                    while (c < counts[t] && rows[t][2 * c] < oy * g.outWidth()) {
-                        c++;
-                    }
-                    firstPair[t][oy] = c;
-                }
-            }
-            map = new TapDots.Map(rows, counts, firstPair, g.inChannels(), g.taps(), g.outHeight(),
-                    g.outHeight() * g.outWidth(), g.height() * g.width());
+            map = TapDots.Map.of(rows, counts, g.inChannels(), g.taps(), g.outHeight(), g.outWidth(),
+                    g.height() * g.width());
         }
 
         static RowPairs of(ConvGeometry g) {

@@ -49,7 +49,23 @@ public final class TapDots {
      * Positions count per sample (row y, column x of a map is y * width + x).
      */
     public record Map(int[][] pairs, int[] counts, int[][] firstPair, int inChannels, int taps, int outHeight,
-                      int outPositions, int inPositions) {}
+                      int outPositions, int inPositions) {
+        /** The map of these pairs (per tap, in output order) on an output map outHeight x outWidth. */
+        public static Map of(int[][] pairs, int[] counts, int inChannels, int taps, int outHeight, int outWidth,
+                             int inPositions) {
+            int[][] firstPair = new int[pairs.length][outHeight + 1];
+            for (int t = 0; t < pairs.length; t++) {
+                int c = 0;
+                for (int oy = 0; oy <= outHeight; oy++) {
+                    while (c < counts[t] && pairs[t][2 * c] < oy * outWidth) {
+                        c++;
+                    }
+                    firstPair[t][oy] = c;
+                }
+            }
+            return new Map(pairs, counts, firstPair, inChannels, taps, outHeight, outHeight * outWidth, inPositions);
+        }
+    }
 
     /**
      * The weight gradient of output-channel quads [q0, q1) and taps [t0, t1), for the input channels

@@ -27,7 +27,6 @@ class TapDotsTest {
         // Tap t reads some of the output positions (in order; row 2 none for tap 1) from input positions.
         int[][] pairs = new int[kk][];
         int[] counts = new int[kk];
-        int[][] firstPair = new int[kk][outHeight + 1];
         for (int t = 0; t < kk; t++) {
             int[] list = new int[2 * outHeight * outWidth];
             int c = 0;
@@ -41,16 +40,8 @@ class TapDotsTest {
             }
             pairs[t] = list;
             counts[t] = c;
-            int at = 0;
-            for (int oy = 0; oy <= outHeight; oy++) {
-                while (at < c && list[2 * at] < oy * outWidth) {
-                    at++;
-                }
-                firstPair[t][oy] = at;
-            }
         }
-        TapDots.Map m = new TapDots.Map(pairs, counts, firstPair, inChannels, inChannels * kk, outHeight,
-                outHeight * outWidth, inPositions);
+        TapDots.Map m = TapDots.Map.of(pairs, counts, inChannels, inChannels * kk, outHeight, outWidth, inPositions);
         float[] dz = random(r, outChannels * outHeight * outWidth * n);
         float[] x = random(r, inChannels * inPositions * n);
         float[] dw = new float[outChannels * inChannels * kk];
