@@ -19,6 +19,9 @@ final class TileTranspose {
     private static final VectorSpecies<Float> S = Lanes.SPECIES;
     private static final int L = S.length();
 
+    /** The calling thread's tile between the two halves of {@link #tile16}. */
+    private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[L * L]);
+
     private static final VectorShuffle<Float> UP_1 = VectorShuffle.fromOp(S, e -> (e - 1) & (L - 1));
     private static final VectorShuffle<Float> DOWN_1 = VectorShuffle.fromOp(S, e -> (e + 1) & (L - 1));
     private static final VectorMask<Float> HIGH_1 = laneBit(1);
@@ -51,10 +54,11 @@ final class TileTranspose {
      */
     static void transpose(float[] b, int[] rows, int width, int p0, int k, float[] bt, int dst, int stride) {
         int kv = k - k % L;
+        float[] tile = L == 16 ? TILE.get() : null;
         for (int j0 = 0; j0 < width; j0 += L) {
             for (int p = 0; p < kv; p += L) {
                 if (L == 16) {
-                    tile16(b, rows, j0, p0 + p, bt, dst + p * stride + j0, stride);
+                    tile16(b, rows, j0, p0 + p, bt, dst + p * stride + j0, stride, tile);
                 } else {
                     tile8(b, rows, j0, p0 + p, bt, dst + p * stride + j0, stride);
                 }
@@ -73,9 +77,17 @@ final class TileTranspose {
         }
     }
 
-    // Written out: the sixteen rows must stay in registers, and a vector held in an array or passed
-    // to a method that is not inlined is boxed.
-    private static void tile16(float[] b, int[] rows, int j0, int p0, float[] bt, int dst, int npad) {
+    // Written out: the rows must stay in registers, and a vector held in an array or passed to a
+    // method that is not inlined is boxed. The 16 x 16 tile goes in two halves of two rounds each,
+    // through a 1 KB tile in L1: as one method of 160 vector calls, C2 (JDK 17) stopped inlining
+    // before its last stores (node count cutoff) and boxed those vectors, in every JVM of a medium
+    // run on an Intel Xeon (14% of the step's samples in FloatVector.intoArray).
+    private static void tile16(float[] b, int[] rows, int j0, int p0, float[] bt, int dst, int npad, float[] tile) {
+        rounds8And4(b, rows, j0, p0, tile);
+        rounds2And1(tile, bt, dst, npad);
+    }
+
+    private static void rounds8And4(float[] b, int[] rows, int j0, int p0, float[] tile) {
         FloatVector r0 = FloatVector.fromArray(S, b, rows[j0 + 0] + p0);
         FloatVector r1 = FloatVector.fromArray(S, b, rows[j0 + 1] + p0);
         FloatVector r2 = FloatVector.fromArray(S, b, rows[j0 + 2] + p0);
@@ -110,6 +122,41 @@ final class TileTranspose {
         { FloatVector t = r9.blend(r13.rearrange(UP_4), HIGH_4); r13 = r13.blend(r9.rearrange(DOWN_4), LOW_4); r9 = t; }
         { FloatVector t = r10.blend(r14.rearrange(UP_4), HIGH_4); r14 = r14.blend(r10.rearrange(DOWN_4), LOW_4); r10 = t; }
         { FloatVector t = r11.blend(r15.rearrange(UP_4), HIGH_4); r15 = r15.blend(r11.rearrange(DOWN_4), LOW_4); r11 = t; }
+        r0.intoArray(tile, 0 * L);
+        r1.intoArray(tile, 1 * L);
+        r2.intoArray(tile, 2 * L);
+        r3.intoArray(tile, 3 * L);
+        r4.intoArray(tile, 4 * L);
+        r5.intoArray(tile, 5 * L);
+        r6.intoArray(tile, 6 * L);
+        r7.intoArray(tile, 7 * L);
+        r8.intoArray(tile, 8 * L);
+        r9.intoArray(tile, 9 * L);
+        r10.intoArray(tile, 10 * L);
+        r11.intoArray(tile, 11 * L);
+        r12.intoArray(tile, 12 * L);
+        r13.intoArray(tile, 13 * L);
+        r14.intoArray(tile, 14 * L);
+        r15.intoArray(tile, 15 * L);
+    }
+
+    private static void rounds2And1(float[] tile, float[] bt, int dst, int npad) {
+        FloatVector r0 = FloatVector.fromArray(S, tile, 0 * L);
+        FloatVector r1 = FloatVector.fromArray(S, tile, 1 * L);
+        FloatVector r2 = FloatVector.fromArray(S, tile, 2 * L);
+        FloatVector r3 = FloatVector.fromArray(S, tile, 3 * L);
+        FloatVector r4 = FloatVector.fromArray(S, tile, 4 * L);
+        FloatVector r5 = FloatVector.fromArray(S, tile, 5 * L);
+        FloatVector r6 = FloatVector.fromArray(S, tile, 6 * L);
+        FloatVector r7 = FloatVector.fromArray(S, tile, 7 * L);
+        FloatVector r8 = FloatVector.fromArray(S, tile, 8 * L);
+        FloatVector r9 = FloatVector.fromArray(S, tile, 9 * L);
+        FloatVector r10 = FloatVector.fromArray(S, tile, 10 * L);
+        FloatVector r11 = FloatVector.fromArray(S, tile, 11 * L);
+        FloatVector r12 = FloatVector.fromArray(S, tile, 12 * L);
+        FloatVector r13 = FloatVector.fromArray(S, tile, 13 * L);
+        FloatVector r14 = FloatVector.fromArray(S, tile, 14 * L);
+        FloatVector r15 = FloatVector.fromArray(S, tile, 15 * L);
         // Rows i and i + 2 swap blocks of 2 lanes.
         { FloatVector t = r0.blend(r2.rearrange(UP_2), HIGH_2); r2 = r2.blend(r0.rearrange(DOWN_2), LOW_2); r0 = t; }
         { FloatVector t = r1.blend(r3.rearrange(UP_2), HIGH_2); r3 = r3.blend(r1.rearrange(DOWN_2), LOW_2); r1 = t; }

@@ -93,7 +93,7 @@ class GemmTest {
         EngineParameters.gemmParallelThreshold = 0;
         Gemm.multiply(false, false, m, 5, k, a, 0, k, b2, 0, 5, false, m2, 0, 5);
         assertArrayEquals(s2, m2);
-        // A tall product splits by rows even with many columns (the parts share B's packing).
+        // A tall product splits by rows even with many columns.
         int tall = 211;
         float[] a3 = random(r, tall * k);
         float[] b3 = random(r, k * 150);
@@ -107,10 +107,10 @@ class GemmTest {
     }
 
     @Test
-    void rowSplitSharingBsPackingGivesBitIdenticalResults() {
-        // Several column blocks (Nc = 64) and depth blocks (k > 3 Kc, so each of the two shared buffers
-        // is reused), ragged edges, every transposition, accumulating and not, on 2 and 3 parts (more
-        // parts than kernel threads run on the ordinary pool).
+    void rowSplitGivesBitIdenticalResults() {
+        // Several column blocks (Nc = 64) and depth blocks (k > 3 Kc), ragged edges, every
+        // transposition, accumulating and not, on 2 and 3 parts (more parts than kernel threads run on
+        // the ordinary pool).
         EngineParameters.gemmBlockedThreshold = 0;
         EngineParameters.gemmNc = 64;
         SplittableRandom r = new SplittableRandom(5);
@@ -140,6 +140,29 @@ class GemmTest {
     }
 
     @Test
+    void transposedAPanelsCopiedByWholeVectorsStayInsideA() {
+        // op(A) = A^T packs each panel row with one vector load of L values for MR; in an A of exactly
+        // k x m values the last panel's last loads would run past the array, so they must be copied
+        // another way, and the surplus lanes must never reach C.
+        EngineParameters.gemmBlockedThreshold = 0;
+        EngineParameters.gemmParallelThreshold = Long.MAX_VALUE;
+        SplittableRandom r = new SplittableRandom(11);
+        for (int m : new int[] {PackedGemm.MR, 2 * PackedGemm.MR, 3 * PackedGemm.MR + 1}) {
+            int n = 37;
+            int k = EngineParameters.gemmKc + 9;
+            float[] a = random(r, k * m);
+            float[] b = random(r, k * n);
+            float[] expected = new float[m * n];
+            float[] c = new float[m * n];
+            Gemm.naive(true, false, m, n, k, a, 0, m, b, 0, n, false, expected, 0, n);
+            Gemm.multiply(true, false, m, n, k, a, 0, m, b, 0, n, false, c, 0, n);
+            for (int i = 0; i < c.length; i++) {
+                assertEquals(expected[i], c[i], 1e-5f * (k + 2), "m=" + m + " at " + i);
+            }
+        }
+    }
+
+    @Test
     void columnSplitGivesBitIdenticalResults() {
         // Too few rows to split (fewer than two micro-panels), many columns: split by columns.
         EngineParameters.gemmBlockedThreshold = 0;
@@ -163,8 +186,8 @@ class GemmTest {
 
     @Test
     void aFailingPartOfARowSplitReportsItsOwnFailure() {
-        // C lacks its last rows, so only the second part fails, after the first barrier (k > Kc);
-        // the caller must see that failure, not just "another part failed".
+        // C lacks its last rows, so only the second part fails, in its first depth block (k > Kc);
+        // the caller must see that failure itself.
         EngineParameters.maxThreads = 2;
         int m = 100;
         int n = 64;
