@@ -72,7 +72,7 @@ public final class ConvOps {
      */
     private static int threads(int parts, ConvGeometry g, int n) {
         long work = (long) g.outSize() * g.taps() * n;
-        return work < EngineParameters.convParallelThreshold ? 1 : Math.min(parts, Parallelism.threadsAvailable());
+        return work < EngineParameters.convParallelThreshold ? 1 : Math.min(parts, Parallelism.threadsToSplit());
     }
 
     /** Per-thread tap lists: input (or output-gradient) row offsets and weight indices of one position. */

@@ -33,7 +33,7 @@ final class PackedGemm {
     static void multiply(boolean transA, boolean transB, int m, int n, int k,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          boolean accumulate, float[] c, int cOff, int ldc, long work) {
-        int threads = work >= EngineParameters.gemmParallelThreshold ? Parallelism.threadsAvailable() : 1;
+        int threads = work >= EngineParameters.gemmParallelThreshold ? Parallelism.threadsToSplit() : 1;
         // Rows are split wherever there are enough of them: each part packs its own rows of A and all of
         // B. Sharing B's packing between the parts (each packing a share, then all meeting at a barrier
         // per block) was dropped: on an Intel Xeon the medium step ran 7% faster without it (paired, in

@@ -34,6 +34,24 @@ public final class Parallelism {
         return SINGLE.get() || Gang.INSTANCE.sideBusyHere() ? 1 : Math.max(1, EngineParameters.maxThreads);
     }
 
+    /**
+     * The number of threads for a kernel large enough to split over cores. Unlike
+     * {@link #threadsAvailable}, a busy {@link SideLane} does not leave the kernel to one core: the
+     * caller first runs or waits for the queued side tasks (small products, by design) and then
+     * splits. In the medium MLP the output layer's weight gradient went to the side lane, and the
+     * 512 x 512 x 256 weight gradient that followed a few microseconds later ran on one core: 11% of
+     * the step on the caller, with the other core idle.
+     */
+    public static int threadsToSplit() {
+        if (SINGLE.get()) {
+            return 1;
+        }
+        if (Gang.INSTANCE.sideBusyHere()) {
+            Gang.INSTANCE.side.drain();
+        }
+        return Math.max(1, EngineParameters.maxThreads);
+    }
+
     /** Runs {@code body} with kernel splitting disabled on the current thread. */
     public static void runSingleThreaded(Runnable body) {
         callSingleThreaded(() -> {

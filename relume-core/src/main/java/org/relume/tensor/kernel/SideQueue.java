@@ -96,8 +96,8 @@ final class SideQueue {
         }
     }
 
-    /** Runs or waits for every task, forgets the owner, and returns the first failure (or null). */
-    Throwable close() {
+    /** Runs or waits for every task queued so far; the caller helps with unclaimed ones. */
+    void drain() {
         long start = System.nanoTime();
         while (busy()) {
             if (runOne()) {
@@ -109,6 +109,11 @@ final class SideQueue {
                 LockSupport.parkNanos(this, 20_000L);
             }
         }
+    }
+
+    /** Runs or waits for every task, forgets the owner, and returns the first failure (or null). */
+    Throwable close() {
+        drain();
         owner = null;
         return failure.getAndSet(null);
     }

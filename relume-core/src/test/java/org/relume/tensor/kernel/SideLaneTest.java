@@ -89,6 +89,38 @@ class SideLaneTest {
     }
 
     @Test
+    void aKernelLargeEnoughToSplitWaitsForTheLaneAndThenUsesBothCores() {
+        assumeTwoCores();
+        assertTrue(SideLane.open());
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean sideDone = new AtomicBoolean();
+        try {
+            SideLane.submit(() -> {
+                try {
+                    release.await();
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                sideDone.set(true);
+            });
+            assertEquals(1, Parallelism.threadsAvailable(), "small kernels leave the busy core alone");
+            release.countDown();
+            int threads = Parallelism.threadsToSplit();
+            assertTrue(sideDone.get(), "the side task must have finished before a large kernel splits");
+            assertEquals(EngineParameters.maxThreads, threads);
+            AtomicIntegerArray parts = new AtomicIntegerArray(threads);
+            Parallelism.forEachPart(threads, parts::incrementAndGet);
+            for (int i = 0; i < threads; i++) {
+                assertEquals(1, parts.get(i), "part " + i);
+            }
+        } finally {
+            SideLane.close();
+        }
+        assertEquals(1, Parallelism.callSingleThreaded(Parallelism::threadsToSplit));
+    }
+
+    @Test
     void aFailingTaskIsRethrownByCloseAndTheLaneOpensAgain() {
         assumeTwoCores();
         assertTrue(SideLane.open());
