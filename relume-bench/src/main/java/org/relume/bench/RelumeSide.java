@@ -21,14 +21,6 @@ import java.util.concurrent.TimeUnit;
 final class RelumeSide {
     private RelumeSide() {}
 
-    /**
-     * The launcher's JIT setting (see the {@code relume} script): with JDK 17's default limit of 100
-     * failed speculations per compiled method, C2 sometimes boxed every vector of the micro-kernel,
-     * and the medium step took 250 ms instead of 6.5 in about one fresh JVM in 25 (in 0 of 60 with
-     * this setting), so a round of the benchmark could time a JIT accident instead of the engine.
-     */
-    static final String TRAP_LIMIT = "-XX:PerMethodTrapLimit=100000";
-
     /** A median step time, and whether it came from its own JVM. */
     record Timing(double medianMs, boolean ownJvm, String note) {}
 
@@ -37,7 +29,7 @@ final class RelumeSide {
         try {
             out = Files.createTempFile("relume-bench-" + w.id(), ".out");
             List<String> cmd = new ArrayList<>(List.of(javaBinary(), "--add-modules", "jdk.incubator.vector", "-Xss8m",
-                    TRAP_LIMIT,
+                    StepTimer.JIT_TRAP_LIMIT,
                     "-cp", System.getProperty("java.class.path"), Worker.class.getName(), w.id(), Integer.toString(steps),
                     Double.toString(warmupSeconds)));
             Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())

@@ -13,6 +13,15 @@ public final class StepTimer {
     private StepTimer() {}
 
     /**
+     * The JIT setting of every JVM that times steps (the benchmark's workers, the JMH forks), as the
+     * {@code relume} launcher sets it: with JDK 17's default limit of 100 failed speculations per
+     * compiled method, C2 sometimes boxed every vector of the micro-kernel, and the medium step took
+     * 250 ms instead of 6.5 in about one fresh JVM in 25 (in 0 of 60 with this setting), so a timing
+     * could measure a JIT accident instead of the engine.
+     */
+    public static final String JIT_TRAP_LIMIT = "-XX:PerMethodTrapLimit=100000";
+
+    /**
      * Median milliseconds per step, after at least {@code warmup} untimed steps and at least
      * {@code warmupSeconds} of them (the JIT needs time, not only calls).
      */

@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.relume.bench.StepTimer;
 import org.relume.tensor.kernel.EngineParameters;
 import org.relume.tensor.kernel.Gemm;
 
@@ -28,7 +29,7 @@ import org.relume.tensor.kernel.Gemm;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:PerMethodTrapLimit=100000"})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", StepTimer.JIT_TRAP_LIMIT})
 public class GemmBenchmark {
 
     /** transposes:m:n:k (NN, NT or TN). */

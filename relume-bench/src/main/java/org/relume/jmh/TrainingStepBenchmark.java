@@ -24,7 +24,7 @@ import org.relume.bench.Workload;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-XX:PerMethodTrapLimit=100000"})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", StepTimer.JIT_TRAP_LIMIT})
 public class TrainingStepBenchmark {
 
     @Param({"thin", "tiny", "moons-jumpstart", "medium", "thin-cnn", "wide-cnn"})

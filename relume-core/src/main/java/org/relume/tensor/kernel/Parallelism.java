@@ -43,13 +43,10 @@ public final class Parallelism {
      * the step on the caller, with the other core idle.
      */
     public static int threadsToSplit() {
-        if (SINGLE.get()) {
-            return 1;
-        }
-        if (Gang.INSTANCE.sideBusyHere()) {
+        if (!SINGLE.get() && Gang.INSTANCE.sideBusyHere()) {
             Gang.INSTANCE.side.drain();
         }
-        return Math.max(1, EngineParameters.maxThreads);
+        return threadsAvailable();
     }
 
     /** Runs {@code body} with kernel splitting disabled on the current thread. */
