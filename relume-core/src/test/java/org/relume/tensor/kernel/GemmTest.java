@@ -230,6 +230,68 @@ class GemmTest {
         }
     }
 
+    /**
+     * The small kernels promise each element of C is one chain of FMAs over p in order, from C or
+     * zero, then plus the bias: checked bit for bit on every column count up to seven vectors and a
+     * bit, so every grouping of vectors per call and every place of the overlapping last window is
+     * reached, with every row remainder, both forms and both accumulate modes. A window that read a
+     * C already stored by an earlier call would add the product twice and fail here.
+     */
+    @Test
+    void smallKernelsComputeEachElementAsOneChainBitForBit() {
+        EngineParameters.gemmBlockedThreshold = Long.MAX_VALUE;
+        SplittableRandom r = new SplittableRandom(9);
+        for (int n = 1; n <= 7 * Gemm.L + 3; n++) {
+            for (int m : new int[] {1, 3, 4, 5, 9}) {
+                int k = 1 + r.nextInt(9);
+                for (int form = 0; form < 4; form++) {
+                    boolean transA = form == 1;
+                    boolean transB = form == 2;
+                    boolean bias = form == 3;
+                    for (boolean accumulate : new boolean[] {false, true}) {
+                        if (bias && accumulate) {
+                            continue;
+                        }
+                        checkChains(r, transA, transB, bias, m, n, k, accumulate);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void checkChains(SplittableRandom r, boolean ta, boolean tb, boolean withBias,
+                                    int m, int n, int k, boolean accumulate) {
+        int lda = (ta ? m : k) + 1;
+        int ldb = (tb ? k : n) + 2;
+        int ldc = n + 1;
+        float[] a = random(r, (ta ? k : m) * lda);
+        float[] b = random(r, (tb ? n : k) * ldb);
+        float[] c = random(r, m * ldc);
+        float[] bias = withBias ? random(r, m) : null;
+        float[] expected = c.clone();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float sum = accumulate ? c[i * ldc + j] : 0f;
+                for (int p = 0; p < k; p++) {
+                    float av = ta ? a[p * lda + i] : a[i * lda + p];
+                    float bv = tb ? b[j * ldb + p] : b[p * ldb + j];
+                    sum = Math.fma(av, bv, sum);
+                }
+                expected[i * ldc + j] = withBias ? sum + bias[i] : sum;
+            }
+        }
+        if (withBias) {
+            Gemm.multiplyAddBias(m, n, k, a, 0, lda, b, 0, ldb, bias, c, 0, ldc);
+        } else {
+            Gemm.multiply(ta, tb, m, n, k, a, 0, lda, b, 0, ldb, accumulate, c, 0, ldc);
+        }
+        if (tb && n < Lanes.LOGICAL / 2) {
+            return; // the dot form of a few columns sums in fixed partial sums, not one chain
+        }
+        assertArrayEquals(expected, c, () -> "m=" + m + " n=" + n + " k=" + k + " transA=" + ta + " transB=" + tb
+                + " bias=" + withBias + " accumulate=" + accumulate);
+    }
+
     @Test
     void zeroSizesAreHandled() {
         float[] c = {7f, 7f};
