@@ -102,7 +102,7 @@ public final class Dense implements Layer {
 
     @Override
     public Var preactivate(Tape tape, Var input) {
-        return LinearOps.affine(tape, weight, input, bias);
+        return LinearOps.affine(tape, weight, input, bias, activation);
     }
 
     @Override

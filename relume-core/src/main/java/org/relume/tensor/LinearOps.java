@@ -2,6 +2,8 @@ package org.relume.tensor;
 
 import org.relume.tensor.kernel.EngineParameters;
 import org.relume.tensor.kernel.Gemm;
+import org.relume.tensor.kernel.PointwiseFunction;
+import org.relume.tensor.kernel.PointwiseFunctions;
 import org.relume.tensor.kernel.SideLane;
 import org.relume.tensor.kernel.VectorKernels;
 
@@ -41,6 +43,17 @@ public final class LinearOps {
      * Z = W X + b 1^T: W [out, in], X [in, batch], b [out] (or null), Z [out, batch].
      */
     public static Var affine(Tape tape, Var w, Var x, Var b) {
+        return affine(tape, w, x, b, null);
+    }
+
+    /**
+     * Z = W X + b 1^T as above, for a layer whose activation {@code next} is applied to Z next.
+     * Where next is relu and the product runs in the small kernels, relu(Z) is stored from the
+     * same registers as Z and handed to the {@link PointwiseOps#apply} that asks for it, saving a
+     * pass over Z (a tenth of a width-25 step); Z itself is unchanged, so whatever reads the
+     * preactivation in between sees the same values.
+     */
+    public static Var affine(Tape tape, Var w, Var x, Var b, PointwiseFunction next) {
         Tensor wv = w.value();
         Tensor xv = x.value();
         Shapes.requireRank("dense layer", "weight", wv, 2);
@@ -59,7 +72,12 @@ public final class LinearOps {
         boolean grad = tape.needsGrad(w, x, b);
         Var z = tape.alloc(out, batch, grad);
         float[] zd = z.value().data();
-        if (b != null) {
+        if (b != null && next != null && PointwiseFunctions.isRelu(next) && Gemm.fusesRelu(out, batch, in)) {
+            Var a = tape.alloc(out, batch, grad);
+            Gemm.multiplyAddBiasRelu(out, batch, in, wv.data(), 0, in, xv.data(), 0, batch, b.value().data(),
+                    zd, 0, batch, a.value().data());
+            tape.prepare(z, next, a);
+        } else if (b != null) {
             Gemm.multiplyAddBias(out, batch, in, wv.data(), 0, in, xv.data(), 0, batch, b.value().data(), zd, 0, batch);
         } else {
             Gemm.multiply(false, false, out, batch, in, wv.data(), 0, in, xv.data(), 0, batch, false, zd, 0, batch);

@@ -10,6 +10,13 @@ public final class PointwiseOps {
     public static Var apply(Tape tape, Var x, PointwiseFunction f) {
         Tensor xv = x.value();
         boolean grad = tape.needsGrad(x);
+        Var ready = tape.takePrepared(x, f);
+        if (ready != null) {
+            if (grad) {
+                tape.record(POINTWISE, ready, x, null, null).aux = f;
+            }
+            return ready;
+        }
         Var y = tape.allocLike(xv, grad);
         float[] xd = xv.data();
         float[] yd = y.value().data();

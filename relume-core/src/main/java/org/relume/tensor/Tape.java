@@ -24,6 +24,10 @@ public final class Tape {
     private int varCount;
     private int nodeCount;
     private boolean gradEnabled = true;
+    /** An activation already computed by the op that produced its input (see {@link #prepare}). */
+    private Var preparedInput;
+    private Object preparedFunction;
+    private Var prepared;
 
     /** Forgets the recorded nodes; pooled Vars and buffers are kept for the next step. */
     public void reset() {
@@ -35,6 +39,32 @@ public final class Tape {
         }
         varCount = 0;
         nodeCount = 0;
+        prepared = null;
+        preparedInput = null;
+        preparedFunction = null;
+    }
+
+    /**
+     * Records that {@code y = function(x)} is already computed: a product can store its activation
+     * from the registers that hold its result, and the pointwise op that asks next for
+     * {@code function(x)} takes y from {@link #takePrepared} instead of making another pass.
+     */
+    void prepare(Var x, Object function, Var y) {
+        preparedInput = x;
+        preparedFunction = function;
+        prepared = y;
+    }
+
+    /** The prepared {@code function(x)}, handed out once, or null. */
+    Var takePrepared(Var x, Object function) {
+        if (prepared == null || preparedInput != x || preparedFunction != function) {
+            return null;
+        }
+        Var y = prepared;
+        prepared = null;
+        preparedInput = null;
+        preparedFunction = null;
+        return y;
     }
 
     /** When false, forward functions record nothing (inference); outputs never require gradients. */
@@ -131,6 +161,11 @@ public final class Tape {
             names.add(nodes.get(i).op.name());
         }
         return names;
+    }
+
+    /** Number of Vars handed out since the last reset. */
+    int allocated() {
+        return varCount;
     }
 
     /** Number of nodes recorded since the last reset. */

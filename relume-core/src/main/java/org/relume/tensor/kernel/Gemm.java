@@ -87,6 +87,41 @@ public final class Gemm {
         }
     }
 
+    /**
+     * True where {@link #multiplyAddBiasRelu} writes its relu from the product's registers, with no
+     * pass of its own: the small kernels. Elsewhere a separate relu pass (which may split over
+     * cores) is as fast.
+     */
+    public static boolean fusesRelu(int m, int n, int k) {
+        return k > 0 && m > 0 && n > 0 && (long) m * n * k < EngineParameters.gemmBlockedThreshold;
+    }
+
+    /**
+     * C = A B + bias 1^T as {@link #multiplyAddBias}, and R = max(C, 0) at C's positions: a dense
+     * layer with its relu. Where the small kernels run ({@link #fusesRelu}), each vector of R is
+     * stored from the register that holds C, saving a pass over C; elsewhere R comes from a second
+     * pass. Either way R is exactly what the relu of {@code PointwiseFunctions} computes from C.
+     */
+    public static void multiplyAddBiasRelu(int m, int n, int k, float[] a, int aOff, int lda,
+                                           float[] b, int bOff, int ldb, float[] bias,
+                                           float[] c, int cOff, int ldc, float[] relu) {
+        checkOperand("R", false, m, n, relu, cOff, ldc);
+        if (fusesRelu(m, n, k)) {
+            checkOperand("A", false, m, k, a, aOff, lda);
+            checkOperand("B", false, k, n, b, bOff, ldb);
+            checkOperand("C", false, m, n, c, cOff, ldc);
+            if (bias.length < m) {
+                throw new IllegalArgumentException("bias of length " + bias.length + " for " + m + " rows");
+            }
+            SmallGemm.axpyForm(false, m, n, k, a, aOff, lda, b, bOff, ldb, false, c, cOff, ldc, bias, relu);
+            return;
+        }
+        multiplyAddBias(m, n, k, a, aOff, lda, b, bOff, ldb, bias, c, cOff, ldc);
+        for (int i = 0; i < m; i++) {
+            VectorKernels.relu(c, relu, cOff + i * ldc, n);
+        }
+    }
+
     private static void checkOperand(String name, boolean trans, int rows, int cols,
                                      float[] x, int off, int ld) {
         if (rows < 0 || cols < 0) {

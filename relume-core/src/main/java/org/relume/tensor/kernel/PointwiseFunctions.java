@@ -37,6 +37,11 @@ public final class PointwiseFunctions {
         return new Relu(gradAtZero);
     }
 
+    /** True for relu (either derivative at 0): its forward is max(x, 0), which products can fuse. */
+    public static boolean isRelu(PointwiseFunction f) {
+        return f instanceof Relu;
+    }
+
     public static PointwiseFunction leakyRelu(float negativeSlope) {
         if (!(negativeSlope >= 0f) || negativeSlope >= 1f) {
             throw new IllegalArgumentException("leaky relu's negative slope must be in [0, 1), got " + negativeSlope);
@@ -169,15 +174,7 @@ public final class PointwiseFunctions {
         @Override public double derivative(double x) { return x > 0 ? 1 : x < 0 ? 0 : gradAtZero; }
 
         @Override public void forward(float[] x, float[] y, int from, int to) {
-            int i = from;
-            int bound = from + S.loopBound(to - from);
-            FloatVector zero = FloatVector.zero(S);
-            for (; i < bound; i += S.length()) {
-                FloatVector.fromArray(S, x, i).max(zero).intoArray(y, i);
-            }
-            for (; i < to; i++) {
-                y[i] = x[i] > 0f ? x[i] : 0f;
-            }
+            VectorKernels.relu(x, y, from, to - from);
         }
 
         @Override public void backward(float[] x, float[] y, float[] dy, float[] dx, int from, int to, boolean acc) {

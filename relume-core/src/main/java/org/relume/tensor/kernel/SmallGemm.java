@@ -30,12 +30,25 @@ final class SmallGemm {
     static void axpyForm(boolean transA, int m, int n, int k,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          boolean accumulate, float[] c, int cOff, int ldc, float[] bias) {
+        axpyForm(transA, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc, bias, null);
+    }
+
+    /**
+     * As above; where {@code relu} is not null it also receives max(C, 0) at C's positions, taken
+     * from each block of rows while it is still in L1, right after its kernels stored it: a dense
+     * layer's forward with its relu, without a later pass over all of C that finds it in L2
+     * ({@link Gemm#multiplyAddBiasRelu}).
+     */
+    static void axpyForm(boolean transA, int m, int n, int k,
+                         float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         boolean accumulate, float[] c, int cOff, int ldc, float[] bias, float[] relu) {
         // Stride between A(i, p) and A(i, p+1), and between A(i, p) and A(i+1, p).
         final int sp = transA ? lda : 1;
         final int si = transA ? 1 : lda;
         if (n < L) {
             for (int i = 0; i < m; i++) {
                 scalarTail(0, n, k, a, aOff + i * si, sp, b, bOff, ldb, accumulate, c, cOff + i * ldc, bias, i);
+                reluRows(c, relu, cOff + i * ldc, ldc, 1, n);
             }
             return;
         }
@@ -60,6 +73,7 @@ final class SmallGemm {
                 }
                 v += g;
             }
+            reluRows(c, relu, c0, ldc, 4, n);
         }
         for (; i < m; i++) {
             final int a0 = aOff + i * si;
@@ -77,6 +91,16 @@ final class SmallGemm {
                     row1(k, a, a0, sp, b, bOff, ldb, o0, accumulate, c, c0, bias, i);
                 }
                 v += g;
+            }
+            reluRows(c, relu, c0, ldc, 1, n);
+        }
+    }
+
+    /** relu[at + r * ldc + j] = max(c[...], 0) for r &lt; rows, j &lt; n; nothing when relu is null. */
+    private static void reluRows(float[] c, float[] relu, int at, int ldc, int rows, int n) {
+        if (relu != null) {
+            for (int r = 0; r < rows; r++) {
+                VectorKernels.relu(c, relu, at + r * ldc, n);
             }
         }
     }

@@ -62,6 +62,22 @@ public final class VectorKernels {
         }
     }
 
+    /**
+     * y[at, at + n) = max(x, 0) elementwise, as Math.max: -0 becomes 0 and NaN stays NaN, in the
+     * vector body and the scalar tail alike. y: modified (may be x).
+     */
+    public static void relu(float[] x, float[] y, int at, int n) {
+        int i = at;
+        int bound = at + S.loopBound(n);
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < bound; i += L) {
+            FloatVector.fromArray(S, x, i).max(zero).intoArray(y, i);
+        }
+        for (int end = at + n; i < end; i++) {
+            y[i] = Math.max(x[i], 0f);
+        }
+    }
+
     /** y[at .. at+n) += bias. y: modified. */
     public static void addRowBias(float[] y, int at, float bias, int n) {
         FloatVector vb = FloatVector.broadcast(S, bias);

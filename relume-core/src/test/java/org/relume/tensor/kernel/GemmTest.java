@@ -293,6 +293,35 @@ class GemmTest {
     }
 
     @Test
+    void reluStoredByTheProductEqualsAReluPassBitForBit() {
+        SplittableRandom r = new SplittableRandom(10);
+        PointwiseFunction relu = PointwiseFunctions.relu(0f);
+        int[][] shapes = {{25, 85, 25}, {3, 85, 3}, {1, 85, 2}, {7, 5, 9}, {6, 33, 17}, {70, 90, 80}};
+        for (long threshold : new long[] {EngineParameters.gemmBlockedThreshold, 0}) {
+            EngineParameters.gemmBlockedThreshold = threshold;
+            for (int[] sh : shapes) {
+                int m = sh[0];
+                int n = sh[1];
+                int k = sh[2];
+                float[] a = random(r, m * k);
+                float[] b = random(r, k * n);
+                float[] bias = random(r, m);
+                b[0] = Float.NaN; // NaN stays NaN in C and in its relu, body and tail alike
+                float[] c = new float[m * n + 3];
+                float[] fused = new float[m * n + 3];
+                Gemm.multiplyAddBiasRelu(m, n, k, a, 0, k, b, 0, n, bias, c, 3, n, fused);
+                float[] expectedC = new float[m * n + 3];
+                Gemm.multiplyAddBias(m, n, k, a, 0, k, b, 0, n, bias, expectedC, 3, n);
+                float[] pass = new float[m * n + 3];
+                relu.forward(expectedC, pass, 3, 3 + m * n);
+                assertArrayEquals(expectedC, c, m + "x" + n + "x" + k);
+                assertArrayEquals(pass, fused, m + "x" + n + "x" + k);
+                assertTrue(Float.isNaN(fused[3]), "NaN kept");
+            }
+        }
+    }
+
+    @Test
     void zeroSizesAreHandled() {
         float[] c = {7f, 7f};
         // k = 0 sets C to zero (or leaves it when accumulating).
