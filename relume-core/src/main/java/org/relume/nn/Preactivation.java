@@ -4,7 +4,8 @@ import org.relume.tensor.Var;
 
 /**
  * One layer's preactivation g = W h + b during a forward pass, handed to whoever asked (a
- * regularizer such as jumpstart, a diagnostic). Valid until the tape is reset.
+ * regularizer such as jumpstart, a diagnostic). Valid until the tape is reset. Read only: a dense
+ * layer may already have stored its activation from these values (see {@code LinearOps.affine}).
  *
  * <p>Layout, shared by dense and convolutional layers (both feature-major, the batch contiguous):
  * element (unit u, sample n, spatial position s) is at

@@ -28,6 +28,7 @@ class FusedReluTest {
         for (int[] sh : shapes) {
             for (float gradAtZero : new float[] {0f, 1f}) {
                 PointwiseFunction relu = PointwiseFunctions.relu(gradAtZero);
+                assertTrue(Gemm.fusesRelu(sh[0], sh[1], sh[2]), "the shape takes the fused path");
                 float[] w = random(r, sh[0] * sh[2]);
                 float[] x = random(r, sh[2] * sh[1]);
                 float[] b = random(r, sh[0]);
@@ -47,9 +48,10 @@ class FusedReluTest {
     void theProductStoresTheReluOnlyWhereItsSmallKernelsRun() {
         Tape tape = new Tape();
         PointwiseFunction relu = PointwiseFunctions.relu(0f);
-        Var w = Var.parameter("w", Tensor.of(new float[25 * 25], 25, 25));
-        Var x = Var.constant(Tensor.of(new float[25 * 85], 25, 85));
-        Var b = Var.parameter("b", Tensor.of(new float[25], 25));
+        SplittableRandom r = new SplittableRandom(43);
+        Var w = Var.parameter("w", Tensor.of(random(r, 25 * 25), 25, 25));
+        Var x = Var.constant(Tensor.of(random(r, 25 * 85), 25, 85));
+        Var b = Var.parameter("b", Tensor.of(random(r, 25), 25));
         Var z = LinearOps.affine(tape, w, x, b, relu);
         int afterProduct = tape.allocated();
         Var a = PointwiseOps.apply(tape, z, relu);
@@ -58,7 +60,11 @@ class FusedReluTest {
         // A second relu of the same Z is a pass of its own.
         Var again = PointwiseOps.apply(tape, z, relu);
         assertEquals(afterProduct + 1, tape.allocated());
-        assertArrayEquals(a.value().data(), again.value().data());
+        assertArrayEquals(again.value().data(), a.value().data());
+        float[] zd = z.value().data();
+        for (int i = 0; i < zd.length; i++) {
+            assertEquals(Math.max(zd[i], 0f), a.value().data()[i]);
+        }
         // Above the small kernels' range the product leaves the relu to its pass.
         long saved = EngineParameters.gemmBlockedThreshold;
         try {
@@ -75,9 +81,12 @@ class FusedReluTest {
         // A different function on the same Z is not handed the relu.
         Tape t3 = new Tape();
         Var z3 = LinearOps.affine(t3, w, x, b, relu);
-        Var s = PointwiseOps.apply(t3, z3, PointwiseFunctions.SIGMOID);
-        assertEquals(0.5f, s.value().data()[0]);
-        assertSame(null, t3.takePrepared(z3, PointwiseFunctions.SIGMOID));
+        PointwiseOps.apply(t3, z3, PointwiseFunctions.SIGMOID);
+        assertTrue(t3.takePrepared(z3, relu) != null, "the sigmoid left the prepared relu alone");
+        // A reset forgets it.
+        Var z4 = LinearOps.affine(t3, w, x, b, relu);
+        t3.reset();
+        assertSame(null, t3.takePrepared(z4, relu));
     }
 
     /** Z, relu(Z), dW, db and dX of sum(v * relu(W X + b)). */

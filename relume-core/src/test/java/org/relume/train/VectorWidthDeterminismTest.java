@@ -71,8 +71,11 @@ class VectorWidthDeterminismTest {
             }
             System.out.println("reductions " + hex(reductions));
             MessageDigest gemm = MessageDigest.getInstance("SHA-256");
-            // Small shapes in each form (axpy with tails of every length, dot, accumulate) and a blocked one.
-            int[][] shapes = {{3, 85, 2}, {5, 90, 7}, {4, 6, 85}, {2, 3, 85}, {9, 13, 40}, {6, 31, 17}, {70, 70, 70}};
+            // Small shapes in each form (axpy with tails of every length, dot, accumulate) and a blocked one;
+            // 57, 100 and 25 columns group vectors differently at 8 and 16 lanes (a window in the last
+            // call), and 12 columns take the dot form's padded copy at 16 lanes but not at 8.
+            int[][] shapes = {{3, 85, 2}, {5, 90, 7}, {4, 6, 85}, {2, 3, 85}, {9, 13, 40}, {6, 31, 17}, {70, 70, 70},
+                {4, 57, 9}, {9, 100, 25}, {5, 12, 85}, {25, 25, 85}};
             for (int[] s : shapes) {
                 for (boolean tb : new boolean[] {false, true}) {
                     for (boolean acc : new boolean[] {false, true}) {

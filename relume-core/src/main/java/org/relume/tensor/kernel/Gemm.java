@@ -106,6 +106,9 @@ public final class Gemm {
                                            float[] b, int bOff, int ldb, float[] bias,
                                            float[] c, int cOff, int ldc, float[] relu) {
         checkOperand("R", false, m, n, relu, cOff, ldc);
+        if (bias == null) {
+            throw new IllegalArgumentException("multiplyAddBiasRelu needs a bias; use multiply and a relu pass without one");
+        }
         if (fusesRelu(m, n, k)) {
             checkOperand("A", false, m, k, a, aOff, lda);
             checkOperand("B", false, k, n, b, bOff, ldb);

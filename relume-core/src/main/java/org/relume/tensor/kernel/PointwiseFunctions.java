@@ -169,7 +169,7 @@ public final class PointwiseFunctions {
 
         float gradAtZero() { return gradAtZero; }
 
-        @Override public double value(double x) { return x > 0 ? x : 0; }
+        @Override public double value(double x) { return Math.max(x, 0); }
 
         @Override public double derivative(double x) { return x > 0 ? 1 : x < 0 ? 0 : gradAtZero; }
 
