@@ -71,20 +71,7 @@ public final class Gemm {
      */
     public static void multiplyAddBias(int m, int n, int k, float[] a, int aOff, int lda,
                                        float[] b, int bOff, int ldb, float[] bias, float[] c, int cOff, int ldc) {
-        checkOperand("A", false, m, k, a, aOff, lda);
-        checkOperand("B", false, k, n, b, bOff, ldb);
-        checkOperand("C", false, m, n, c, cOff, ldc);
-        if (bias.length < m) {
-            throw new IllegalArgumentException("bias of length " + bias.length + " for " + m + " rows");
-        }
-        if (k > 0 && m > 0 && n > 0 && (long) m * n * k < EngineParameters.gemmBlockedThreshold) {
-            SmallGemm.axpyForm(false, m, n, k, a, aOff, lda, b, bOff, ldb, false, c, cOff, ldc, bias);
-            return;
-        }
-        multiply(false, false, m, n, k, a, aOff, lda, b, bOff, ldb, false, c, cOff, ldc);
-        for (int i = 0; i < m; i++) {
-            VectorKernels.addRowBias(c, cOff + i * ldc, bias[i], n);
-        }
+        biasProduct(m, n, k, a, aOff, lda, b, bOff, ldb, bias, c, cOff, ldc, null);
     }
 
     /**
@@ -106,23 +93,35 @@ public final class Gemm {
                                            float[] b, int bOff, int ldb, float[] bias,
                                            float[] c, int cOff, int ldc, float[] relu) {
         checkOperand("R", false, m, n, relu, cOff, ldc);
-        if (bias == null) {
-            throw new IllegalArgumentException("multiplyAddBiasRelu needs a bias; use multiply and a relu pass without one");
+        biasProduct(m, n, k, a, aOff, lda, b, bOff, ldb, bias, c, cOff, ldc, relu);
+    }
+
+    /** C = A B + bias 1^T, and max(C, 0) into relu unless it is null: both front methods above. */
+    private static void biasProduct(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    float[] bias, float[] c, int cOff, int ldc, float[] relu) {
+        checkOperand("A", false, m, k, a, aOff, lda);
+        checkOperand("B", false, k, n, b, bOff, ldb);
+        checkOperand("C", false, m, n, c, cOff, ldc);
+        if (bias == null || bias.length < m) {
+            throw badBias(bias, m);
         }
         if (fusesRelu(m, n, k)) {
-            checkOperand("A", false, m, k, a, aOff, lda);
-            checkOperand("B", false, k, n, b, bOff, ldb);
-            checkOperand("C", false, m, n, c, cOff, ldc);
-            if (bias.length < m) {
-                throw new IllegalArgumentException("bias of length " + bias.length + " for " + m + " rows");
-            }
             SmallGemm.axpyForm(false, m, n, k, a, aOff, lda, b, bOff, ldb, false, c, cOff, ldc, bias, relu);
             return;
         }
-        multiplyAddBias(m, n, k, a, aOff, lda, b, bOff, ldb, bias, c, cOff, ldc);
+        multiply(false, false, m, n, k, a, aOff, lda, b, bOff, ldb, false, c, cOff, ldc);
         for (int i = 0; i < m; i++) {
-            VectorKernels.relu(c, relu, cOff + i * ldc, n);
+            VectorKernels.addRowBias(c, cOff + i * ldc, bias[i], n);
+            if (relu != null) {
+                VectorKernels.relu(c, relu, cOff + i * ldc, n);
+            }
         }
+    }
+
+    /** Out of line, so that the message's string building does not keep the caller from being inlined. */
+    private static IllegalArgumentException badBias(float[] bias, int m) {
+        return new IllegalArgumentException((bias == null ? "no bias" : "bias of length " + bias.length)
+                + " for " + m + " rows");
     }
 
     private static void checkOperand(String name, boolean trans, int rows, int cols,

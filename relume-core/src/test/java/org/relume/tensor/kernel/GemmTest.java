@@ -204,13 +204,17 @@ class GemmTest {
         parallelSplitGivesBitIdenticalResults();
     }
 
+    /**
+     * Shapes for the passes over a product's output (bias, relu): the small kernels' 4-row blocks,
+     * remainder rows, vector tails and n below a vector, and the blocked kernel's second pass.
+     */
+    private static final int[][] OUTPUT_PASS_SHAPES = {{25, 85, 25}, {3, 85, 3}, {1, 85, 2}, {7, 5, 9}, {6, 33, 17},
+        {70, 90, 80}};
+
     @Test
     void biasInTheOutputPassEqualsAddingItAfterwardsBitForBit() {
         SplittableRandom r = new SplittableRandom(8);
-        // Small kernels (4-row blocks, remainder rows, vector tails, n below a vector) and the
-        // blocked kernel's second pass.
-        int[][] shapes = {{25, 85, 25}, {3, 85, 3}, {1, 85, 2}, {7, 5, 9}, {6, 33, 17}, {70, 90, 80}};
-        for (int[] sh : shapes) {
+        for (int[] sh : OUTPUT_PASS_SHAPES) {
             int m = sh[0];
             int n = sh[1];
             int k = sh[2];
@@ -296,10 +300,9 @@ class GemmTest {
     void reluStoredByTheProductEqualsMaxWithZeroBitForBit() {
         SplittableRandom r = new SplittableRandom(10);
         PointwiseFunction relu = PointwiseFunctions.relu(0f);
-        int[][] shapes = {{25, 85, 25}, {3, 85, 3}, {1, 85, 2}, {7, 5, 9}, {6, 33, 17}, {70, 90, 80}};
         for (long threshold : new long[] {EngineParameters.gemmBlockedThreshold, 0}) {
             EngineParameters.gemmBlockedThreshold = threshold;
-            for (int[] sh : shapes) {
+            for (int[] sh : OUTPUT_PASS_SHAPES) {
                 int m = sh[0];
                 int n = sh[1];
                 int k = sh[2];
