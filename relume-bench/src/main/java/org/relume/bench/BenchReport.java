@@ -99,8 +99,8 @@ final class BenchReport {
                 + "data, float32, the same shapes and losses on every side; the median of ").append(p.rounds() > 1
                         ? p.rounds() + " rounds' medians of " : "").append(p.steps())
                 .append(" timed steps (medium: ").append(p.mediumSteps()).append(", CNNs: ").append(p.cnnSteps())
-                .append(") after an untimed warm-up of at least ").append(p.warmupSeconds())
-                .append(" s, each side in its own process, and each of Relume's workloads in a fresh JVM (in one JVM the ")
+                .append(") after ").append(WarmUp.describe(p.warmupSeconds()))
+                .append(" (peers: at least ").append(p.warmupSeconds()).append(" s), each side in its own process, and each of Relume's workloads in a fresh JVM (in one JVM the ")
                 .append("JIT's kernels keep the profile of whatever ran before: after a few steps of another workload the ")
                 .append("medium step took 3-20x longer). PyTorch runs eagerly; JAX runs the whole step as one `jax.jit` ")
                 .append("function, whose compilation is timed apart (compile ms) and not counted. GFLOP/step counts the ")
@@ -145,6 +145,8 @@ final class BenchReport {
                 g.get("peak_all_threads_gflops")));
         sb.append(String.format(Locale.ROOT, "512^3 on %d threads reaches **%.0f%%** of the peak (target >= %.0f%%: %s). ",
                 r.cores(), 100 * share, 100 * BenchSuite.GEMM_TARGET_SHARE, share >= BenchSuite.GEMM_TARGET_SHARE ? "met" : "not met"));
+        sb.append("Each product's rate is the median of ").append(r.profile().gemmReps()).append(" timed calls after ")
+                .append(WarmUp.describe(r.profile().gemmWarmupSeconds())).append(". ");
         sb.append("The peak is measured, not taken from a datasheet: every core runs a loop of independent Vector API fused ")
                 .append("multiply-adds on registers (no memory traffic), 2 FLOPs per lane, with 4, 8, 12 and 16 independent chains; ")
                 .append("the peak is the best of them (each the best of 3 runs). Two FMA ports with a latency of 4 cycles need at ")

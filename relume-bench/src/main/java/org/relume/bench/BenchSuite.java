@@ -56,6 +56,11 @@ public final class BenchSuite {
             return new Profile(steps, mediumSteps, cnnSteps, warmupSeconds, n, gemmReps, peakIterations, sweepEpochs);
         }
 
+        /** The matrix multiply's least warm-up: a second, or none where the profile has none. */
+        double gemmWarmupSeconds() {
+            return Math.min(Throughput.GEMM_WARMUP_SECONDS, warmupSeconds);
+        }
+
         int stepsOf(Workload w) {
             return w.convolutional() ? cnnSteps : w.heavy() ? mediumSteps : steps;
         }
@@ -139,9 +144,10 @@ public final class BenchSuite {
         Map<Integer, Double> peakAll = Throughput.peakByChains(cores, p.peakIterations());
         double one = best(peak1);
         double all = best(peakAll);
-        double gemm1 = Throughput.gemmGflops(512, 512, 512, 1, p.gemmReps());
-        double gemmAll = Throughput.gemmGflops(512, 512, 512, cores, p.gemmReps());
-        double forward = Throughput.gemmGflops(512, 256, 784, cores, p.gemmReps());
+        double warm = p.gemmWarmupSeconds();
+        double gemm1 = Throughput.gemmGflops(512, 512, 512, 1, p.gemmReps(), warm);
+        double gemmAll = Throughput.gemmGflops(512, 512, 512, cores, p.gemmReps(), warm);
+        double forward = Throughput.gemmGflops(512, 256, 784, cores, p.gemmReps(), warm);
         double step = Workload.MEDIUM.stepFlops() / (mediumMs / 1e3) / 1e9;
         gemm.put("gemm_512_1_thread_gflops", gemm1);
         gemm.put("gemm_512_all_threads_gflops", gemmAll);

@@ -148,8 +148,9 @@ final class ScalingReport {
         Scaling.Profile p = run.profile();
         sb.append("One Adam training step (lr 1e-3, float32, MSE) of an MLP 2 -> depth x width -> 1 with ReLU, on one batch")
                 .append(" of 85 fixed random points: the median of ").append(p.minSteps()).append("-").append(p.maxSteps())
-                .append(" timed steps (fewer for costlier shapes) after an untimed warm-up of at least ")
-                .append(p.warmupSeconds()).append(" s; Relume in a fresh JVM per shape, each peer in its own process, shape by shape and back to back")
+                .append(" timed steps (fewer for costlier shapes) after ")
+                .append(WarmUp.describe(p.warmupSeconds())).append(" (peers: at least ").append(p.warmupSeconds())
+                .append(" s); Relume in a fresh JVM per shape, each peer in its own process, shape by shape and back to back")
                 .append(" (JAX: the whole step jitted, compilation not counted). Ratio = fastest peer / Relume: above 1")
                 .append(" Relume is faster.\n\n");
         for (String note : run.notes()) {

@@ -23,14 +23,12 @@ public final class StepTimer {
 
     /**
      * Median milliseconds per step, after at least {@code warmup} untimed steps and at least
-     * {@code warmupSeconds} of them (the JIT needs time, not only calls).
+     * {@code warmupSeconds} of them (the JIT needs time, not only calls), and then until the JIT has
+     * settled ({@link WarmUp}).
      */
     public static double medianMillis(Shape w, int warmup, double warmupSeconds, int steps, long seed) {
         Runnable step = step(w, seed);
-        long warmStart = System.nanoTime();
-        for (int i = 0; i < warmup || System.nanoTime() - warmStart < warmupSeconds * 1e9; i++) {
-            step.run();
-        }
+        WarmUp.run(step, warmup, warmupSeconds);
         double[] t = new double[steps];
         for (int i = 0; i < steps; i++) {
             long t0 = System.nanoTime();

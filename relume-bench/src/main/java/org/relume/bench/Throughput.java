@@ -16,8 +16,14 @@ public final class Throughput {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    /** GFLOP/s of C = A B (m x k times k x n), median of {@code reps} timed calls after warm-up. */
-    public static double gemmGflops(int m, int n, int k, int threads, int reps) {
+    /** The matrix multiply's least warm-up in seconds, before {@link WarmUp} waits for the JIT to settle. */
+    static final double GEMM_WARMUP_SECONDS = 1.0;
+
+    /**
+     * GFLOP/s of C = A B (m x k times k x n), median of {@code reps} timed calls after a warm-up
+     * ({@link WarmUp}) of at least {@code warmupSeconds}.
+     */
+    public static double gemmGflops(int m, int n, int k, int threads, int reps, double warmupSeconds) {
         int saved = EngineParameters.maxThreads;
         EngineParameters.maxThreads = threads;
         try {
@@ -31,9 +37,8 @@ public final class Throughput {
             for (int i = 0; i < b.length; i++) {
                 b[i] = (float) r.nextDouble();
             }
-            for (int i = 0; i < Math.max(5, reps / 2); i++) {
-                Gemm.multiply(false, false, m, n, k, a, 0, k, b, 0, n, false, c, 0, n);
-            }
+            WarmUp.run(() -> Gemm.multiply(false, false, m, n, k, a, 0, k, b, 0, n, false, c, 0, n),
+                    Math.max(5, reps / 2), warmupSeconds);
             double[] t = new double[reps];
             for (int i = 0; i < reps; i++) {
                 long t0 = System.nanoTime();
