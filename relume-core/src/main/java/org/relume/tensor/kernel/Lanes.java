@@ -164,7 +164,7 @@ public final class Lanes {
     public static void dotRows4(float[] a, int aBase, float[] b, int bBase, int bStride, int[] pairs, int count, int n,
                                 float[] out, int outAt) {
         int blocks = n - n % LOGICAL;
-        if (L != LOGICAL || blocks == 0) {
+        if (blocks == 0) {
             for (int q = 0; q < 4; q++) {
                 out[outAt + q] = dotRows(a, aBase, b, bBase + q * bStride, pairs, count, n);
             }
@@ -184,6 +184,14 @@ public final class Lanes {
                 t2 = Math.fma(av, b[bo + 2 * bStride + i], t2);
                 t3 = Math.fma(av, b[bo + 3 * bStride + i], t3);
             }
+        }
+        if (L != LOGICAL) {
+            dotRows4Narrow(a, aBase, b, bBase, bStride, pairs, count, n, blocks, out, outAt);
+            out[outAt] += t0;
+            out[outAt + 1] += t1;
+            out[outAt + 2] += t2;
+            out[outAt + 3] += t3;
+            return;
         }
         int steps = count * (blocks / LOGICAL);
         int c = 0;
@@ -214,6 +222,50 @@ public final class Lanes {
     }
 
     /**
+     * {@link #dotRows4}'s vector part with 8-lane vectors: each of the four sums in two registers
+     * (lanes 0-7 and 8-15), eight chains sharing each pair of loads of {@code a}; out[outAt + q] is
+     * the combined sum, before the scalar tail.
+     */
+    private static void dotRows4Narrow(float[] a, int aBase, float[] b, int bBase, int bStride, int[] pairs, int count,
+                                       int n, int blocks, float[] out, int outAt) {
+        int steps = count * (blocks / LOGICAL);
+        int c = 0;
+        int i = 0;
+        int ao = aBase + (count > 0 ? pairs[0] * n : 0);
+        int bo = bBase + (count > 0 ? pairs[1] * n : 0);
+        FloatVector lo0 = FloatVector.zero(SPECIES);
+        FloatVector lo1 = lo0;
+        FloatVector lo2 = lo0;
+        FloatVector lo3 = lo0;
+        FloatVector hi0 = lo0;
+        FloatVector hi1 = lo0;
+        FloatVector hi2 = lo0;
+        FloatVector hi3 = lo0;
+        for (int q = 0; q < steps; q++) {
+            FloatVector av = FloatVector.fromArray(SPECIES, a, ao + i);
+            lo0 = av.fma(FloatVector.fromArray(SPECIES, b, bo + i), lo0);
+            lo1 = av.fma(FloatVector.fromArray(SPECIES, b, bo + bStride + i), lo1);
+            lo2 = av.fma(FloatVector.fromArray(SPECIES, b, bo + 2 * bStride + i), lo2);
+            lo3 = av.fma(FloatVector.fromArray(SPECIES, b, bo + 3 * bStride + i), lo3);
+            av = FloatVector.fromArray(SPECIES, a, ao + i + L);
+            hi0 = av.fma(FloatVector.fromArray(SPECIES, b, bo + i + L), hi0);
+            hi1 = av.fma(FloatVector.fromArray(SPECIES, b, bo + bStride + i + L), hi1);
+            hi2 = av.fma(FloatVector.fromArray(SPECIES, b, bo + 2 * bStride + i + L), hi2);
+            hi3 = av.fma(FloatVector.fromArray(SPECIES, b, bo + 3 * bStride + i + L), hi3);
+            i += LOGICAL;
+            if (i == blocks && ++c < count) {
+                i = 0;
+                ao = aBase + pairs[2 * c] * n;
+                bo = bBase + pairs[2 * c + 1] * n;
+            }
+        }
+        out[outAt] = combine(lo0, hi0);
+        out[outAt + 1] = combine(lo1, hi1);
+        out[outAt + 2] = combine(lo2, hi2);
+        out[outAt + 3] = combine(lo3, hi3);
+    }
+
+    /**
      * The 16 partial sums of one 512-bit register added in lane order. HotSpot reduces a float
      * vector strictly in lane order (floating-point addition does not reassociate), so this is one
      * instruction sequence, and results on AVX-512 machines stay what they were before the order
@@ -221,6 +273,12 @@ public final class Lanes {
      */
     static float combine(FloatVector p) {
         return p.reduceLanes(VectorOperators.ADD);
+    }
+
+    /** The 16 partial sums stored at p[at ..], added in lane order, as the other combines add them. */
+    static float combine(float[] p, int at) {
+        return L == LOGICAL ? combine(FloatVector.fromArray(SPECIES, p, at))
+                : combine(FloatVector.fromArray(SPECIES, p, at), FloatVector.fromArray(SPECIES, p, at + L));
     }
 
     /** The same order over two 256-bit registers holding lanes 0-7 and 8-15. */
