@@ -83,6 +83,7 @@ final class BenchReport {
                 .append(String.join(" ", (List<String>) m.get("flags"))).append("\n");
         sb.append("- Vector width: ").append(m.get("vector_bits")).append(" bits (").append(m.get("float_lanes"))
                 .append(" float lanes, the Vector API's preferred species)\n");
+        sb.append(Machine.isaLimitsLine(m));
         sb.append("- Relume: Java ").append(m.get("java")).append("; system BLAS (Debian's PyTorch uses it): ")
                 .append(m.get("blas")).append("\n");
         for (PeerResult p : r.peers()) {

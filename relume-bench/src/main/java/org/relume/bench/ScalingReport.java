@@ -170,8 +170,8 @@ final class ScalingReport {
         Map<String, Object> m = run.machine();
         sb.append("- CPU: ").append(m.get("cpu")).append(", ").append(m.get("cores")).append(" cores, flags ")
                 .append(String.join(" ", (List<String>) m.get("flags"))).append("\n- Vector width: ").append(m.get("vector_bits"))
-                .append(" bits (").append(m.get("float_lanes")).append(" float lanes)\n- Relume: Java ").append(m.get("java"))
-                .append('\n');
+                .append(" bits (").append(m.get("float_lanes")).append(" float lanes)\n").append(Machine.isaLimitsLine(m))
+                .append("- Relume: Java ").append(m.get("java")).append('\n');
         for (PeerResult r : run.peers()) {
             sb.append("- Peer ").append(r.peer()).append(": ").append(r.available() ? r.version() + " (" + r.details() + ")"
                     : "**missing, skipped**: " + r.reason()).append('\n');
