@@ -18,7 +18,7 @@ final class SmallGemm {
     /**
      * op(B) = B, so rows of B and C are contiguous: vectorize along n. Each call of a kernel covers
      * four rows of C (or one) and up to {@link #GROUP4} vectors of columns, sharing every load of B
-     * between the rows; with AVX-512 that is twelve independent accumulators, enough to keep both
+     * between the rows; that is twelve independent accumulators, enough to keep both
      * FMA ports busy, where the former blocks of two vectors and their one-vector tails waited on
      * FMA latency (a 25 x 85 x 25 forward: 1.55 us before). The last n % L columns come from one
      * more vector over the window [n - L, n), placed in the same call as the vector it overlaps:
@@ -108,10 +108,12 @@ final class SmallGemm {
     }
 
     /**
-     * Vectors of columns per call of the four-row kernels: 12 accumulators and 3 vectors of B fit
-     * AVX-512's 32 registers; AVX2's 16 keep the former 8.
+     * Vectors of columns per call of the four-row kernels: 12 accumulators and 3 vectors of B. With
+     * AVX2's 16 registers that is all of them, and 8 accumulators had been kept there; but measured
+     * under -XX:UseAVX=2 (an AMD EPYC emitting only AVX2) the tiny step's best half second of 8 s
+     * was 0.34 ms with 8 (0.335-0.384 over 6 fresh JVMs) and 0.32 with 12 (0.305-0.389).
      */
-    private static final int GROUP4 = L >= 16 ? 3 : 2;
+    private static final int GROUP4 = 3;
     /** Vectors per call of the one-row kernels: each is a latency-bound chain, so fewer calls win. */
     private static final int GROUP1 = 3;
 
