@@ -1,6 +1,7 @@
 package org.relume.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,24 +50,21 @@ final class Machine {
             // no Debian alternatives
         }
         m.put("blas", blas);
-        m.put("isa_limits", isaLimits());
+        List<String> limits = isaLimits();
+        m.put("isa_limits", limits);
         int bits = FloatVector.SPECIES_PREFERRED.vectorBitSize();
         m.put("vector_bits", bits);
         m.put("float_lanes", FloatVector.SPECIES_PREFERRED.length());
         m.put("summary", model + ", " + cores + " cores, flags " + String.join(" ", flags) + ", vector width " + bits
                 + " bits (" + FloatVector.SPECIES_PREFERRED.length() + " float lanes), " + m.get("os")
-                + (isaLimits().isEmpty() ? "" : ", capped: " + String.join("; ", isaLimits())));
+                + (limits.isEmpty() ? "" : ", capped: " + String.join("; ", limits)));
         return m;
     }
 
     /** Environment variables with which the peers' libraries cap their instruction set. */
     static final List<String> PEER_ISA_VARIABLES = List.of("MKL_ENABLE_INSTRUCTIONS", "ONEDNN_MAX_CPU_ISA", "XLA_FLAGS");
 
-    /**
-     * Settings that hold this run below the CPU's instruction set: the JVM's -XX:UseAVX (also from
-     * JAVA_TOOL_OPTIONS, which the workers' JVMs read too) and the peers' variables. Empty when none.
-     * With them an AVX-512 machine stands in for an AVX2 one, and the report says so.
-     */
+    /** The reports' line naming the caps of {@link #isaLimits()}, or nothing for a plain run. */
     @SuppressWarnings("unchecked") // describe() puts the limits as a List<String>
     static String isaLimitsLine(Map<String, Object> machine) {
         List<String> limits = (List<String>) machine.getOrDefault("isa_limits", List.of());
@@ -74,9 +72,14 @@ final class Machine {
                 + String.join("; ", limits) + "\n";
     }
 
+    /**
+     * Settings that hold this run below the CPU's instruction set: the JVM's -XX:UseAVX (also from
+     * JAVA_TOOL_OPTIONS, which the workers' JVMs read too) and the peers' variables. Empty when none.
+     * With them an AVX-512 machine stands in for an AVX2 one, and the report says so.
+     */
     static List<String> isaLimits() {
         List<String> limits = new ArrayList<>();
-        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
             if (arg.startsWith("-XX:UseAVX=")) {
                 limits.add("JVM " + arg);
             }
