@@ -16,8 +16,15 @@ final class PackedGemm {
 
     private static final VectorSpecies<Float> S = Gemm.S;
     private static final int L = Gemm.L;
-    /** Rows of the micro-kernel's register block: 12 where there are 32 vector registers, else 6. */
-    static final int MR = L >= 16 ? 12 : 6;
+    /** Rows of the micro-kernel's register block: 12 where there are 32 vector registers, else 5. */
+    static final int MR = L >= 16 ? 12 : 5;
+    /**
+     * Floats per step of p in a packed panel of A: MR, or one 8-lane vector for the 5-row kernel, so
+     * that a panel row is one whole store of a transposed tile and the kernel's index into A grows by
+     * a power of two (C2, JDK 17, rewrote p * 6 as (p << 2) + (p << 1) and kept the arithmetic and
+     * two bounds checks in every step).
+     */
+    static final int AS = MR == 5 ? 8 : MR;
     /** Columns of the micro-kernel's register block: two vectors. */
     static final int NR = 2 * L;
 
@@ -64,7 +71,7 @@ final class PackedGemm {
     /** Buffers of the calling thread: packed A, packed B, an edge tile. Reused across calls. */
     private static float[][] scratch(int kc, int mc, int nc) {
         float[][] s = SCRATCH.get();
-        int needA = mc * kc + L; // + L: the packed A panels' whole-vector stores run past the last one
+        int needA = mc / MR * AS * kc + L; // + L: the packed A panels' whole-vector stores run past the last one
         int needB = nc * kc;
         if (s == null || s[0].length < needA || s[1].length < needB) {
             s = new float[][] {new float[needA], new float[needB], new float[MR * NR]};
@@ -116,14 +123,14 @@ final class PackedGemm {
                 int pb0 = jr * kc;
                 for (int ir = 0; ir < mc; ir += MR) {
                     int mr = Math.min(MR, mc - ir);
-                    micro(kc, packA, ir * kc, packB, pb0, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
+                    micro(kc, packA, ir / MR * AS * kc, packB, pb0, c, cOff + (ic + ir) * ldc + jc + jr, ldc,
                             mr, nr, acc, edge);
                 }
             }
         }
     }
 
-    /** Packs op(A)[i0:i0+mc, p0:p0+kc] as MR-row panels, each stored p-major, zero-padded. */
+    /** Packs op(A)[i0:i0+mc, p0:p0+kc] as MR-row panels, each stored p-major with AS floats per p. */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
                               float[] pa) {
         int idx = 0;
@@ -131,62 +138,54 @@ final class PackedGemm {
             int mr = Math.min(MR, mc - ir);
             if (transA && mr == MR && L >= MR && aOff + (p0 + kc - 1) * lda + i0 + ir + L <= a.length) {
                 copyPanelRows(a, aOff + p0 * lda + i0 + ir, lda, kc, pa, idx);
-                idx += MR * kc;
+                idx += AS * kc;
             } else if (transA) {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (p0 + p) * lda + i0 + ir;
                     System.arraycopy(a, src, pa, idx, mr);
-                    for (int r = mr; r < MR; r++) {
+                    for (int r = mr; r < AS; r++) {
                         pa[idx + r] = 0f;
                     }
-                    idx += MR;
+                    idx += AS;
                 }
-            } else if (mr == MR && MR == 12) {
-                // A full panel from rows of A, transposed in registers as a 16-row tile whose last
-                // four rows repeat row 11: each transposed row is stored whole, 16 values at p * 12,
-                // and the next one overwrites its 4 surplus values (the last one's land in the
+            } else if (mr == MR) {
+                // A full panel from rows of A, transposed in registers as an L-row tile whose last
+                // L - MR rows repeat row MR - 1: each transposed row is stored whole, L values at
+                // p * AS, and the next one overwrites its surplus (the last one's land in the
                 // buffer's slack or in the next panel, packed after this one). A scatter store per
-                // 16 values took 8% of the medium step's samples on an AMD EPYC.
+                // 16 values took 8% of the medium step's samples on an AMD EPYC with AVX-512.
                 int[] rows = panelRows();
                 for (int r = 0; r < L; r++) {
                     rows[r] = aOff + (i0 + ir + Math.min(r, MR - 1)) * lda;
                 }
-                TileTranspose.transpose(a, rows, L, p0, kc, pa, idx, MR);
-                idx += MR * kc;
-            } else if (mr == MR) {
-                int src = aOff + (i0 + ir) * lda + p0;
-                for (int p = 0; p < kc; p++, idx += MR) {
-                    int q = src + p;
-                    for (int r = 0; r < MR; r++, q += lda) {
-                        pa[idx + r] = a[q];
-                    }
-                }
+                TileTranspose.transpose(a, rows, L, p0, kc, pa, idx, AS);
+                idx += AS * kc;
             } else {
                 for (int r = 0; r < MR; r++) {
                     if (r < mr) {
                         int src = aOff + (i0 + ir + r) * lda + p0;
                         for (int p = 0; p < kc; p++) {
-                            pa[idx + p * MR + r] = a[src + p];
+                            pa[idx + p * AS + r] = a[src + p];
                         }
                     } else {
                         for (int p = 0; p < kc; p++) {
-                            pa[idx + p * MR + r] = 0f;
+                            pa[idx + p * AS + r] = 0f;
                         }
                     }
                 }
-                idx += MR * kc;
+                idx += AS * kc;
             }
         }
     }
 
     /**
-     * pa[idx + p * MR .. + MR] = a[src + p * lda .. + MR] for p &lt; kc, one whole vector per p (L &gt;= MR): the
-     * next p's store overwrites the L - MR values past the panel row, and the last p's land in the
+     * pa[idx + p * AS .. + MR] = a[src + p * lda .. + MR] for p &lt; kc, one whole vector per p (L &gt;= MR): the
+     * next p's store overwrites the L - AS values past the panel row, and the last p's land in the
      * next panel (packed after this one) or in the buffer's slack. The caller checked that every load
      * stays inside {@code a}. Twelve-float {@code System.arraycopy} calls took 6% of dX = W^T dZ.
      */
     private static void copyPanelRows(float[] a, int src, int lda, int kc, float[] pa, int idx) {
-        for (int p = 0; p < kc; p++, src += lda, idx += MR) {
+        for (int p = 0; p < kc; p++, src += lda, idx += AS) {
             FloatVector.fromArray(S, a, src).intoArray(pa, idx);
         }
     }
@@ -238,29 +237,38 @@ final class PackedGemm {
     /**
      * The register-blocked micro-kernel: an MR x NR tile of C from an MR-row panel of A and an
      * NR-column panel of B. With 32 vector registers (AVX-512) a 12 x 2 tile keeps 24 accumulators
-     * and needs 14 loads per 24 FMAs; with 16 registers (AVX2) a 6 x 2 tile's 12 accumulators are
-     * all that fit. Either way each element of C is one FMA chain over p, so the tile shape never
-     * changes a result.
+     * and needs 14 loads per 24 FMAs. With 16 (AVX2) the textbook 6 x 2 tile leaves one register
+     * for broadcasts of A. Indexed so that C2 hoists its bounds checks, it had C2 schedule the
+     * broadcasts early and hold three at once, keeping an accumulator on the stack (half the
+     * speed); indexed otherwise, it kept the checks and their arithmetic in every step. The 5 x 2
+     * tile's 10 accumulators leave room for B and four broadcasts: the 512-cube product on two
+     * cores ran 9% faster than with the checked 6 x 2 tile, and the medium step 8.6% (AMD EPYC under
+     * -XX:UseAVX=2, alternating half-second windows in one JVM). Either way each
+     * element of C is one FMA chain over p, so the tile shape never changes a result.
      */
     private static void micro(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
                               int mr, int nr, boolean accumulate, float[] edge) {
-        if (MR == 12) {
-            // The 12-row kernel only stores whole tiles, never adds to C: with loads and adds of C
-            // in it as well, C2 (JDK 17) sometimes stopped inlining the Vector API calls at its
-            // end and boxed every vector (the medium step 25-40x slower, in about one JVM in three
-            // under JFR). A tile that adds to C goes through the edge buffer: c + acc either way.
-            if (mr == MR && nr == NR && !accumulate) {
-                micro12(kc, pa, ia, pb, ib, c, c0, ldc);
-            } else {
-                micro12(kc, pa, ia, pb, ib, edge, 0, NR);
-                if (mr == MR && nr == NR) {
-                    addTile(edge, c, c0, ldc);
-                } else {
-                    copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
-                }
-            }
+        // The kernels only store whole tiles, never add to C: with loads and adds of C in them as
+        // well, C2 (JDK 17) sometimes stopped inlining the Vector API calls at their end and boxed
+        // every vector (the medium step 25-40x slower, in about one JVM in three under JFR). A tile
+        // that adds to C, or is cut by an edge, goes through the edge buffer: c + acc either way.
+        if (mr == MR && nr == NR && !accumulate) {
+            kernel(kc, pa, ia, pb, ib, c, c0, ldc);
         } else {
-            micro6(kc, pa, ia, pb, ib, c, c0, ldc, mr, nr, accumulate, edge);
+            kernel(kc, pa, ia, pb, ib, edge, 0, NR);
+            if (mr == MR && nr == NR) {
+                addTile(edge, c, c0, ldc);
+            } else {
+                copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
+            }
+        }
+    }
+
+    private static void kernel(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc) {
+        if (MR == 12) {
+            micro12(kc, pa, ia, pb, ib, c, c0, ldc);
+        } else {
+            micro5(kc, pa, ia, pb, ib, c, c0, ldc);
         }
     }
 
@@ -337,55 +345,39 @@ final class PackedGemm {
         c111.intoArray(c, c0 + 11 * ldc + L);
     }
 
-    private static void micro6(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc,
-                               int mr, int nr, boolean accumulate, float[] edge) {
+    private static void micro5(int kc, float[] pa, int ia, float[] pb, int ib, float[] c, int c0, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z;
-        FloatVector c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        for (int p = 0; p < kc; p++, ia += 6, ib += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, pb, ib);
-            FloatVector b1 = FloatVector.fromArray(S, pb, ib + L);
-            FloatVector av = FloatVector.broadcast(S, pa[ia]);
+        FloatVector c30 = z, c31 = z, c40 = z, c41 = z;
+        for (int qb = ib, qa = ia, end = ib + NR * kc; qb < end; qb += NR, qa += AS) {
+            FloatVector b0 = FloatVector.fromArray(S, pb, qb);
+            FloatVector b1 = FloatVector.fromArray(S, pb, qb + L);
+            FloatVector av = FloatVector.broadcast(S, pa[qa]);
             c00 = av.fma(b0, c00);
             c01 = av.fma(b1, c01);
-            av = FloatVector.broadcast(S, pa[ia + 1]);
+            av = FloatVector.broadcast(S, pa[qa + 1]);
             c10 = av.fma(b0, c10);
             c11 = av.fma(b1, c11);
-            av = FloatVector.broadcast(S, pa[ia + 2]);
+            av = FloatVector.broadcast(S, pa[qa + 2]);
             c20 = av.fma(b0, c20);
             c21 = av.fma(b1, c21);
-            av = FloatVector.broadcast(S, pa[ia + 3]);
+            av = FloatVector.broadcast(S, pa[qa + 3]);
             c30 = av.fma(b0, c30);
             c31 = av.fma(b1, c31);
-            av = FloatVector.broadcast(S, pa[ia + 4]);
+            av = FloatVector.broadcast(S, pa[qa + 4]);
             c40 = av.fma(b0, c40);
             c41 = av.fma(b1, c41);
-            av = FloatVector.broadcast(S, pa[ia + 5]);
-            c50 = av.fma(b0, c50);
-            c51 = av.fma(b1, c51);
         }
-        if (mr == 6 && nr == NR) {
-            storeRow(c, c0, c00, c01, accumulate);
-            storeRow(c, c0 + ldc, c10, c11, accumulate);
-            storeRow(c, c0 + 2 * ldc, c20, c21, accumulate);
-            storeRow(c, c0 + 3 * ldc, c30, c31, accumulate);
-            storeRow(c, c0 + 4 * ldc, c40, c41, accumulate);
-            storeRow(c, c0 + 5 * ldc, c50, c51, accumulate);
-            return;
-        }
-        c00.intoArray(edge, 0);
-        c01.intoArray(edge, L);
-        c10.intoArray(edge, NR);
-        c11.intoArray(edge, NR + L);
-        c20.intoArray(edge, 2 * NR);
-        c21.intoArray(edge, 2 * NR + L);
-        c30.intoArray(edge, 3 * NR);
-        c31.intoArray(edge, 3 * NR + L);
-        c40.intoArray(edge, 4 * NR);
-        c41.intoArray(edge, 4 * NR + L);
-        c50.intoArray(edge, 5 * NR);
-        c51.intoArray(edge, 5 * NR + L);
-        copyEdge(edge, mr, nr, c, c0, ldc, accumulate);
+        c00.intoArray(c, c0);
+        c01.intoArray(c, c0 + L);
+        c10.intoArray(c, c0 + ldc);
+        c11.intoArray(c, c0 + ldc + L);
+        c20.intoArray(c, c0 + 2 * ldc);
+        c21.intoArray(c, c0 + 2 * ldc + L);
+        c30.intoArray(c, c0 + 3 * ldc);
+        c31.intoArray(c, c0 + 3 * ldc + L);
+        c40.intoArray(c, c0 + 4 * ldc);
+        c41.intoArray(c, c0 + 4 * ldc + L);
     }
 
     /** C's full MR x NR tile at c0 += the edge buffer (the same additions as adding in the kernel). */
@@ -407,14 +399,5 @@ final class PackedGemm {
                 c[row + q] = accumulate ? c[row + q] + v : v;
             }
         }
-    }
-
-    private static void storeRow(float[] c, int at, FloatVector v0, FloatVector v1, boolean accumulate) {
-        if (accumulate) {
-            v0 = v0.add(FloatVector.fromArray(S, c, at));
-            v1 = v1.add(FloatVector.fromArray(S, c, at + L));
-        }
-        v0.intoArray(c, at);
-        v1.intoArray(c, at + L);
     }
 }
