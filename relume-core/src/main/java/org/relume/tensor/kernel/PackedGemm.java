@@ -41,30 +41,89 @@ final class PackedGemm {
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          boolean accumulate, float[] c, int cOff, int ldc, long work) {
         int threads = work >= EngineParameters.gemmParallelThreshold ? Parallelism.threadsToSplit() : 1;
-        // Rows are split wherever there are enough of them: each part packs its own rows of A and all of
-        // B. Sharing B's packing between the parts (each packing a share, then all meeting at a barrier
+        // Rows are split wherever there are enough of them: each part packs the rows of A of the tickets
+        // it takes and its own copy of each block of B. Sharing B's packing between the parts (each packing a share, then all meeting at a barrier
         // per block) was dropped: on an Intel Xeon the medium step ran 7% faster without it (paired, in
         // one JVM) and 512-wide products 5-15% faster, while a part's second copy of B is about one
         // part in 20 of its work there. A column split packs all of A in every part, so it is only for
         // products with too few rows.
         boolean byRows = m >= threads * MR;
-        if (threads > 1 && (byRows || n >= threads * NR)) {
-            // Whole micro-panels per part: MR rows of C, or NR columns where there are too few rows.
-            int unit = byRows ? MR : NR;
-            int extent = byRows ? m : n;
-            int panels = (extent + unit - 1) / unit;
+        if (threads > 1 && byRows) {
+            int panels = (m + MR - 1) / MR;
+            int perBlock = Math.max(1, Math.min(mcMax() / MR, panels / (BLOCKS_PER_PART * threads)));
+            int kPhases = (k + kcMax() - 1) / kcMax();
+            int nPhases = (n + ncMax() - 1) / ncMax();
+            RowTickets tickets = new RowTickets(m, perBlock * MR, kPhases * nPhases);
+            Parallelism.forEachPart(Math.min(threads, tickets.blocks), part ->
+                    ticketRows(tickets, kPhases, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb,
+                            accumulate, c, cOff, ldc));
+        } else if (threads > 1 && n >= threads * NR) {
+            // Whole micro-panels of NR columns per part, for products with too few rows.
+            int panels = (n + NR - 1) / NR;
             int parts = Math.min(threads, panels);
             Parallelism.forEachPart(parts, part -> {
-                int lo = (int) ((long) panels * part / parts) * unit;
-                int hi = Math.min(extent, (int) ((long) panels * (part + 1) / parts) * unit);
-                if (byRows) {
-                    blockedRange(transA, transB, lo, hi, 0, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
-                } else {
-                    blockedRange(transA, transB, 0, m, lo, hi, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
-                }
+                int lo = (int) ((long) panels * part / parts) * NR;
+                int hi = Math.min(n, (int) ((long) panels * (part + 1) / parts) * NR);
+                blockedRange(transA, transB, 0, m, lo, hi, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
             });
         } else {
             blockedRange(transA, transB, 0, m, 0, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+        }
+    }
+
+    /**
+     * Blocks of rows per part and phase in a row split ({@link RowTickets}): enough for the free part
+     * to take over from a slow one, few enough that a block's panels share each micro-panel of B.
+     * Against fixed halves, in alternating half-second windows in one JVM on a 2-core AMD EPYC VM:
+     * with 12-row panels 8 blocks ran the medium step 3-5% faster (4 blocks: 1-2%), and the
+     * 512-cube product 2%; with 5-row panels (AVX2) 4 blocks ran the 512-cube product 14% faster
+     * (8 blocks: 6%) and left the medium step even (8 blocks: from 8% slower to 9% faster over three
+     * comparisons).
+     */
+    static final int BLOCKS_PER_PART = MR == 12 ? 8 : 4;
+
+    /**
+     * One part's share of a row split: tickets of {@link RowTickets} until none is left, packing its
+     * own copy of each phase's block of B when its first ticket of that phase comes.
+     */
+    private static void ticketRows(RowTickets tickets, int kPhases, boolean transA, boolean transB,
+                                   int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                   boolean accumulate, float[] c, int cOff, int ldc) {
+        try {
+            takeTickets(tickets, kPhases, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, accumulate, c, cOff, ldc);
+        } catch (RuntimeException | Error e) {
+            tickets.abandon();
+            throw e;
+        }
+    }
+
+    private static void takeTickets(RowTickets tickets, int kPhases, boolean transA, boolean transB,
+                                    int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                    boolean accumulate, float[] c, int cOff, int ldc) {
+        final int kcMax = kcMax();
+        final int ncMax = ncMax();
+        float[][] s = scratch(kcMax, mcMax(), ncMax);
+        int packed = -1;
+        for (int t = tickets.take(); t >= 0; t = tickets.take()) {
+            int phase = t / tickets.blocks;
+            int block = t % tickets.blocks;
+            int jc = phase / kPhases * ncMax;
+            int pc = phase % kPhases * kcMax;
+            int nc = Math.min(ncMax, n - jc);
+            int kc = Math.min(kcMax, k - pc);
+            if (phase != packed) {
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, s[1], 0);
+                packed = phase;
+            }
+            // Every phase after the first waits, not only Kc blocks after the first: a block of a next
+            // Nc block finished early would otherwise record its phase before the previous one did.
+            if (phase > 0 && !tickets.awaitPrevious(block, phase)) {
+                return;
+            }
+            int i0 = block * tickets.blockRows;
+            int i1 = Math.min(m, i0 + tickets.blockRows);
+            blockRows(transA, i0, i1, jc, nc, pc, kc, a, aOff, lda, s[1], accumulate || pc > 0, c, cOff, ldc, s);
+            tickets.finish(block, phase);
         }
     }
 
